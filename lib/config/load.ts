@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { Document, isMap, LineCounter, parseDocument } from "yaml";
+import { type FieldPath, formatPath } from "./path";
+import { type AccountsConfig, configSchema } from "./schema";
+
+/** The config file read when `ACCOUNTS_FILE` is not set. */
+export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";
+
+/**
+ * A config that cannot be used. `problems` holds one line per problem, each in the form
+ * `file:line:column: field.path: what is wrong`, ready to print.
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file} is not a valid accounts file:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates an accounts file. Throws `ConfigError` on any problem. */
+export function loadConfig(file: string): AccountsConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new ConfigError(file, [`${file}: cannot be read (${reason}); set ACCOUNTS_FILE to the accounts file to use`]);
+  }
+  return parseConfig(text, file);
+}
+
+/** Validates the text of an accounts file; `file` is only used in messages. */
+export function parseConfig(text: string, file: string): AccountsConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return file;
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `${at(e.pos[0])}: not valid YAML: ${e.message.split("\n")[0]}`),
+    );
+  }
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) {
+    return result.data;
+  }
+  throw new ConfigError(
+    file,
+    result.error.issues.map((issue) => {
+      const field = issue.path.length > 0 ? formatPath(issue.path) : "(top level)";
+      const key = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+      return `${at(offsetOf(doc, issue.path, key))}: ${field}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Where a field is written in the file: its value, or the key itself for an unknown key. */
+function offsetOf(doc: Document, path: FieldPath, unknownKey?: string): number | undefined {
+  // Walk up to the nearest node that exists: a missing field is reported at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    if (!node?.range) continue;
+    if (unknownKey !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === unknownKey);
+      const keyRange = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (keyRange) return keyRange[0];
+    }
+    return node.range[0];
+  }
+  return undefined;
+}

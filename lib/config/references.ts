@@ -1,0 +1,98 @@
+import type { z } from "zod";
+import { formatDuration } from "../duration";
+import { targetKey, vaultRoleName } from "../names";
+import { roleTtls } from "../ttl";
+import { formatPath as where } from "./path";
+import type { AccountsConfig } from "./schema";
+
+type Path = (string | number)[];
+
+/**
+ * The checks that look across fields: uniqueness, references between sections, names that collide
+ * once joined, and TTLs that must fit the roles they are minted from. Each issue points at the field
+ * to fix.
+ */
+export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): void {
+  const fail = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
+
+  firstSeen(config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]), (path, first) =>
+    fail(path, `duplicates ${where(first)}: account names must be unique`),
+  );
+  firstSeen(config.accounts.map((a, i) => [a.id, ["accounts", i, "id"]]), (path, first) =>
+    fail(path, `duplicates ${where(first)}: each AWS account may be listed once`),
+  );
+
+  const accountNames = config.accounts.map((a) => a.name);
+  if (!accountNames.includes(config.broker.account)) {
+    fail(["broker", "account"], `"${config.broker.account}" is not an account: use one of ${accountNames.join(", ")}`);
+  }
+  if (config.vault.defaultTtl > config.vault.maxTtl) {
+    fail(["vault", "defaultTtl"], `${formatDuration(config.vault.defaultTtl)} exceeds vault.maxTtl ${formatDuration(config.vault.maxTtl)}: the default must not exceed the max`);
+  }
+
+  // Vault role names, `<account>-<role>` and vaultRoles[].name, share one namespace.
+  const vaultNames: [string, Path][] = [];
+  const roles = new Map<string, { path: Path; maxSessionSeconds: number; externalId?: string }>();
+  config.accounts.forEach((account, a) => {
+    firstSeen(account.roles.map((r, i) => [r.name, ["accounts", a, "roles", i, "name"]]), (path, first) =>
+      fail(path, `duplicates ${where(first)}: role names must be unique within an account`),
+    );
+    account.roles.forEach((role, r) => {
+      const path: Path = ["accounts", a, "roles", r];
+      const ttls = roleTtls(config.vault, role);
+      if (ttls.defaultTtlSeconds > ttls.maxTtlSeconds) {
+        fail([...path, "defaultTtl"], `${formatDuration(ttls.defaultTtlSeconds)} exceeds the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: the default must not exceed the max`);
+      }
+      if (ttls.maxSessionSeconds < ttls.maxTtlSeconds) {
+        fail([...path, "maxSessionDuration"], `${formatDuration(ttls.maxSessionSeconds)} is shorter than the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: AWS would refuse credentials that long; raise it or lower maxTtl`);
+      }
+      vaultNames.push([vaultRoleName(account.name, role.name), [...path, "name"]]);
+      roles.set(targetKey(account.name, role.name), { path, maxSessionSeconds: ttls.maxSessionSeconds, externalId: account.externalId });
+    });
+  });
+
+  config.vaultRoles.forEach((vaultRole, v) => {
+    const path: Path = ["vaultRoles", v];
+    vaultNames.push([vaultRole.name, [...path, "name"]]);
+    const defaultTtl = vaultRole.defaultTtl ?? config.vault.defaultTtl;
+    const maxTtl = vaultRole.maxTtl ?? config.vault.maxTtl;
+    if (defaultTtl > maxTtl) {
+      fail([...path, "defaultTtl"], `${formatDuration(defaultTtl)} exceeds the max TTL ${formatDuration(maxTtl)}: the default must not exceed the max`);
+    }
+    firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first) =>
+      fail(p, `duplicates ${where(first)}: list each target once`),
+    );
+    const externalIds = new Set<string | undefined>();
+    vaultRole.targets.forEach((target, t) => {
+      const role = roles.get(target);
+      if (!role) {
+        fail([...path, "targets", t], `"${target}" is not a configured role: targets are "<account>/<role>" from accounts[].roles`);
+        return;
+      }
+      externalIds.add(role.externalId);
+      if (role.maxSessionSeconds < maxTtl) {
+        fail([...path, "maxTtl"], `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${target}": lower maxTtl or raise that role's maxSessionDuration`);
+      }
+    });
+    if (externalIds.size > 1) {
+      fail([...path, "targets"], `mixes accounts with different externalId values: a Vault role sends one external ID, so its targets must share it`);
+    }
+  });
+
+  firstSeen(vaultNames, (path, first, name) =>
+    fail(path, `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`),
+  );
+}
+
+/** Calls `onRepeat` for every key seen before, with the path where it was first seen. */
+function firstSeen(entries: [string, Path][], onRepeat: (path: Path, first: Path, key: string) => void): void {
+  const seen = new Map<string, Path>();
+  for (const [key, path] of entries) {
+    const first = seen.get(key);
+    if (first) {
+      onRepeat(path, first, key);
+    } else {
+      seen.set(key, path);
+    }
+  }
+}

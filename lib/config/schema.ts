@@ -1,0 +1,222 @@
+import { z } from "zod";
+import {
+  MAX_STS_TTL_SECONDS,
+  MIN_ROLE_SESSION_SECONDS,
+  MIN_STS_TTL_SECONDS,
+  formatDuration,
+  parseDuration,
+} from "../duration";
+import { checkReferences } from "./references";
+
+/**
+ * The schema of `accounts.yaml`: the single place where input is checked.
+ * Everything downstream receives `AccountsConfig` and never re-validates it.
+ *
+ * Messages follow one pattern: what is wrong, the value received, what is allowed.
+ */
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** An object that rejects unknown keys (typos) and names the keys it allows. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => `"${k}"`).join(", ")}: allowed keys are ${allowed}`
+        : `expected a mapping, got ${show(iss.input)}`,
+  });
+}
+
+/** A string matching `pattern`; the message names what is allowed. */
+function pattern(re: RegExp, allowed: string, max?: number) {
+  let schema = z.string({ error: (iss) => `expected a string (${allowed}), got ${show(iss.input)}` });
+  schema = schema.regex(re, { error: (iss) => `${show(iss.input)} is not allowed: use ${allowed}` });
+  if (max !== undefined) {
+    schema = schema.max(max, { error: (iss) => `${show(iss.input)} is too long: at most ${max} characters` });
+  }
+  return schema;
+}
+
+/** A duration such as `15m`, converted to seconds and kept within STS limits. */
+function stsTtl() {
+  return z
+    .string({ error: (iss) => `expected a duration such as "15m" or "1h", got ${show(iss.input)}` })
+    .transform((text, ctx) => {
+      const seconds = parseDuration(text);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: "custom", message: `${show(text)} is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"` });
+        return z.NEVER;
+      }
+      if (seconds < MIN_STS_TTL_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${show(text)} is out of range: STS credentials live between ${formatDuration(MIN_STS_TTL_SECONDS)} and ${formatDuration(MAX_STS_TTL_SECONDS)}`,
+        });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+}
+
+/** An STS TTL that falls back to `fallback` (parsed like any input) when absent. */
+function ttl(fallback: string) {
+  return stsTtl().prefault(fallback);
+}
+
+/** A role's MaxSessionDuration: IAM allows 1h to 12h. */
+const sessionDuration = z
+  .string({ error: (iss) => `expected a duration such as "1h" or "12h", got ${show(iss.input)}` })
+  .transform((text, ctx) => {
+    const seconds = parseDuration(text);
+    if (seconds === undefined || seconds < MIN_ROLE_SESSION_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
+      ctx.addIssue({ code: "custom", message: `${show(text)} is not allowed: IAM takes a MaxSessionDuration between 1h and 12h` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+/** Account names become stack names (`aws-<name>`) and prefixes of Vault role names. */
+export const ACCOUNT_NAME = pattern(
+  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+  "lowercase letters, digits and inner hyphens",
+  40,
+);
+/**
+ * IAM role names allow `[\w+=,.@-]` up to 64 characters; Vault role names (`<account>-<role>`) allow
+ * `\w(([\w-.@]+)?\w)?`. A role name must satisfy both, so it keeps to their intersection.
+ */
+export const ROLE_NAME = pattern(
+  /^[A-Za-z0-9_](?:[A-Za-z0-9_.@-]*[A-Za-z0-9_])?$/,
+  "letters, digits, '_', and inner '.', '@' or '-' (IAM role names that Vault also accepts)",
+  64,
+);
+/** Vault policy names are lowercased by Vault; keep them lowercase so what is written is what is stored. */
+const REQUESTER = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and inner '-'", 100);
+const VAULT_ROLE_NAME = pattern(
+  /^[A-Za-z0-9_](?:[A-Za-z0-9_.@-]*[A-Za-z0-9_])?$/,
+  "letters, digits, '_', and inner '.', '@' or '-'",
+  128,
+);
+const IAM_USER_NAME = pattern(/^[\w+=,.@-]+$/, "letters, digits and + = , . @ _ -", 64);
+const ACCOUNT_ID = z
+  .string({
+    error: (iss) =>
+      typeof iss.input === "number"
+        ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"`
+        : `expected a quoted 12-digit account id, got ${show(iss.input)}`,
+  })
+  .regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not an AWS account id: use exactly 12 digits, quoted` });
+/** sts:ExternalId: 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+const EXTERNAL_ID = pattern(/^[\w+=,.@:/-]{2,}$/, "2 to 1224 characters of letters, digits and + = , . @ : / _ -", 1224);
+const MANAGED_POLICY_ARN = pattern(
+  /^arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+$/,
+  "an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+);
+
+/** IAM's default quota of managed policies attached to one role (adjustable to 20). */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+/** IAM's limit on the aggregate size of a role's inline policies, whitespace not counted. */
+export const ROLE_INLINE_POLICY_CHARS = 10_240;
+
+const statement = z.looseObject({
+  Sid: z.string().optional(),
+  Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }),
+});
+const policyDocument = strict({
+    Version: z.literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` }),
+    Id: z.string().optional(),
+    Statement: z.array(statement).min(1, { error: "needs at least one statement" }),
+  })
+  .superRefine((doc, ctx) => {
+    const size = JSON.stringify(doc).replace(/\s/g, "").length;
+    if (size > ROLE_INLINE_POLICY_CHARS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${size} characters without whitespace; IAM allows at most ${ROLE_INLINE_POLICY_CHARS} for a role's inline policies: use managedPolicyArns`,
+      });
+    }
+  });
+
+const deploymentOverride = strict({
+    roleName: IAM_USER_NAME.optional().describe("deployment role to assume in this account"),
+    profile: z.string().min(1).optional().describe("named AWS profile to use instead of a role"),
+  })
+  .refine((d) => !(d.roleName && d.profile), { error: "set roleName or profile, not both" });
+
+const role = strict({
+  name: ROLE_NAME,
+  managedPolicyArns: z
+    .array(MANAGED_POLICY_ARN)
+    .max(MANAGED_POLICIES_PER_ROLE, {
+      error: `at most ${MANAGED_POLICIES_PER_ROLE} managed policies per role (IAM's default quota)`,
+    })
+    .default([]),
+  inlinePolicy: policyDocument.optional(),
+  maxSessionDuration: sessionDuration.optional(),
+  defaultTtl: stsTtl().optional(),
+  maxTtl: stsTtl().optional(),
+  requesters: z.array(REQUESTER).default([]),
+});
+
+const account = strict({
+  name: ACCOUNT_NAME,
+  id: ACCOUNT_ID,
+  externalId: EXTERNAL_ID.optional(),
+  deployment: deploymentOverride.optional(),
+  roles: z.array(role).default([]),
+});
+
+const vaultRole = strict({
+  name: VAULT_ROLE_NAME,
+  targets: z
+    .array(
+      pattern(/^[a-z0-9-]+\/[A-Za-z0-9_.@-]+$/, `"<account>/<role>", e.g. "prod/readonly"`),
+      { error: (iss) => `expected a list of "<account>/<role>", got ${show(iss.input)}` },
+    )
+    .min(1, { error: "needs at least one target" }),
+  defaultTtl: stsTtl().optional(),
+  maxTtl: stsTtl().optional(),
+  requesters: z.array(REQUESTER).default([]),
+});
+
+export const configSchema = strict({
+    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
+    vault: strict({
+        mount: pattern(
+          /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/,
+          "lowercase path segments of letters, digits, '_' and '-', separated by '/'",
+          100,
+        ).default("aws"),
+        region: pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+        defaultTtl: ttl("1h"),
+        maxTtl: ttl("1h"),
+        address: z
+          .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
+          .optional(),
+      })
+      .prefault({}),
+    broker: strict({
+      account: ACCOUNT_NAME,
+      userName: IAM_USER_NAME.default("vault-account"),
+      organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
+    }),
+    deployment: strict({
+        roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole"),
+        region: pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+      })
+      .prefault({}),
+    accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
+      error: "is empty: list at least one account",
+    }),
+    vaultRoles: z.array(vaultRole).default([]),
+  })
+  .superRefine(checkReferences);
+
+/** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
+export type AccountsConfig = z.output<typeof configSchema>;
+export type AccountConfig = AccountsConfig["accounts"][number];
+export type RoleConfig = AccountConfig["roles"][number];
+export type VaultRoleConfig = AccountsConfig["vaultRoles"][number];

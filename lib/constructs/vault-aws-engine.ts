@@ -1,0 +1,32 @@
+import { AwsSecretBackend } from "@cdktf/provider-vault/lib/aws-secret-backend";
+import { Construct } from "constructs";
+
+/** Configuration of a `VaultAwsEngine`. */
+export interface VaultAwsEngineConfig {
+  /** Path the engine is mounted at, e.g. `aws`. */
+  readonly mount: string;
+  /** Region of the engine's STS and IAM calls. */
+  readonly region: string;
+  /** Access key id of the broker user. */
+  readonly accessKeyId: string;
+  /** Secret of the broker's access key; the provider marks it sensitive. */
+  readonly secretAccessKey: string;
+}
+
+/** Vault's AWS secrets engine, mounted and configured with the broker's access key. */
+export class VaultAwsEngine extends Construct {
+  /** The mount path, as Vault reports it; roles depend on it through this attribute. */
+  public readonly mountPath: string;
+
+  constructor(scope: Construct, id: string, config: VaultAwsEngineConfig) {
+    super(scope, id);
+    const engine = new AwsSecretBackend(this, "engine", {
+      path: config.mount,
+      description: "STS credentials for the AWS accounts managed by vault-aws-multi-account",
+      region: config.region,
+      accessKey: config.accessKeyId,
+      secretKey: config.secretAccessKey,
+    });
+    this.mountPath = engine.path;
+  }
+}

@@ -1,0 +1,55 @@
+import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
+import { Construct } from "constructs";
+
+/** Configuration of a `VaultStsRole`. */
+export interface VaultStsRoleConfig {
+  /** Mount path of the AWS secrets engine. */
+  readonly mountPath: string;
+  /** Vault role name. */
+  readonly roleName: string;
+  /** ARNs of the IAM roles this Vault role may assume. */
+  readonly roleArns: readonly string[];
+  /** `default_sts_ttl`, in seconds. */
+  readonly defaultTtlSeconds: number;
+  /** `max_sts_ttl`, in seconds. */
+  readonly maxTtlSeconds: number;
+  /**
+   * `sts:ExternalId` sent with every AssumeRole.
+   * @default - none sent
+   */
+  readonly externalId?: string;
+}
+
+/** The body Vault's `POST <mount>/roles/<name>` takes for an `assumed_role` role. */
+export function stsRoleBody(config: Omit<VaultStsRoleConfig, "mountPath" | "roleName">): Record<string, unknown> {
+  return {
+    credential_type: "assumed_role",
+    role_arns: [...config.roleArns],
+    default_sts_ttl: config.defaultTtlSeconds,
+    max_sts_ttl: config.maxTtlSeconds,
+    ...(config.externalId !== undefined && { external_id: config.externalId }),
+  };
+}
+
+/**
+ * A Vault role of `credential_type = assumed_role`.
+ *
+ * Written as the literal API body through `vault_generic_endpoint` rather than
+ * `vault_aws_secret_backend_role`, whose `role_arns` is ForceNew: with it, adding an account to a
+ * role spanning accounts would delete and recreate the role. Here every change is an in-place write.
+ */
+export class VaultStsRole extends Construct {
+  /** The Vault role's name. */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, config: VaultStsRoleConfig) {
+    super(scope, id);
+    new GenericEndpoint(this, "role", {
+      path: `${config.mountPath}/roles/${config.roleName}`,
+      dataJson: JSON.stringify(stsRoleBody(config)),
+      // Vault returns fields we never set (iam_groups, session_tags, ...); compare only ours.
+      ignoreAbsentFields: true,
+    });
+    this.roleName = config.roleName;
+  }
+}

@@ -1,0 +1,201 @@
+import type { AccountsConfig } from "./config/schema";
+import {
+  accountRootArn,
+  accountStackName,
+  iamRoleArn,
+  iamUserArn,
+  requesterPolicyName,
+  stsPath,
+  targetKey,
+  vaultRoleName,
+} from "./names";
+import { brokerAssumePolicies, MAX_BROKER_POLICIES } from "./policy/broker-policies";
+import type { PolicyDocument } from "./policy/document";
+import { roleTtls } from "./ttl";
+
+/**
+ * The whole deployment as plain data, derived from a validated config by `buildModel`.
+ * Constructs and stacks only turn this into resources.
+ */
+export interface Model {
+  readonly partition: string;
+  readonly vault: VaultModel;
+  readonly broker: BrokerModel;
+  readonly accounts: readonly AccountModel[];
+  readonly vaultRoles: readonly VaultRoleModel[];
+  readonly requesterPolicies: readonly RequesterPolicyModel[];
+}
+
+/** The Vault side: where the engine is mounted and how Terraform reaches Vault. */
+export interface VaultModel {
+  readonly mount: string;
+  readonly region: string;
+  /** @default - the Vault provider reads `VAULT_ADDR` */
+  readonly address?: string;
+}
+
+/** The broker user and the identity policies it gets. */
+export interface BrokerModel {
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly userArn: string;
+  /** The assume-role policies, packed to fit IAM's policy size quota. */
+  readonly policies: readonly PolicyDocument[];
+}
+
+/** How Terraform gets into an account. */
+export type DeploymentModel = { readonly roleArn: string } | { readonly profile: string };
+
+/** One AWS account and the roles Vault may assume in it. */
+export interface AccountModel {
+  readonly name: string;
+  readonly id: string;
+  readonly stackName: string;
+  readonly region: string;
+  readonly deployment: DeploymentModel;
+  readonly roles: readonly RoleModel[];
+}
+
+/** One assumable IAM role. */
+export interface RoleModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly managedPolicyArns: readonly string[];
+  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+  readonly maxSessionSeconds: number;
+  readonly externalId?: string;
+  /** Vault role minting credentials for this role alone. */
+  readonly vaultRoleName: string;
+}
+
+/** One Vault role of `credential_type = assumed_role`. */
+export interface VaultRoleModel {
+  readonly name: string;
+  readonly roleArns: readonly string[];
+  readonly defaultTtlSeconds: number;
+  readonly maxTtlSeconds: number;
+  readonly externalId?: string;
+  readonly requesters: readonly string[];
+  /** `<mount>/sts/<name>` */
+  readonly stsPath: string;
+}
+
+/** One Vault ACL policy: a requester group and the STS paths it may write. */
+export interface RequesterPolicyModel {
+  readonly name: string;
+  readonly requester: string;
+  readonly stsPaths: readonly string[];
+}
+
+/** Thrown when a valid config still cannot be deployed within AWS quotas. */
+export class QuotaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QuotaError";
+  }
+}
+
+/** Derives the deployment from a validated config. Pure: same config, same model. */
+export function buildModel(config: AccountsConfig): Model {
+  const { partition, vault, deployment } = config;
+  const brokerAccount = config.accounts.find((a) => a.name === config.broker.account)!;
+  const brokerUserArn = iamUserArn(partition, brokerAccount.id, config.broker.userName);
+
+  const vaultRoles: VaultRoleModel[] = [];
+  const roleByTarget = new Map<string, RoleModel>();
+  const accounts = config.accounts.map((account): AccountModel => {
+    const roles = account.roles.map((role): RoleModel => {
+      const ttls = roleTtls(vault, role);
+      const model: RoleModel = {
+        name: role.name,
+        arn: iamRoleArn(partition, account.id, role.name),
+        managedPolicyArns: role.managedPolicyArns,
+        inlinePolicy: role.inlinePolicy,
+        maxSessionSeconds: ttls.maxSessionSeconds,
+        externalId: account.externalId,
+        vaultRoleName: vaultRoleName(account.name, role.name),
+      };
+      roleByTarget.set(targetKey(account.name, role.name), model);
+      vaultRoles.push({
+        name: model.vaultRoleName,
+        roleArns: [model.arn],
+        defaultTtlSeconds: ttls.defaultTtlSeconds,
+        maxTtlSeconds: ttls.maxTtlSeconds,
+        externalId: account.externalId,
+        requesters: role.requesters,
+        stsPath: stsPath(vault.mount, model.vaultRoleName),
+      });
+      return model;
+    });
+    const override = account.deployment;
+    return {
+      name: account.name,
+      id: account.id,
+      stackName: accountStackName(account.name),
+      region: deployment.region,
+      deployment: override?.profile
+        ? { profile: override.profile }
+        : { roleArn: iamRoleArn(partition, account.id, override?.roleName ?? deployment.roleName) },
+      roles,
+    };
+  });
+
+  for (const vaultRole of config.vaultRoles) {
+    const targets = vaultRole.targets.map((t) => roleByTarget.get(t)!);
+    vaultRoles.push({
+      name: vaultRole.name,
+      roleArns: targets.map((t) => t.arn),
+      defaultTtlSeconds: vaultRole.defaultTtl ?? vault.defaultTtl,
+      maxTtlSeconds: vaultRole.maxTtl ?? vault.maxTtl,
+      externalId: targets[0].externalId,
+      requesters: vaultRole.requesters,
+      stsPath: stsPath(vault.mount, vaultRole.name),
+    });
+  }
+
+  const policies = brokerAssumePolicies(
+    accounts.flatMap((a) => a.roles.map((r) => r.arn)),
+    { organizationId: config.broker.organizationId },
+  );
+  if (policies.length > MAX_BROKER_POLICIES) {
+    throw new QuotaError(
+      `the broker would need ${policies.length} managed policies to list every role ARN, but one IAM user can hold at most ${MAX_BROKER_POLICIES} (10 attached directly, 10 groups of 10): split the accounts across several brokers and Vault mounts`,
+    );
+  }
+
+  return {
+    partition,
+    vault: { mount: vault.mount, region: vault.region, address: vault.address },
+    broker: {
+      accountName: brokerAccount.name,
+      accountId: brokerAccount.id,
+      userName: config.broker.userName,
+      userArn: brokerUserArn,
+      policies,
+    },
+    accounts,
+    vaultRoles,
+    requesterPolicies: requesterPolicies(vault.mount, vaultRoles),
+  };
+}
+
+/** One ACL policy per requester group, sorted by name, listing the STS paths of its Vault roles. */
+function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[]): RequesterPolicyModel[] {
+  const paths = new Map<string, string[]>();
+  for (const role of vaultRoles) {
+    for (const requester of role.requesters) {
+      paths.set(requester, [...(paths.get(requester) ?? []), role.stsPath]);
+    }
+  }
+  return [...paths.keys()].sort().map((requester) => ({
+    name: requesterPolicyName(mount, requester),
+    requester,
+    stsPaths: paths.get(requester)!,
+  }));
+}
+
+/** The broker account's root ARN, the principal every trust policy names. */
+export function brokerAccountRootArn(model: Model): string {
+  return accountRootArn(model.partition, model.broker.accountId);
+}

@@ -1,0 +1,48 @@
+/**
+ * Every name and ARN the program derives from the config, in one place.
+ * ARNs are computed from config rather than read from resources so that the broker's stack and
+ * the account stacks never wait on each other (see README, "Why ARNs are computed").
+ */
+
+/** Name of the stack holding an account's roles (and, in the broker's account, the broker). */
+export function accountStackName(accountName: string): string {
+  return `aws-${accountName}`;
+}
+
+/** Name of the stack holding the Vault mount, roles and policies. */
+export const VAULT_STACK_NAME = "vault";
+
+/** Vault role that hands out credentials for one account role. */
+export function vaultRoleName(accountName: string, roleName: string): string {
+  return `${accountName}-${roleName}`;
+}
+
+/** Vault ACL policy that lets one requester group ask for its roles. */
+export function requesterPolicyName(mount: string, requester: string): string {
+  return `${mount}-${requester}`;
+}
+
+/** The path `vault write` takes to mint STS credentials for a Vault role. */
+export function stsPath(mount: string, vaultRole: string): string {
+  return `${mount}/sts/${vaultRole}`;
+}
+
+/** ARN of an IAM role at the root path. */
+export function iamRoleArn(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+/** ARN of an IAM user at the root path. */
+export function iamUserArn(partition: string, accountId: string, userName: string): string {
+  return `arn:${partition}:iam::${accountId}:user/${userName}`;
+}
+
+/** ARN of an account's root principal, which delegates trust to the account's own IAM policies. */
+export function accountRootArn(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/** `"<account>/<role>"`, the way `vaultRoles[].targets` names an account role. */
+export function targetKey(accountName: string, roleName: string): string {
+  return `${accountName}/${roleName}`;
+}

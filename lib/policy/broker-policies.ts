@@ -1,0 +1,87 @@
+import { type PolicyDocument, policySize } from "./document";
+
+/**
+ * IAM quotas that bound the broker's identity policies (IAM User Guide, "IAM and AWS STS quotas").
+ * All are account defaults; the policy size is fixed.
+ */
+export const IAM_QUOTAS = {
+  /** Characters of one customer managed policy, whitespace excluded. */
+  managedPolicyChars: 6144,
+  /** Managed policies attached directly to one user. */
+  managedPoliciesPerUser: 10,
+  /** Managed policies attached to one group. */
+  managedPoliciesPerGroup: 10,
+  /** Groups one user can belong to. */
+  groupsPerUser: 10,
+} as const;
+
+/** The most managed policies one user can be granted: directly, plus through all its groups. */
+export const MAX_BROKER_POLICIES =
+  IAM_QUOTAS.managedPoliciesPerUser + IAM_QUOTAS.groupsPerUser * IAM_QUOTAS.managedPoliciesPerGroup;
+
+/** Options of the broker's assume-role policies. */
+export interface AssumePolicyOptions {
+  /**
+   * Also require `aws:ResourceOrgID` to equal this organization, a guard against an ARN that names
+   * an account outside the organization.
+   * @default - no organization condition
+   */
+  readonly organizationId?: string;
+}
+
+/**
+ * The broker's identity policies: `sts:AssumeRole` on exactly the configured role ARNs and nothing
+ * else, packed in order into as few managed policies as IAM's 6,144-character limit allows.
+ *
+ * Packing keeps the given order, so appending roles (adding an account at the end of the list) only
+ * grows the last policy or adds new ones; every earlier policy stays byte-for-byte the same.
+ */
+export function brokerAssumePolicies(roleArns: readonly string[], options: AssumePolicyOptions = {}): PolicyDocument[] {
+  const documents: PolicyDocument[] = [];
+  let current: string[] = [];
+  for (const arn of roleArns) {
+    const candidate = [...current, arn];
+    if (current.length > 0 && policySize(assumePolicy(candidate, options)) > IAM_QUOTAS.managedPolicyChars) {
+      documents.push(assumePolicy(current, options));
+      current = [arn];
+    } else {
+      current = candidate;
+    }
+  }
+  if (current.length > 0) {
+    documents.push(assumePolicy(current, options));
+  }
+  return documents;
+}
+
+/** One policy document allowing `sts:AssumeRole` on these ARNs. */
+export function assumePolicy(roleArns: readonly string[], options: AssumePolicyOptions = {}): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AssumeConfiguredRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: [...roleArns],
+        ...(options.organizationId !== undefined && {
+          Condition: { StringEquals: { "aws:ResourceOrgID": options.organizationId } },
+        }),
+      },
+    ],
+  };
+}
+
+/**
+ * Where the broker's policy number `index` (0-based) is attached: the first ten go on the user,
+ * each next ten on one group. The placement depends only on the index, so a policy never moves
+ * when more are added.
+ *
+ * @returns `undefined` for the user itself, or the 0-based number of the group
+ */
+export function brokerPolicyGroup(index: number): number | undefined {
+  if (index < IAM_QUOTAS.managedPoliciesPerUser) {
+    return undefined;
+  }
+  return Math.floor((index - IAM_QUOTAS.managedPoliciesPerUser) / IAM_QUOTAS.managedPoliciesPerGroup);
+}

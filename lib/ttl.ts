@@ -1,0 +1,23 @@
+import type { AccountsConfig, RoleConfig } from "./config/schema";
+import { MIN_ROLE_SESSION_SECONDS } from "./duration";
+
+/** The TTLs a role ends up with once the `vault:` defaults are applied. */
+export interface RoleTtls {
+  /** Vault's default_sts_ttl for the role's Vault role, in seconds. */
+  readonly defaultTtlSeconds: number;
+  /** Vault's max_sts_ttl for the role's Vault role, in seconds. */
+  readonly maxTtlSeconds: number;
+  /** The IAM role's MaxSessionDuration, in seconds. */
+  readonly maxSessionSeconds: number;
+}
+
+/**
+ * Applies the `vault:` defaults to a role. Without `maxSessionDuration` the role's session lasts as
+ * long as its max TTL, but never less than IAM's floor of one hour.
+ */
+export function roleTtls(vault: AccountsConfig["vault"], role: RoleConfig): RoleTtls {
+  const defaultTtlSeconds = role.defaultTtl ?? vault.defaultTtl;
+  const maxTtlSeconds = role.maxTtl ?? vault.maxTtl;
+  const maxSessionSeconds = role.maxSessionDuration ?? Math.max(MIN_ROLE_SESSION_SECONDS, maxTtlSeconds);
+  return { defaultTtlSeconds, maxTtlSeconds, maxSessionSeconds };
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { buildApp } from "./lib/app";
+import { ConfigError, DEFAULT_ACCOUNTS_FILE, loadConfig } from "./lib/config/load";
+import { buildModel, QuotaError } from "./lib/model";
+import { sandboxFromEnv } from "./lib/sandbox";
+
+// Reads the accounts file, builds the app and synthesizes it. Nothing is written unless the
+// whole config is valid.
+const file = process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE;
+try {
+  const model = buildModel(loadConfig(file));
+  buildApp(model, { sandbox: sandboxFromEnv(process.env) }).synth();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else if (error instanceof QuotaError) {
+    console.error(`${file} cannot be deployed within AWS quotas: ${error.message}`);
+  } else {
+    throw error;
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,81 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { awsProviderConfig } from "../lib/aws-provider";
+import { addLocalState } from "../lib/backend";
+import { AssumableRole } from "../lib/constructs/assumable-role";
+import { BrokerIdentity } from "../lib/constructs/broker-identity";
+import type { AccountModel, BrokerModel } from "../lib/model";
+import { brokerTrustPolicy } from "../lib/policy/trust-policy";
+import type { SandboxOptions } from "../lib/sandbox";
+
+/** Configuration of an `AccountStack`. */
+export interface AccountStackConfig {
+  /** The account and its roles. */
+  readonly account: AccountModel;
+  /** ARN of the broker account's root, the principal of every trust policy. */
+  readonly brokerAccountRootArn: string;
+  /** ARN of the broker user, the only principal the trust policies let in. */
+  readonly brokerUserArn: string;
+  /**
+   * The broker, when this is the broker's account.
+   * @default - the broker lives in another account's stack
+   */
+  readonly broker?: BrokerModel;
+  /**
+   * Emulator endpoints and local state, for `npm run sandbox`.
+   * @default - a normal deployment
+   */
+  readonly sandbox?: SandboxOptions;
+}
+
+/** One AWS account: its assumable roles and, in the broker's account, the broker. */
+export class AccountStack extends TerraformStack {
+  /** The broker, when this stack holds it. */
+  public readonly broker?: BrokerIdentity;
+
+  constructor(scope: Construct, id: string, config: AccountStackConfig) {
+    super(scope, id);
+    const { account, sandbox } = config;
+    addLocalState(this, sandbox);
+    new AwsProvider(this, "aws", awsProviderConfig(account, sandbox));
+
+    const roleArns: Record<string, string> = {};
+    for (const role of account.roles) {
+      const assumable = new AssumableRole(this, role.name, {
+        roleName: role.name,
+        trustPolicy: brokerTrustPolicy({
+          brokerAccountRootArn: config.brokerAccountRootArn,
+          brokerUserArn: config.brokerUserArn,
+          externalId: role.externalId,
+        }),
+        maxSessionSeconds: role.maxSessionSeconds,
+        managedPolicyArns: role.managedPolicyArns,
+        inlinePolicy: role.inlinePolicy,
+      });
+      roleArns[role.name] = assumable.roleArn;
+    }
+    new TerraformOutput(this, "role_arns", {
+      description: "ARN of each assumable role in this account, by role name",
+      value: roleArns,
+    });
+
+    if (config.broker) {
+      this.broker = new BrokerIdentity(this, "broker", {
+        userName: config.broker.userName,
+        policies: config.broker.policies,
+      });
+      new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
+      new TerraformOutput(this, "broker_access_key_id", {
+        description: "Access key id of Vault's broker user (sensitive: half of a credential)",
+        value: this.broker.accessKeyId,
+        sensitive: true,
+      });
+      new TerraformOutput(this, "broker_secret_access_key", {
+        description: "Secret of the broker's access key; read it with `terraform output -raw`, never print it",
+        value: this.broker.secretAccessKey,
+        sensitive: true,
+      });
+    }
+  }
+}
