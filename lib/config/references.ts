@@ -23,11 +23,11 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   );
 
   const accountNames = config.accounts.map((a) => a.name);
-  if (!accountNames.includes(config.broker.account)) {
+  if (accountNames.length > 0 && !accountNames.includes(config.broker.account)) {
     fail(["broker", "account"], `"${config.broker.account}" is not an account: use one of ${accountNames.join(", ")}`);
   }
   if (config.vault.defaultTtl > config.vault.maxTtl) {
-    fail(["vault", "defaultTtl"], `${formatDuration(config.vault.defaultTtl)} exceeds vault.maxTtl ${formatDuration(config.vault.maxTtl)}: the default must not exceed the max`);
+    fail(["vault", "defaultTtl"], ttlOrder(config.vault.defaultTtl, 0, config.vault.maxTtl, 0));
   }
 
   // Vault role names, `<account>-<role>` and vaultRoles[].name, share one namespace.
@@ -40,13 +40,17 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     account.roles.forEach((role, r) => {
       const path: Path = ["accounts", a, "roles", r];
       const ttls = roleTtls(config.vault, role);
-      if (ttls.defaultTtlSeconds > ttls.maxTtlSeconds) {
-        fail([...path, "defaultTtl"], `${formatDuration(ttls.defaultTtlSeconds)} exceeds the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: the default must not exceed the max`);
+      // When both TTLs are inherited, the problem is reported once, at vault.defaultTtl.
+      const ownTtl = role.defaultTtl !== undefined || role.maxTtl !== undefined;
+      if (ownTtl && ttls.defaultTtlSeconds > ttls.maxTtlSeconds) {
+        fail([...path, "defaultTtl"], ttlOrder(ttls.defaultTtlSeconds, role.defaultTtl, ttls.maxTtlSeconds, role.maxTtl));
       }
       if (ttls.maxSessionSeconds < ttls.maxTtlSeconds) {
         fail([...path, "maxSessionDuration"], `${formatDuration(ttls.maxSessionSeconds)} is shorter than the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: AWS would refuse credentials that long; raise it or lower maxTtl`);
       }
-      vaultNames.push([vaultRoleName(account.name, role.name), [...path, "name"]]);
+      if (account.roles.findIndex((other) => other.name === role.name) === r) {
+        vaultNames.push([vaultRoleName(account.name, role.name), [...path, "name"]]);
+      }
       roles.set(targetKey(account.name, role.name), { path, maxSessionSeconds: ttls.maxSessionSeconds, externalId: account.externalId });
     });
   });
@@ -56,8 +60,9 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     vaultNames.push([vaultRole.name, [...path, "name"]]);
     const defaultTtl = vaultRole.defaultTtl ?? config.vault.defaultTtl;
     const maxTtl = vaultRole.maxTtl ?? config.vault.maxTtl;
-    if (defaultTtl > maxTtl) {
-      fail([...path, "defaultTtl"], `${formatDuration(defaultTtl)} exceeds the max TTL ${formatDuration(maxTtl)}: the default must not exceed the max`);
+    const ownTtl = vaultRole.defaultTtl !== undefined || vaultRole.maxTtl !== undefined;
+    if (ownTtl && defaultTtl > maxTtl) {
+      fail([...path, "defaultTtl"], ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl));
     }
     firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first) =>
       fail(p, `duplicates ${where(first)}: list each target once`),
@@ -65,10 +70,10 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     const externalIds = new Set<string | undefined>();
     vaultRole.targets.forEach((target, t) => {
       const role = roles.get(target);
-      if (!role) {
+      if (!role && target.includes("/")) {
         fail([...path, "targets", t], `"${target}" is not a configured role: targets are "<account>/<role>" from accounts[].roles`);
-        return;
       }
+      if (!role) return;
       externalIds.add(role.externalId);
       if (role.maxSessionSeconds < maxTtl) {
         fail([...path, "maxTtl"], `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${target}": lower maxTtl or raise that role's maxSessionDuration`);
@@ -82,6 +87,12 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   firstSeen(vaultNames, (path, first, name) =>
     fail(path, `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`),
   );
+}
+
+/** The message for a default TTL above the max, saying which of the two was inherited. */
+function ttlOrder(defaultTtl: number, ownDefault: number | undefined, maxTtl: number, ownMax: number | undefined): string {
+  const from = (own: number | undefined, key: string) => (own === undefined ? ` (inherited from vault.${key})` : "");
+  return `defaultTtl ${formatDuration(defaultTtl)}${from(ownDefault, "defaultTtl")} exceeds maxTtl ${formatDuration(maxTtl)}${from(ownMax, "maxTtl")}: the default must not exceed the max`;
 }
 
 /** Calls `onRepeat` for every key seen before, with the path where it was first seen. */

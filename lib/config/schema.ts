@@ -19,6 +19,11 @@ function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** The message for a value of the wrong type, or for a missing required field. */
+function expected(what: string, input: unknown): string {
+  return input === undefined ? `is required: ${what}` : `expected ${what}, got ${show(input)}`;
+}
+
 /** An object that rejects unknown keys (typos) and names the keys it allows. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
@@ -26,13 +31,13 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
     error: (iss) =>
       iss.code === "unrecognized_keys"
         ? `unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => `"${k}"`).join(", ")}: allowed keys are ${allowed}`
-        : `expected a mapping, got ${show(iss.input)}`,
+        : expected("a mapping", iss.input),
   });
 }
 
 /** A string matching `pattern`; the message names what is allowed. */
 function pattern(re: RegExp, allowed: string, max?: number) {
-  let schema = z.string({ error: (iss) => `expected a string (${allowed}), got ${show(iss.input)}` });
+  let schema = z.string({ error: (iss) => expected(`a string (${allowed})`, iss.input) });
   schema = schema.regex(re, { error: (iss) => `${show(iss.input)} is not allowed: use ${allowed}` });
   if (max !== undefined) {
     schema = schema.max(max, { error: (iss) => `${show(iss.input)} is too long: at most ${max} characters` });
@@ -43,7 +48,7 @@ function pattern(re: RegExp, allowed: string, max?: number) {
 /** A duration such as `15m`, converted to seconds and kept within STS limits. */
 function stsTtl() {
   return z
-    .string({ error: (iss) => `expected a duration such as "15m" or "1h", got ${show(iss.input)}` })
+    .string({ error: (iss) => expected(`a duration such as "15m" or "1h"`, iss.input) })
     .transform((text, ctx) => {
       const seconds = parseDuration(text);
       if (seconds === undefined) {
@@ -68,7 +73,7 @@ function ttl(fallback: string) {
 
 /** A role's MaxSessionDuration: IAM allows 1h to 12h. */
 const sessionDuration = z
-  .string({ error: (iss) => `expected a duration such as "1h" or "12h", got ${show(iss.input)}` })
+  .string({ error: (iss) => expected(`a duration such as "1h" or "12h"`, iss.input) })
   .transform((text, ctx) => {
     const seconds = parseDuration(text);
     if (seconds === undefined || seconds < MIN_ROLE_SESSION_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
@@ -106,7 +111,7 @@ const ACCOUNT_ID = z
     error: (iss) =>
       typeof iss.input === "number"
         ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"`
-        : `expected a quoted 12-digit account id, got ${show(iss.input)}`,
+        : expected("a quoted 12-digit account id", iss.input),
   })
   .regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not an AWS account id: use exactly 12 digits, quoted` });
 /** sts:ExternalId: 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */

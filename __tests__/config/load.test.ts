@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseConfig } from "../../lib/config/load";
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const valid = `broker:
+  account: primary
+accounts:
+  - name: primary
+    id: "111111111111"
+`;
+
+describe("loadConfig", () => {
+  test("reads and validates a file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vama-load-"));
+    writeFileSync(join(dir, "accounts.yaml"), valid);
+    expect(loadConfig(join(dir, "accounts.yaml")).accounts[0].id).toBe("111111111111");
+  });
+  test("names a missing file and how to point at another", () => {
+    const error = errorOf(() => loadConfig("/nonexistent/accounts.yaml"));
+    expect(error.problems).toEqual([
+      "/nonexistent/accounts.yaml: cannot be read (no such file); set ACCOUNTS_FILE to the accounts file to use",
+    ]);
+  });
+});
+
+describe("parseConfig locations", () => {
+  test("points at the line and column of the bad value", () => {
+    const text = valid.replace('"111111111111"', "011111111111");
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
+      'a.yaml:5:9: accounts[0].id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"',
+    ]);
+  });
+  test("points at an unknown key itself", () => {
+    const text = `${valid}    rols: []\n`;
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
+      'a.yaml:6:5: accounts[0]: unknown key "rols": allowed keys are name, id, externalId, deployment, roles',
+    ]);
+  });
+  test("points a missing field at its parent", () => {
+    const text = valid.replace('    id: "111111111111"\n', "");
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
+      "a.yaml:4:5: accounts[0].id: is required: a quoted 12-digit account id",
+    ]);
+  });
+  test("reports YAML syntax errors with their position", () => {
+    expect(errorOf(() => parseConfig("accounts: [\n", "a.yaml")).problems[0]).toMatch(/^a\.yaml:2:1: not valid YAML: /);
+  });
+  test("rejects keys written twice", () => {
+    const text = `${valid}broker:\n  account: primary\n`;
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual(["a.yaml:6:1: not valid YAML: Map keys must be unique"]);
+  });
+  test("an empty file says what is required", () => {
+    expect(errorOf(() => parseConfig("", "a.yaml")).problems).toEqual([
+      "a.yaml: broker: is required: a mapping",
+      "a.yaml: accounts: is required: list at least one account",
+    ]);
+  });
+  test("the error's message lists every problem under the file name", () => {
+    const error = errorOf(() => parseConfig("", "a.yaml"));
+    expect(error.message).toBe(
+      "a.yaml is not a valid accounts file:\n  a.yaml: broker: is required: a mapping\n  a.yaml: accounts: is required: list at least one account",
+    );
+  });
+});

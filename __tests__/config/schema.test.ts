@@ -1,0 +1,252 @@
+import { ConfigError } from "../../lib/config/load";
+import { baseConfig, configOf } from "../helpers";
+
+/** The problem lines a config produces, without the `file:line:col: ` prefix. */
+function problems(data: unknown): string[] {
+  try {
+    configOf(data);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems.map((p) => p.replace(/^accounts\.yaml(:\d+:\d+)?: /, ""));
+    }
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+/** `baseConfig()` changed by `edit`. */
+function edited(edit: (c: Record<string, any>) => void): Record<string, any> {
+  const config = baseConfig();
+  edit(config);
+  return config;
+}
+
+const devRole = (c: Record<string, any>) => c.accounts[1].roles[0];
+
+describe("defaults", () => {
+  const config = configOf(baseConfig());
+  test("vault.mount is aws", () => expect(config.vault.mount).toBe("aws"));
+  test("vault.region is us-east-1", () => expect(config.vault.region).toBe("us-east-1"));
+  test("vault.defaultTtl is 1h", () => expect(config.vault.defaultTtl).toBe(3600));
+  test("vault.maxTtl is 1h", () => expect(config.vault.maxTtl).toBe(3600));
+  test("vault.address is unset (the provider reads VAULT_ADDR)", () => expect(config.vault.address).toBeUndefined());
+  test("broker.userName is vault-account", () => expect(config.broker.userName).toBe("vault-account"));
+  test("broker.organizationId is unset", () => expect(config.broker.organizationId).toBeUndefined());
+  test("deployment.roleName is OrganizationAccountAccessRole", () =>
+    expect(config.deployment.roleName).toBe("OrganizationAccountAccessRole"));
+  test("deployment.region is us-east-1", () => expect(config.deployment.region).toBe("us-east-1"));
+  test("partition is aws", () => expect(config.partition).toBe("aws"));
+  test("an account's roles default to none", () => expect(config.accounts[0].roles).toEqual([]));
+  test("a role's managedPolicyArns default to none", () =>
+    expect(configOf(edited((c) => delete devRole(c).managedPolicyArns)).accounts[1].roles[0].managedPolicyArns).toEqual([]));
+  test("a role's requesters default to none", () =>
+    expect(configOf(edited((c) => delete devRole(c).requesters)).accounts[1].roles[0].requesters).toEqual([]));
+  test("vaultRoles default to none", () => expect(config.vaultRoles).toEqual([]));
+});
+
+describe("overrides", () => {
+  test("durations are read as seconds", () => {
+    const config = configOf(edited((c) => (c.vault = { defaultTtl: "900s", maxTtl: "1h30m" })));
+    expect([config.vault.defaultTtl, config.vault.maxTtl]).toEqual([900, 5400]);
+  });
+  test("vault.mount, region and address", () => {
+    const config = configOf(edited((c) => (c.vault = { mount: "aws/main", region: "eu-west-1", address: "https://vault.example.com:8200" })));
+    expect(config.vault).toMatchObject({ mount: "aws/main", region: "eu-west-1", address: "https://vault.example.com:8200" });
+  });
+  test("a role's TTLs and maxSessionDuration", () => {
+    const config = configOf(edited((c) => Object.assign(devRole(c), { defaultTtl: "15m", maxTtl: "2h", maxSessionDuration: "4h" })));
+    expect(config.accounts[1].roles[0]).toMatchObject({ defaultTtl: 900, maxTtl: 7200, maxSessionDuration: 14400 });
+  });
+  test("a per-account deployment profile", () => {
+    const config = configOf(edited((c) => (c.accounts[0].deployment = { profile: "primary-admin" })));
+    expect(config.accounts[0].deployment).toEqual({ profile: "primary-admin" });
+  });
+});
+
+describe("error messages", () => {
+  test("an unquoted account id", () => {
+    expect(problems(edited((c) => (c.accounts[1].id = 12345678901)))).toEqual([
+      'accounts[1].id: got the number 12345678901: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"',
+    ]);
+  });
+  test("an account id that is not 12 digits", () => {
+    expect(problems(edited((c) => (c.accounts[1].id = "2222")))).toEqual([
+      'accounts[1].id: "2222" is not an AWS account id: use exactly 12 digits, quoted',
+    ]);
+  });
+  test("a missing accounts list", () => {
+    expect(problems({ broker: { account: "primary" } })).toEqual(["accounts: is required: list at least one account"]);
+  });
+  test("an empty accounts list", () => {
+    expect(problems({ broker: { account: "primary" }, accounts: [] })).toEqual(["accounts: is empty: list at least one account"]);
+  });
+  test("an unknown key", () => {
+    expect(problems(edited((c) => (c.accounts[1].rolse = [])))).toEqual([
+      'accounts[1]: unknown key "rolse": allowed keys are name, id, externalId, deployment, roles',
+    ]);
+  });
+  test("an unknown top-level key", () => {
+    expect(problems(edited((c) => (c.brokers = {})))).toEqual([
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, accounts, vaultRoles',
+    ]);
+  });
+  test("an account name IAM-safe but not allowed here", () => {
+    expect(problems(edited((c) => (c.accounts[1].name = "Dev_1")))).toEqual([
+      'accounts[1].name: "Dev_1" is not allowed: use lowercase letters, digits and inner hyphens',
+    ]);
+  });
+  test("a role name IAM would accept but Vault would not", () => {
+    expect(problems(edited((c) => (devRole(c).name = "ec2+admin")))).toEqual([
+      `accounts[1].roles[0].name: "ec2+admin" is not allowed: use letters, digits, '_', and inner '.', '@' or '-' (IAM role names that Vault also accepts)`,
+    ]);
+  });
+  test("a role name longer than IAM's 64 characters", () => {
+    expect(problems(edited((c) => (devRole(c).name = "r".repeat(65))))).toEqual([
+      `accounts[1].roles[0].name: "${"r".repeat(65)}" is too long: at most 64 characters`,
+    ]);
+  });
+  test("a duration that is not one", () => {
+    expect(problems(edited((c) => (devRole(c).maxTtl = "1 hour")))).toEqual([
+      'accounts[1].roles[0].maxTtl: "1 hour" is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"',
+    ]);
+  });
+  test("a TTL below STS's 15 minutes", () => {
+    expect(problems(edited((c) => (devRole(c).defaultTtl = "5m")))).toEqual([
+      'accounts[1].roles[0].defaultTtl: "5m" is out of range: STS credentials live between 15m and 12h',
+    ]);
+  });
+  test("a TTL above 12 hours", () => {
+    expect(problems(edited((c) => (c.vault = { maxTtl: "13h" })))).toEqual([
+      'vault.maxTtl: "13h" is out of range: STS credentials live between 15m and 12h',
+    ]);
+  });
+  test("a maxSessionDuration outside IAM's 1h-12h", () => {
+    expect(problems(edited((c) => (devRole(c).maxSessionDuration = "30m")))).toEqual([
+      'accounts[1].roles[0].maxSessionDuration: "30m" is not allowed: IAM takes a MaxSessionDuration between 1h and 12h',
+    ]);
+  });
+  test("a default TTL above the max", () => {
+    expect(problems(edited((c) => Object.assign(devRole(c), { defaultTtl: "2h", maxTtl: "1h" })))).toEqual([
+      "accounts[1].roles[0].defaultTtl: defaultTtl 2h exceeds maxTtl 1h: the default must not exceed the max",
+    ]);
+  });
+  test("a role max TTL below the inherited default", () => {
+    expect(problems(edited((c) => (devRole(c).maxTtl = "30m")))).toEqual([
+      "accounts[1].roles[0].defaultTtl: defaultTtl 1h (inherited from vault.defaultTtl) exceeds maxTtl 30m: the default must not exceed the max",
+    ]);
+  });
+  test("inherited TTLs in the wrong order are reported once, at the vault section", () => {
+    expect(problems(edited((c) => (c.vault = { defaultTtl: "2h", maxTtl: "1h" })))).toEqual([
+      "vault.defaultTtl: defaultTtl 2h exceeds maxTtl 1h: the default must not exceed the max",
+    ]);
+  });
+  test("a maxSessionDuration shorter than the max TTL", () => {
+    expect(problems(edited((c) => Object.assign(devRole(c), { maxTtl: "2h", maxSessionDuration: "1h" })))).toEqual([
+      "accounts[1].roles[0].maxSessionDuration: 1h is shorter than the role's max TTL 2h: AWS would refuse credentials that long; raise it or lower maxTtl",
+    ]);
+  });
+  test("duplicate account names", () => {
+    expect(problems(edited((c) => (c.accounts[1].name = "primary")))).toEqual([
+      "accounts[1].name: duplicates accounts[0].name: account names must be unique",
+    ]);
+  });
+  test("duplicate account ids", () => {
+    expect(problems(edited((c) => (c.accounts[1].id = "111111111111")))).toEqual([
+      "accounts[1].id: duplicates accounts[0].id: each AWS account may be listed once",
+    ]);
+  });
+  test("duplicate role names in one account", () => {
+    expect(problems(edited((c) => c.accounts[1].roles.push({ name: "ec2-admin" })))).toEqual([
+      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account",
+    ]);
+  });
+  test("a broker in an unknown account", () => {
+    expect(problems(edited((c) => (c.broker.account = "primry")))).toEqual([
+      'broker.account: "primry" is not an account: use one of primary, dev',
+    ]);
+  });
+  test("a vaultRoles target that is not a configured role", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["dev/readonly"] }])))).toEqual([
+      'vaultRoles[0].targets[0]: "dev/readonly" is not a configured role: targets are "<account>/<role>" from accounts[].roles',
+    ]);
+  });
+  test("a vaultRoles target written without its account", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["ec2-admin"] }])))).toEqual([
+      `vaultRoles[0].targets[0]: "ec2-admin" is not allowed: use "<account>/<role>", e.g. "prod/readonly"`,
+    ]);
+  });
+  test("a vaultRoles max TTL beyond a target's session", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["dev/ec2-admin"], maxTtl: "2h" }])))).toEqual([
+      'vaultRoles[0].maxTtl: 2h exceeds the max session 1h of target "dev/ec2-admin": lower maxTtl or raise that role\'s maxSessionDuration',
+    ]);
+  });
+  test("a vaultRoles role over accounts with different external ids", () => {
+    const config = edited((c) => {
+      c.accounts[0].roles = [{ name: "readonly" }];
+      c.accounts[1].externalId = "dev-ext-id";
+      c.vaultRoles = [{ name: "everywhere", targets: ["dev/ec2-admin", "primary/readonly"] }];
+    });
+    expect(problems(config)).toEqual([
+      "vaultRoles[0].targets: mixes accounts with different externalId values: a Vault role sends one external ID, so its targets must share it",
+    ]);
+  });
+  test("names that collide once joined", () => {
+    const config = edited((c) => c.accounts.push({ name: "dev-ec2", id: "333333333333", roles: [{ name: "admin" }] }));
+    expect(problems(config)).toEqual([
+      'accounts[2].roles[0].name: makes the Vault role name "dev-ec2-admin", which accounts[1].roles[0].name already makes: "<account>-<role>" and vaultRoles names must all differ',
+    ]);
+  });
+  test("a vaultRoles name taken by an account role", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "dev-ec2-admin", targets: ["dev/ec2-admin"] }])))).toEqual([
+      'vaultRoles[0].name: makes the Vault role name "dev-ec2-admin", which accounts[1].roles[0].name already makes: "<account>-<role>" and vaultRoles names must all differ',
+    ]);
+  });
+  test("a requester name Vault would lowercase", () => {
+    expect(problems(edited((c) => (devRole(c).requesters = ["Developers"])))).toEqual([
+      `accounts[1].roles[0].requesters[0]: "Developers" is not allowed: use lowercase letters, digits, '_' and inner '-'`,
+    ]);
+  });
+  test("more managed policies than IAM's per-role quota", () => {
+    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`);
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = arns)))).toEqual([
+      "accounts[1].roles[0].managedPolicyArns: at most 10 managed policies per role (IAM's default quota)",
+    ]);
+  });
+  test("a managed policy that is not an ARN", () => {
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["AmazonEC2FullAccess"])))).toEqual([
+      'accounts[1].roles[0].managedPolicyArns[0]: "AmazonEC2FullAccess" is not allowed: use an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
+  });
+  test("an inline policy over IAM's 10,240 characters", () => {
+    const statement = { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(10_300)}/*` };
+    expect(problems(edited((c) => (devRole(c).inlinePolicy = { Version: "2012-10-17", Statement: [statement] })))).toEqual([
+      "accounts[1].roles[0].inlinePolicy: is 10410 characters without whitespace; IAM allows at most 10240 for a role's inline policies: use managedPolicyArns",
+    ]);
+  });
+  test("an inline policy with a bad Effect", () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "allow", Action: "s3:*", Resource: "*" }] };
+    expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
+      'accounts[1].roles[0].inlinePolicy.Statement[0].Effect: expected "Allow" or "Deny", got "allow"',
+    ]);
+  });
+  test("an external id with characters STS rejects", () => {
+    expect(problems(edited((c) => (c.accounts[1].externalId = "has space")))).toEqual([
+      `accounts[1].externalId: "has space" is not allowed: use 2 to 1224 characters of letters, digits and + = , . @ : / _ -`,
+    ]);
+  });
+  test("a deployment with both a role and a profile", () => {
+    expect(problems(edited((c) => (c.accounts[1].deployment = { roleName: "Deploy", profile: "dev" })))).toEqual([
+      "accounts[1].deployment: set roleName or profile, not both",
+    ]);
+  });
+  test("a Vault address that is not a URL", () => {
+    expect(problems(edited((c) => (c.vault = { address: "vault.example.com" })))).toEqual([
+      'vault.address: expected an http(s) URL, got "vault.example.com"',
+    ]);
+  });
+  test("an organization id of the wrong shape", () => {
+    expect(problems(edited((c) => (c.broker.organizationId = "org-1")))).toEqual([
+      'broker.organizationId: "org-1" is not allowed: use an AWS Organizations id such as o-a1b2c3d4e5',
+    ]);
+  });
+});
