@@ -1,22 +1,18 @@
-import { join, relative } from "node:path";
-import { App, LocalBackend, type TerraformStack } from "cdktf";
+import { join } from "node:path";
+import { LocalBackend, type TerraformStack } from "cdktf";
 import type { SandboxOptions } from "./sandbox";
 
 /**
- * Gives a stack a local state file at a path that does not depend on the machine.
+ * Gives a stack a local state file beside the output folder: `terraform.<stack>.tfstate` next to
+ * `cdktf.out`, the place cdktf's default uses.
  *
- * cdktf's default writes an absolute path (`/home/me/project/terraform.<stack>.tfstate`) into the
- * synthesized JSON. Here the path is relative to the stack's own folder, which is where both
- * `cdktf deploy` and `terraform -chdir=cdktf.out/stacks/<stack>` run, so the file lands at the same
- * place as cdktf's default and the synth output is the same on every machine. Teams on a remote
- * backend replace this in one place.
+ * cdktf's default writes that place as an absolute path (`/home/me/project/...`) into the
+ * synthesized JSON. Here it is relative to the stack's folder (`<outdir>/stacks/<stack>`), which is
+ * where both `cdktf deploy` and `terraform -chdir=cdktf.out/stacks/<stack>` run, so the output is
+ * the same on every machine. Teams on a remote backend replace this one function.
  */
 export function addLocalState(stack: TerraformStack, sandbox?: SandboxOptions): void {
   const name = stack.node.id;
-  if (sandbox) {
-    new LocalBackend(stack, { path: join(sandbox.stateDir, `${name}.tfstate`) });
-    return;
-  }
-  const stackDir = join(App.of(stack).outdir, "stacks", name);
-  new LocalBackend(stack, { path: relative(stackDir, join(process.cwd(), `terraform.${name}.tfstate`)) });
+  const path = sandbox ? join(sandbox.stateDir, `${name}.tfstate`) : `../../../terraform.${name}.tfstate`;
+  new LocalBackend(stack, { path });
 }

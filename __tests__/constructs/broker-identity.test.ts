@@ -1,0 +1,58 @@
+import { Testing } from "cdktf";
+import { BrokerIdentity } from "../../lib/constructs/broker-identity";
+import { assumePolicy } from "../../lib/policy/broker-policies";
+
+const policyFor = (n: number) => assumePolicy([`arn:aws:iam::${String(200_000_000_000 + n)}:role/r`]);
+
+function synthBroker(policyCount: number): any {
+  return JSON.parse(
+    Testing.synthScope((scope) => {
+      new BrokerIdentity(scope, "broker", {
+        userName: "vault-account",
+        policies: Array.from({ length: policyCount }, (_, i) => policyFor(i)),
+      });
+    }),
+  );
+}
+
+const values = (synthesized: any, type: string) => Object.values(synthesized.resource[type] ?? {}) as any[];
+
+describe("BrokerIdentity", () => {
+  test("creates the user and one access key, replaced before it is destroyed", () => {
+    const synthesized = synthBroker(1);
+    expect(values(synthesized, "aws_iam_user").map((u) => u.name)).toEqual(["vault-account"]);
+    const [key] = values(synthesized, "aws_iam_access_key");
+    expect(key.lifecycle).toEqual({ create_before_destroy: true });
+  });
+  test("writes each policy as literal JSON and attaches it to the user", () => {
+    const synthesized = synthBroker(2);
+    const policies = values(synthesized, "aws_iam_policy");
+    expect(policies.map((p) => p.name)).toEqual(["vault-account-assume-roles-1", "vault-account-assume-roles-2"]);
+    expect(policies.map((p) => JSON.parse(p.policy))).toEqual([policyFor(0), policyFor(1)]);
+    expect(values(synthesized, "aws_iam_user_policy_attachment")).toHaveLength(2);
+    expect(synthesized.resource.aws_iam_group).toBeUndefined();
+  });
+  test("grants no inline policy and no permission beyond its managed policies", () => {
+    const synthesized = synthBroker(1);
+    expect(Object.keys(synthesized.resource).sort()).toEqual([
+      "aws_iam_access_key",
+      "aws_iam_policy",
+      "aws_iam_user",
+      "aws_iam_user_policy_attachment",
+    ]);
+  });
+  test("past ten policies, attaches each next ten to a group the user joins", () => {
+    const synthesized = synthBroker(25);
+    expect(values(synthesized, "aws_iam_user_policy_attachment")).toHaveLength(10);
+    expect(values(synthesized, "aws_iam_group").map((g) => g.name)).toEqual(["vault-account-assume-roles-1", "vault-account-assume-roles-2"]);
+    expect(values(synthesized, "aws_iam_group_policy_attachment")).toHaveLength(15);
+    const [membership] = values(synthesized, "aws_iam_user_group_membership");
+    expect(membership.groups).toHaveLength(2);
+  });
+  test("adding policies keeps every existing resource id", () => {
+    const ids = (s: any) => Object.entries(s.resource).flatMap(([type, r]) => Object.keys(r as object).map((id) => `${type}.${id}`));
+    const before = ids(synthBroker(12));
+    const after = ids(synthBroker(30));
+    expect(after).toEqual(expect.arrayContaining(before));
+  });
+});

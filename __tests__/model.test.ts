@@ -1,0 +1,123 @@
+import { buildModel, QuotaError } from "../lib/model";
+import { generatedConfig } from "../scripts/fixtures";
+import { baseConfig, configOf, modelOf } from "./helpers";
+
+describe("buildModel", () => {
+  test("names each account role's Vault role <account>-<role> with its STS path", () => {
+    expect(modelOf(baseConfig()).vaultRoles).toEqual([
+      {
+        name: "dev-ec2-admin",
+        roleArns: ["arn:aws:iam::222222222222:role/ec2-admin"],
+        defaultTtlSeconds: 3600,
+        maxTtlSeconds: 3600,
+        externalId: undefined,
+        requesters: ["developers"],
+        stsPath: "aws/sts/dev-ec2-admin",
+      },
+    ]);
+  });
+
+  test("puts the broker in its account with the ARN the trust policies name", () => {
+    expect(modelOf(baseConfig()).broker).toMatchObject({
+      accountName: "primary",
+      accountId: "111111111111",
+      userName: "vault-account",
+      userArn: "arn:aws:iam::111111111111:user/vault-account",
+    });
+  });
+
+  test("the broker's policies list exactly the configured role ARNs", () => {
+    const config = baseConfig();
+    config.accounts[0].roles = [{ name: "readonly" }];
+    expect(modelOf(config).broker.policies.flatMap((p) => p.Statement[0].Resource)).toEqual([
+      "arn:aws:iam::111111111111:role/readonly",
+      "arn:aws:iam::222222222222:role/ec2-admin",
+    ]);
+  });
+
+  test("a role's MaxSessionDuration defaults to its max TTL, at least one hour", () => {
+    const config = baseConfig();
+    config.accounts[1].roles.push({ name: "long", maxTtl: "3h" }, { name: "short", maxTtl: "30m", defaultTtl: "15m" });
+    expect(modelOf(config).accounts[1].roles.map((r) => r.maxSessionSeconds)).toEqual([3600, 10800, 3600]);
+  });
+
+  test("an account is reached through the default deployment role", () => {
+    expect(modelOf(baseConfig()).accounts[1].deployment).toEqual({
+      roleArn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole",
+    });
+  });
+
+  test("the deployment role can be renamed for all accounts and per account", () => {
+    const config = baseConfig();
+    config.deployment = { roleName: "TerraformDeploy" };
+    config.accounts[1].deployment = { roleName: "DevDeploy" };
+    expect(modelOf(config).accounts.map((a) => a.deployment)).toEqual([
+      { roleArn: "arn:aws:iam::111111111111:role/TerraformDeploy" },
+      { roleArn: "arn:aws:iam::222222222222:role/DevDeploy" },
+    ]);
+  });
+
+  test("an account can be reached through a named profile instead", () => {
+    const config = baseConfig();
+    config.accounts[0].deployment = { profile: "management" };
+    expect(modelOf(config).accounts[0].deployment).toEqual({ profile: "management" });
+  });
+
+  test("an account's external id goes to its roles and their Vault roles", () => {
+    const config = baseConfig();
+    config.accounts[1].externalId = "dev-2f9c";
+    const model = modelOf(config);
+    expect(model.accounts[1].roles[0].externalId).toBe("dev-2f9c");
+    expect(model.vaultRoles[0].externalId).toBe("dev-2f9c");
+  });
+
+  test("a vaultRoles entry spans the ARNs of its targets, with its own TTLs", () => {
+    const config = baseConfig();
+    config.accounts[0].roles = [{ name: "readonly", maxSessionDuration: "2h" }];
+    config.accounts[1].roles[0].maxSessionDuration = "2h";
+    config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly", "dev/ec2-admin"], maxTtl: "2h", requesters: ["auditors"] }];
+    expect(modelOf(config).vaultRoles.at(-1)).toEqual({
+      name: "everywhere",
+      roleArns: ["arn:aws:iam::111111111111:role/readonly", "arn:aws:iam::222222222222:role/ec2-admin"],
+      defaultTtlSeconds: 3600,
+      maxTtlSeconds: 7200,
+      externalId: undefined,
+      requesters: ["auditors"],
+      stsPath: "aws/sts/everywhere",
+    });
+  });
+
+  test("each requester gets one policy over exactly the STS paths of its Vault roles", () => {
+    const config = baseConfig();
+    config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
+    config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly"], requesters: ["sre"] }];
+    expect(modelOf(config).requesterPolicies).toEqual([
+      { name: "aws-developers", requester: "developers", stsPaths: ["aws/sts/primary-readonly", "aws/sts/dev-ec2-admin"] },
+      { name: "aws-sre", requester: "sre", stsPaths: ["aws/sts/primary-readonly", "aws/sts/everywhere"] },
+    ]);
+  });
+
+  test("policy names and STS paths follow the mount", () => {
+    const config = baseConfig();
+    config.vault = { mount: "aws-main" };
+    const model = modelOf(config);
+    expect(model.requesterPolicies[0].name).toBe("aws-main-developers");
+    expect(model.vaultRoles[0].stsPath).toBe("aws-main/sts/dev-ec2-admin");
+  });
+
+  test("ARNs follow the partition", () => {
+    const config = baseConfig();
+    config.partition = "aws-us-gov";
+    expect(modelOf(config).accounts[1].roles[0].arn).toBe("arn:aws-us-gov:iam::222222222222:role/ec2-admin");
+  });
+
+  test("a config whose ARNs cannot fit one broker's policy quota is refused with the numbers", () => {
+    // 16,000 roles with 64-character names need more than 110 policies of 6,144 characters.
+    const config = generatedConfig(2000, 8) as any;
+    for (const account of config.accounts) {
+      account.roles.forEach((role: any, i: number) => (role.name = `r${i}-${"x".repeat(61)}`));
+    }
+    expect(() => buildModel(configOf(config))).toThrow(QuotaError);
+    expect(() => buildModel(configOf(config))).toThrow(/^the broker would need 2\d\d managed policies to list every role ARN, but one IAM user can hold at most 110/);
+  });
+});

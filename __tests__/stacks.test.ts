@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { resources, resourceWhere, synth } from "./helpers";
+
+/** The shipped example config, as data. */
+const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
+const { stacks, manifest } = synth(example);
+
+describe("stacks", () => {
+  test("one aws-<account> stack per account, plus vault", () => {
+    expect(Object.keys(stacks).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault"]);
+  });
+  test("the vault stack depends on every account stack; account stacks on nothing", () => {
+    expect(manifest.stacks.vault.dependencies.sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging"]);
+    for (const name of ["aws-dev", "aws-primary", "aws-prod", "aws-staging"]) {
+      expect(manifest.stacks[name].dependencies).toEqual([]);
+    }
+  });
+  test("only the broker's account stack holds IAM users", () => {
+    const withUsers = Object.entries(stacks).filter(([, s]) => Object.keys(resources(s, "aws_iam_user")).length > 0);
+    expect(withUsers.map(([name]) => name)).toEqual(["aws-primary"]);
+  });
+});
+
+describe("account stack provider", () => {
+  test("assumes the deployment role and is pinned to the account id", () => {
+    expect(stacks["aws-dev"].provider.aws).toEqual([
+      {
+        allowed_account_ids: ["222222222222"],
+        assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", session_name: "vault-aws-multi-account" }],
+        region: "us-east-1",
+      },
+    ]);
+  });
+  test("uses a named profile when the account says so", () => {
+    const config = structuredClone(example);
+    config.accounts[1].deployment = { profile: "dev-admin" };
+    expect(synth(config).stacks["aws-dev"].provider.aws).toEqual([
+      { allowed_account_ids: ["222222222222"], profile: "dev-admin", region: "us-east-1" },
+    ]);
+  });
+  test("pins the provider version the machine carries offline", () => {
+    expect(stacks["aws-dev"].terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+  });
+  test("keeps state at a relative path, the same on every machine", () => {
+    expect(stacks["aws-dev"].terraform.backend).toEqual({ local: { path: "../../../terraform.aws-dev.tfstate" } });
+  });
+});
+
+describe("account stack roles", () => {
+  test("each role trusts only the broker, by ARN, and requires the account's external id", () => {
+    const role = resourceWhere(stacks["aws-prod"], "aws_iam_role", "name", "ec2-admin");
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      {
+        Sid: "VaultBrokerAssumeRole",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account", "sts:ExternalId": "prod-vault-2f9c" },
+        },
+      },
+    ]);
+  });
+  test("MaxSessionDuration covers the Vault role's max TTL", () => {
+    expect(resourceWhere(stacks["aws-prod"], "aws_iam_role", "name", "ec2-admin").max_session_duration).toBe(7200);
+    expect(resourceWhere(stacks["aws-dev"], "aws_iam_role", "name", "ec2-admin").max_session_duration).toBe(3600);
+  });
+  test("outputs each role's ARN by name", () => {
+    expect(Object.keys(stacks["aws-dev"].output.role_arns.value)).toEqual(["ec2-admin", "readonly"]);
+  });
+});
+
+describe("broker", () => {
+  const primary = stacks["aws-primary"];
+  test("its policy allows sts:AssumeRole on exactly the configured roles", () => {
+    const [policy] = Object.values(resources(primary, "aws_iam_policy")) as any[];
+    const resource = JSON.parse(policy.policy).Statement[0].Resource;
+    const configured = example.accounts.flatMap((a: any) =>
+      (a.roles ?? []).map((r: any) => `arn:aws:iam::${a.id}:role/${r.name}`),
+    );
+    expect(resource).toEqual(configured);
+  });
+  test("its key leaves the stack only through sensitive outputs", () => {
+    expect(primary.output.broker_secret_access_key.sensitive).toBe(true);
+    expect(primary.output.broker_access_key_id.sensitive).toBe(true);
+    const crossStack = Object.entries(primary.output).filter(([name]) => name.startsWith("cross-stack-output-"));
+    expect(crossStack.length).toBe(2);
+    for (const [, output] of crossStack) expect((output as any).sensitive).toBe(true);
+  });
+});
+
+describe("vault stack", () => {
+  const vault = stacks.vault;
+  test("takes address and token from the environment when the config names no address", () => {
+    expect(vault.provider.vault).toEqual([{}]);
+  });
+  test("uses the configured address, and never a token", () => {
+    const config = structuredClone(example);
+    config.vault.address = "https://vault.example.com:8200";
+    expect(synth(config).stacks.vault.provider.vault).toEqual([{ address: "https://vault.example.com:8200" }]);
+  });
+  test("configures the engine with the broker's key from the broker stack's state", () => {
+    const [engine] = Object.values(resources(vault, "vault_aws_secret_backend")) as any[];
+    expect(engine.access_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
+    expect(engine.secret_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
+  });
+  test("one Vault role per account role and per vaultRoles entry", () => {
+    const paths = Object.values(resources(vault, "vault_generic_endpoint")).map((r: any) => r.path.replace(/^.*\/roles\//, ""));
+    expect(paths.sort()).toEqual([
+      "dev-ec2-admin", "dev-readonly", "primary-readonly", "prod-ec2-admin", "prod-readonly",
+      "readonly-nonprod", "staging-deployer", "staging-ec2-admin",
+    ]);
+  });
+  test("developers can request dev and staging roles, not prod's", () => {
+    const policy = resourceWhere(vault, "vault_policy", "name", "aws-developers").policy as string;
+    const paths = [...policy.matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
+    expect(paths).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]);
+  });
+  test("outputs the command each requester runs", () => {
+    expect(vault.output.sts_commands.value["prod-ec2-admin"]).toEqual(["vault write aws/sts/prod-ec2-admin ttl=30m"]);
+    expect(vault.output.sts_commands.value["readonly-nonprod"]).toEqual([
+      "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::222222222222:role/readonly ttl=1h",
+      "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::111111111111:role/readonly ttl=1h",
+    ]);
+  });
+});
+
+describe("snapshots (review aids; the assertions above are what protect behaviour)", () => {
+  test("a target account stack", () => expect(stacks["aws-prod"]).toMatchSnapshot());
+  test("the broker's account stack", () => expect(stacks["aws-primary"]).toMatchSnapshot());
+  test("the vault stack", () => expect(stacks.vault).toMatchSnapshot());
+});
