@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { synth } from "./helpers";
+
+/**
+ * Adding an account must create its stack and change the other stacks only by additions and
+ * in-place updates. These are the attributes that may change in place when it happens; every
+ * other attribute of an existing resource must stay byte-for-byte the same. Each is an update,
+ * not a replacement, for its provider:
+ */
+const IN_PLACE = new Set([
+  "aws_iam_policy.policy", // a new default policy version (name is what would force a new policy)
+  "aws_iam_user_group_membership.groups", // membership is updated, the user stays
+  "vault_generic_endpoint.data_json", // a plain write to <mount>/roles/<name>; only path forces replacement
+  "vault_policy.policy", // a plain write to sys/policies/acl/<name>
+]);
+
+const example = () => parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
+const newAccount = {
+  name: "qa",
+  id: "555555555555",
+  roles: [
+    { name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] },
+    { name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers", "sre"] },
+  ],
+};
+
+/** Every resource of every stack, as "stack type.id" → attributes (metadata removed). */
+function resourcesOf(stacks: Record<string, any>): Map<string, Record<string, unknown>> {
+  const all = new Map<string, Record<string, unknown>>();
+  for (const [stack, json] of Object.entries(stacks)) {
+    for (const [type, byId] of Object.entries(json.resource ?? {})) {
+      for (const [id, attributes] of Object.entries(byId as Record<string, any>)) {
+        const { "//": _metadata, ...rest } = attributes;
+        all.set(`${stack} ${type}.${id}`, rest);
+      }
+    }
+  }
+  return all;
+}
+
+/** What changed between two syntheses: removed resources, and changed attributes of kept ones. */
+function diff(before: Record<string, any>, after: Record<string, any>) {
+  const a = resourcesOf(before);
+  const b = resourcesOf(after);
+  const removed = [...a.keys()].filter((key) => !b.has(key));
+  const added = [...b.keys()].filter((key) => !a.has(key));
+  const changed: string[] = [];
+  for (const [key, attributes] of a) {
+    const next = b.get(key);
+    if (!next) continue;
+    const type = key.split(" ")[1].split(".")[0];
+    for (const name of new Set([...Object.keys(attributes), ...Object.keys(next)])) {
+      if (JSON.stringify(attributes[name]) !== JSON.stringify(next[name])) changed.push(`${type}.${name}`);
+    }
+  }
+  return { removed, added, changed: [...new Set(changed)].sort() };
+}
+
+describe("adding an account", () => {
+  const before = synth(example()).stacks;
+
+  test("at the end of the list: a new stack, and only additions and in-place updates elsewhere", () => {
+    const config = example();
+    config.accounts.push(newAccount);
+    const after = synth(config).stacks;
+    expect(Object.keys(after).sort()).toEqual([...Object.keys(before), "aws-qa"].sort());
+    const { removed, added, changed } = diff(before, after);
+    expect(removed).toEqual([]);
+    expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
+    expect(added.filter((key) => key.startsWith("aws-qa "))).toHaveLength(4); // its 2 roles and 2 attachments
+    expect(added.filter((key) => key.startsWith("vault "))).toHaveLength(2); // its two Vault roles
+    // Existing account stacks are not touched at all.
+    for (const name of ["aws-dev", "aws-prod", "aws-staging"]) expect(after[name]).toEqual(before[name]);
+  });
+
+  test("in the middle of the list: the same, because ids come from names, not positions", () => {
+    const config = example();
+    config.accounts.splice(2, 0, newAccount);
+    const after = synth(config).stacks;
+    const { removed, changed } = diff(before, after);
+    expect(removed).toEqual([]);
+    expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
+    for (const name of ["aws-dev", "aws-prod", "aws-staging"]) expect(after[name]).toEqual(before[name]);
+  });
+
+  test("and adding it to a role spanning accounts updates that Vault role in place", () => {
+    const config = example();
+    config.accounts.push(newAccount);
+    config.vaultRoles[0].targets.push("qa/readonly");
+    const { removed, changed } = diff(before, synth(config).stacks);
+    expect(removed).toEqual([]);
+    expect(changed).toEqual(expect.arrayContaining(["vault_generic_endpoint.data_json"]));
+    expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
+  });
+});
+
+describe("reordering accounts and roles", () => {
+  test("keeps every resource id", () => {
+    const config = example();
+    config.accounts.reverse();
+    for (const account of config.accounts) account.roles?.reverse();
+    const before = resourcesOf(synth(example()).stacks);
+    const after = resourcesOf(synth(config).stacks);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+  });
+});
