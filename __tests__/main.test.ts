@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** `main.ts` as users run it: the compiled app in its own process (`npm test` builds it first). */
+const MAIN = join(__dirname, "..", "dist", "main.js");
+
+function run(accountsFile: string, extraEnv: Record<string, string> = {}) {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (npm test does)`);
+  const outdir = join(mkdtempSync(join(tmpdir(), "vama-main-")), "cdktf.out");
+  const result = spawnSync(process.execPath, [MAIN], {
+    cwd: join(__dirname, ".."),
+    env: { ...process.env, ACCOUNTS_FILE: accountsFile, CDKTF_OUTDIR: outdir, ...extraEnv },
+    encoding: "utf8",
+  });
+  return { ...result, outdir };
+}
+
+function fileWith(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "vama-cfg-")), "accounts.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Every file under a folder, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("main with a bad config", () => {
+  const file = fileWith('broker:\n  account: primary\naccounts:\n  - name: primary\n    id: 011111111111\n');
+  const result = run(file);
+
+  test("exits non-zero", () => expect(result.status).toBe(1));
+  test("names the file, line, field, problem and fix on stderr", () => {
+    expect(result.stderr).toBe(
+      `${file} is not a valid accounts file:\n  ${file}:5:9: accounts[0].id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"\n`,
+    );
+  });
+  test("prints no stack trace", () => expect(result.stderr).not.toMatch(/\n\s+at /));
+  test("writes nothing to the output folder", () => expect(existsSync(result.outdir)).toBe(false));
+});
+
+describe("main with a missing file", () => {
+  const result = run("/nonexistent/accounts.yaml");
+  test("says which file and how to name another", () => {
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("/nonexistent/accounts.yaml: cannot be read (no such file); set ACCOUNTS_FILE");
+  });
+});
+
+describe("main with the example config", () => {
+  const result = run(join(__dirname, "..", "accounts.yaml"));
+
+  test("exits zero and writes one folder per stack", () => {
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(result.outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault"]);
+  });
+  test("writes no credential literal anywhere in the output", () => {
+    for (const file of filesUnder(result.outdir)) {
+      const text = readFileSync(file, "utf8");
+      expect(text).not.toMatch(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/); // access key ids
+      expect(text).not.toMatch(/"(access_key|secret_key|token)":\s*"(?!\$\{)/); // literal (not referenced) keys
+      expect(text).not.toMatch(/hvs\.[A-Za-z0-9]{20,}/); // Vault tokens
+    }
+  });
+  test("an AWS key or Vault token in the environment does not reach the output", () => {
+    const secrets = { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", VAULT_TOKEN: "hvs.CAESIJexampletokenexampletoken" };
+    const withSecrets = run(join(__dirname, "..", "accounts.yaml"), secrets);
+    const all = filesUnder(withSecrets.outdir).map((f) => readFileSync(f, "utf8")).join("\n");
+    expect(all).not.toContain(secrets.AWS_SECRET_ACCESS_KEY);
+    expect(all).not.toContain(secrets.VAULT_TOKEN);
+  });
+});

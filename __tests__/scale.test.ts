@@ -1,0 +1,73 @@
+import { generatedConfig } from "../scripts/fixtures";
+import { resources, synth } from "./helpers";
+
+/** IAM quotas (account defaults) every synthesized object must fit; see the IAM quotas page. */
+const QUOTA = {
+  roleName: 64,
+  userName: 64,
+  policyName: 128,
+  groupName: 128,
+  managedPolicyChars: 6144,
+  trustPolicyChars: 2048,
+  roleInlineChars: 10_240,
+  managedPerRole: 10,
+  managedPerUser: 10,
+  managedPerGroup: 10,
+  groupsPerUser: 10,
+};
+
+const size = (json: string) => json.replace(/\s/g, "").length;
+const values = (stack: any, type: string) => Object.values(resources(stack, type)) as any[];
+
+describe("1,000 accounts × 2 roles", () => {
+  const { stacks, manifest } = synth(generatedConfig(1000, 2));
+  const broker = stacks["aws-primary"];
+
+  test("synthesize to 1,000 account stacks and the vault stack", () => {
+    expect(Object.keys(manifest.stacks)).toHaveLength(1001);
+  });
+
+  test("every role fits IAM's name, trust policy and attachment quotas", () => {
+    for (const [name, stack] of Object.entries(stacks)) {
+      if (name === "vault") continue;
+      for (const role of values(stack, "aws_iam_role")) {
+        expect(role.name.length).toBeLessThanOrEqual(QUOTA.roleName);
+        expect(size(role.assume_role_policy)).toBeLessThanOrEqual(QUOTA.trustPolicyChars);
+      }
+      const perRole = new Map<string, number>();
+      for (const attachment of values(stack, "aws_iam_role_policy_attachment")) {
+        perRole.set(attachment.role, (perRole.get(attachment.role) ?? 0) + 1);
+      }
+      for (const count of perRole.values()) expect(count).toBeLessThanOrEqual(QUOTA.managedPerRole);
+    }
+  });
+
+  test("the broker's policies each fit 6,144 characters and together list all 2,000 roles", () => {
+    const policies = values(broker, "aws_iam_policy");
+    for (const policy of policies) {
+      expect(size(policy.policy)).toBeLessThanOrEqual(QUOTA.managedPolicyChars);
+      expect(policy.name.length).toBeLessThanOrEqual(QUOTA.policyName);
+    }
+    const arns = policies.flatMap((p) => JSON.parse(p.policy).Statement[0].Resource);
+    expect(new Set(arns).size).toBe(2000);
+  });
+
+  test("the broker holds its policies within the user, group and membership quotas", () => {
+    expect(values(broker, "aws_iam_user_policy_attachment").length).toBeLessThanOrEqual(QUOTA.managedPerUser);
+    const groups = values(broker, "aws_iam_group");
+    expect(groups.length).toBeLessThanOrEqual(QUOTA.groupsPerUser);
+    for (const group of groups) expect(group.name.length).toBeLessThanOrEqual(QUOTA.groupName);
+    const perGroup = new Map<string, number>();
+    for (const attachment of values(broker, "aws_iam_group_policy_attachment")) {
+      perGroup.set(attachment.group, (perGroup.get(attachment.group) ?? 0) + 1);
+    }
+    for (const count of perGroup.values()) expect(count).toBeLessThanOrEqual(QUOTA.managedPerGroup);
+    const [user] = values(broker, "aws_iam_user");
+    expect(user.name.length).toBeLessThanOrEqual(QUOTA.userName);
+  });
+
+  test("the vault stack has a role per account role and one policy per requester", () => {
+    expect(values(stacks.vault, "vault_generic_endpoint")).toHaveLength(2000);
+    expect(values(stacks.vault, "vault_policy").map((p) => p.name).sort()).toEqual(["aws-developers", "aws-sre"]);
+  });
+});
