@@ -3,12 +3,13 @@
  * Vault and IAM both take whole seconds, so everything downstream works in seconds.
  */
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/** A non-empty duration: hours, minutes and seconds, each optional, in that order. */
+export const DURATION_TEXT = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /** Seconds in a duration string, or `undefined` when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text);
-  if (!match || text === "") {
+  const match = DURATION_TEXT.exec(text);
+  if (!match) {
     return undefined;
   }
   const [, h = "0", m = "0", s = "0"] = match;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  DURATION_TEXT,
   MAX_STS_TTL_SECONDS,
   MIN_ROLE_SESSION_SECONDS,
   MIN_STS_TTL_SECONDS,
@@ -49,12 +50,9 @@ function pattern(re: RegExp, allowed: string, max?: number) {
 function stsTtl() {
   return z
     .string({ error: (iss) => expected(`a duration such as "15m" or "1h"`, iss.input) })
+    .regex(DURATION_TEXT, { error: (iss) => `${show(iss.input)} is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"` })
     .transform((text, ctx) => {
-      const seconds = parseDuration(text);
-      if (seconds === undefined) {
-        ctx.addIssue({ code: "custom", message: `${show(text)} is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"` });
-        return z.NEVER;
-      }
+      const seconds = parseDuration(text)!;
       if (seconds < MIN_STS_TTL_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
         ctx.addIssue({
           code: "custom",
@@ -74,9 +72,10 @@ function ttl(fallback: string) {
 /** A role's MaxSessionDuration: IAM allows 1h to 12h. */
 const sessionDuration = z
   .string({ error: (iss) => expected(`a duration such as "1h" or "12h"`, iss.input) })
+  .regex(DURATION_TEXT, { error: (iss) => `${show(iss.input)} is not a duration: write e.g. "1h", "90m" or "12h"` })
   .transform((text, ctx) => {
-    const seconds = parseDuration(text);
-    if (seconds === undefined || seconds < MIN_ROLE_SESSION_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
+    const seconds = parseDuration(text)!;
+    if (seconds < MIN_ROLE_SESSION_SECONDS || seconds > MAX_STS_TTL_SECONDS) {
       ctx.addIssue({ code: "custom", message: `${show(text)} is not allowed: IAM takes a MaxSessionDuration between 1h and 12h` });
       return z.NEVER;
     }
