@@ -1,0 +1,140 @@
+import { DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { Model, RoleModel } from "../lib/model";
+
+/** An AWS key pair, with a session token for temporary credentials. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** One thing to prove: a Vault role can hand out credentials for one role ARN. */
+export interface CheckTarget {
+  readonly vaultRole: string;
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly role: RoleModel;
+  readonly externalId?: string;
+  readonly ttlSeconds: number;
+}
+
+/**
+ * Where credentials for a target come from. The AWS half uses `BrokerAssumeRole`, which makes the
+ * same AssumeRole call Vault makes with the broker's key; the Vault half adds a source that runs
+ * `vault write <mount>/sts/<role>` and hands its credentials to the same checks.
+ */
+export interface CredentialSource {
+  /** Short name shown in the report. */
+  readonly name: string;
+  issue(target: CheckTarget): Promise<AwsCredentials>;
+}
+
+/** What one check found. */
+export interface CheckResult {
+  readonly target: CheckTarget;
+  readonly ok: boolean;
+  /** `assumed-role ARN` on success, or what failed. */
+  readonly detail: string;
+  /** Milliseconds of the credential call alone. */
+  readonly issueMs: number;
+  /** Whether `ec2:DescribeVpcs` was tried (roles with EC2 rights). */
+  readonly ec2Checked: boolean;
+}
+
+/** AWS managed policies that grant `ec2:DescribeVpcs`. */
+const EC2_CAPABLE_POLICIES = ["AmazonEC2FullAccess", "AmazonEC2ReadOnlyAccess", "ReadOnlyAccess", "PowerUserAccess", "AdministratorAccess"];
+
+/** Whether a role has EC2 read rights, so `ec2:DescribeVpcs` must work with its credentials. */
+export function hasEc2Rights(role: RoleModel): boolean {
+  const managed = role.managedPolicyArns.some((arn) => EC2_CAPABLE_POLICIES.some((name) => arn.endsWith(`:policy/${name}`)));
+  const inline = JSON.stringify(role.inlinePolicy ?? {}).match(/"ec2:(\*|Describe\*|DescribeVpcs)"/) !== null;
+  return managed || inline;
+}
+
+/** Every (Vault role, role ARN) pair of a model, each one a check. */
+export function checkTargets(model: Model): CheckTarget[] {
+  const byArn = new Map<string, { account: Model["accounts"][number]; role: RoleModel }>();
+  for (const account of model.accounts) for (const role of account.roles) byArn.set(role.arn, { account, role });
+  return model.vaultRoles.flatMap((vaultRole) =>
+    vaultRole.roleArns.map((arn) => {
+      const { account, role } = byArn.get(arn)!;
+      return {
+        vaultRole: vaultRole.name,
+        accountName: account.name,
+        accountId: account.id,
+        role,
+        externalId: vaultRole.externalId,
+        ttlSeconds: vaultRole.defaultTtlSeconds,
+      };
+    }),
+  );
+}
+
+/** Clients of one emulator or AWS endpoint. */
+export interface AwsEndpoint {
+  readonly endpoint?: string;
+  readonly region: string;
+}
+
+/** A session name like Vault's, `vault-<role>-<time>`, cut to STS's 64 characters. */
+export function sessionName(vaultRole: string): string {
+  return `vault-${vaultRole}`.slice(0, 50) + `-${Date.now()}`;
+}
+
+/** Credentials the way Vault's engine gets them: AssumeRole with the broker's key. */
+export class BrokerAssumeRole implements CredentialSource {
+  public readonly name = "broker AssumeRole";
+  private readonly sts: STSClient;
+
+  constructor(broker: AwsCredentials, aws: AwsEndpoint) {
+    this.sts = new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials: broker });
+  }
+
+  async issue(target: CheckTarget): Promise<AwsCredentials> {
+    const response = await this.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: target.role.arn,
+        RoleSessionName: sessionName(target.vaultRole),
+        ExternalId: target.externalId,
+        DurationSeconds: target.ttlSeconds,
+      }),
+    );
+    const c = response.Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+  }
+}
+
+/**
+ * The walkthrough's chain for one target: credentials from `source`; `sts:GetCallerIdentity` must
+ * say `arn:<partition>:sts::<target id>:assumed-role/<role>/…`; a role with EC2 rights must be able
+ * to call `ec2:DescribeVpcs` in that account.
+ */
+export async function checkTarget(source: CredentialSource, target: CheckTarget, model: Model, aws: AwsEndpoint): Promise<CheckResult> {
+  const started = process.hrtime.bigint();
+  let credentials: AwsCredentials;
+  try {
+    credentials = await source.issue(target);
+  } catch (error) {
+    return { target, ok: false, detail: `${source.name} failed: ${(error as Error).message}`, issueMs: elapsedMs(started), ec2Checked: false };
+  }
+  const issueMs = elapsedMs(started);
+  const expected = `arn:${model.partition}:sts::${target.accountId}:assumed-role/${target.role.name}/`;
+  try {
+    const identity = await new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials }).send(new GetCallerIdentityCommand({}));
+    if (!identity.Arn?.startsWith(expected)) {
+      return { target, ok: false, detail: `caller is ${identity.Arn}, expected ${expected}…`, issueMs, ec2Checked: false };
+    }
+    const ec2Checked = hasEc2Rights(target.role);
+    if (ec2Checked) {
+      await new EC2Client({ region: aws.region, endpoint: aws.endpoint, credentials }).send(new DescribeVpcsCommand({}));
+    }
+    return { target, ok: true, detail: identity.Arn, issueMs, ec2Checked };
+  } catch (error) {
+    return { target, ok: false, detail: (error as Error).message, issueMs, ec2Checked: false };
+  }
+}
+
+function elapsedMs(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * `npm run sandbox`: deploys the AWS stacks into a local moto_server with the real Terraform and
+ * proves every configured role can be assumed. See README, "Sandbox".
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
+import { QuotaError } from "../lib/model";
+import { StackFailure } from "./deploy";
+import { runSandbox, withEmulator } from "./run-sandbox";
+
+const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--endpoint URL] [--via terraform|cdktf] [--keep]
+  --config    accounts file (default: $ACCOUNTS_FILE, else ${DEFAULT_ACCOUNTS_FILE})
+  --work-dir  synth output, state and Terraform config; reused by the next run (default: .sandbox)
+  --endpoint  use an emulator already running at this URL instead of starting moto_server
+  --via       apply with plain terraform per stack (default) or with cdktf deploy
+  --keep      leave the emulator running after the checks, to explore it`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: "string" },
+        "work-dir": { type: "string", default: ".sandbox" },
+        endpoint: { type: "string" },
+        via: { type: "string", default: "terraform" },
+        keep: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.via !== "terraform" && args.via !== "cdktf") {
+    console.error(`--via ${args.via} is not known: use terraform or cdktf\n${USAGE}`);
+    return 2;
+  }
+  const configFile = args.config ?? (process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE);
+  const log = (line: string) => console.log(line);
+  try {
+    const result = await withEmulator(args.endpoint, args.keep, async (emulator) => {
+      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", log }, emulator);
+      if (args.keep && emulator) {
+        log(`\nthe emulator keeps running at ${emulator.endpoint} (pid ${emulator.process.pid}); explore it with`);
+        log(`  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${emulator.endpoint} iam list-users`);
+        log(`and stop it with: kill ${emulator.process.pid}`);
+        emulator.process.unref();
+      }
+      return outcome;
+    });
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof StackFailure) {
+      console.error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
+    } else if (error instanceof ConfigError || error instanceof QuotaError) {
+      console.error(error.message);
+    } else {
+      console.error(`sandbox: ${(error as Error).message}`);
+    }
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,95 @@
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { SynthesizedStack } from "./stacks";
+
+/** What happened to one stack. */
+export interface StackOutcome {
+  readonly stack: string;
+  readonly action: "applied" | "destroyed" | "skipped" | "failed";
+  readonly seconds: number;
+  /** Resource counts, a skip reason, or the error. */
+  readonly detail: string;
+}
+
+/** Thrown when a stack fails; names the stack so a rerun knows where it stopped. */
+export class StackFailure extends Error {
+  constructor(
+    readonly stack: string,
+    readonly output: string,
+  ) {
+    super(`stack ${stack} failed:\n${lastLines(output, 15)}`);
+    this.name = "StackFailure";
+  }
+}
+
+/** Runs a command, collecting its output; never through a shell. */
+export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** Terraform in one stack directory. */
+export async function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+  return run("terraform", [...args, "-no-color"], dir, env);
+}
+
+/** `terraform init` once per directory (the provider comes from the offline mirror). */
+async function ensureInit(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<void> {
+  if (existsSync(join(stack.dir, ".terraform", "providers")) && existsSync(join(stack.dir, ".terraform.lock.hcl"))) return;
+  const init = await terraform(stack.dir, ["init", "-input=false"], env);
+  if (init.code !== 0) throw new StackFailure(stack.name, init.output);
+}
+
+/** `terraform apply` of one stack, the GitOps way. Keeps a copy of what was applied for later destroys. */
+export async function applyStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv, appliedDir: string): Promise<StackOutcome> {
+  const started = Date.now();
+  await ensureInit(stack, env);
+  const apply = await terraform(stack.dir, ["apply", "-auto-approve", "-input=false"], env);
+  if (apply.code !== 0) throw new StackFailure(stack.name, apply.output);
+  mkdirSync(join(appliedDir, stack.name), { recursive: true });
+  copyFileSync(join(stack.dir, "cdk.tf.json"), join(appliedDir, stack.name, "cdk.tf.json"));
+  const counts = /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(apply.output);
+  const detail = counts ? `+${counts[1]} ~${counts[2]} -${counts[3]}` : "no changes";
+  return { stack: stack.name, action: "applied", seconds: (Date.now() - started) / 1000, detail };
+}
+
+/**
+ * Stacks applied before but absent from the current synth: an account removed from the config.
+ * They are destroyed from the copy kept when they were applied.
+ */
+export function orphanedStacks(appliedDir: string, current: readonly SynthesizedStack[]): SynthesizedStack[] {
+  if (!existsSync(appliedDir)) return [];
+  const names = new Set(current.map((s) => s.name));
+  return readdirSync(appliedDir)
+    .filter((name) => !names.has(name))
+    .sort()
+    .map((name) => ({ name, dir: join(appliedDir, name), dependencies: [] }));
+}
+
+/** `terraform destroy` of a stack that left the config, then forgets its copy. */
+export async function destroyStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<StackOutcome> {
+  const started = Date.now();
+  await ensureInit(stack, env);
+  const destroy = await terraform(stack.dir, ["destroy", "-auto-approve", "-input=false"], env);
+  if (destroy.code !== 0) throw new StackFailure(stack.name, destroy.output);
+  rmSync(stack.dir, { recursive: true, force: true });
+  const counts = /Resources: (\d+) destroyed/.exec(destroy.output);
+  return { stack: stack.name, action: "destroyed", seconds: (Date.now() - started) / 1000, detail: `-${counts?.[1] ?? 0}` };
+}
+
+/** Exit code of `terraform plan -detailed-exitcode`: 0 no changes, 2 changes pending, 1 error. */
+export async function planExitCode(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  await ensureInit(stack, env);
+  return terraform(stack.dir, ["plan", "-detailed-exitcode", "-lock=false", "-input=false"], env);
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split("\n").slice(-count).join("\n");
+}

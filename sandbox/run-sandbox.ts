@@ -1,0 +1,184 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../lib/config/load";
+import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
+import { buildModel, type Model } from "../lib/model";
+import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
+import { offlineTerraformEnv } from "../scripts/terraform";
+import { type AwsCredentials, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
+import { applyStack, destroyStack, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
+import { type Emulator, startEmulator } from "./emulator";
+import { type SynthesizedStack, stacksInOrder } from "./stacks";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+
+/** Options of one sandbox run. */
+export interface SandboxRunOptions {
+  /** The accounts file to deploy. */
+  readonly configFile: string;
+  /** Folder for the synth output, state files and Terraform's config; reused across runs. */
+  readonly workDir: string;
+  /**
+   * An emulator already running (its URL); the run neither starts nor stops it.
+   * @default - start moto_server on a free port
+   */
+  readonly endpoint?: string;
+  /**
+   * How stacks are applied: plain `terraform` per stack directory (the GitOps path) or
+   * `cdktf deploy` (the workstation path).
+   * @default "terraform"
+   */
+  readonly via?: "terraform" | "cdktf";
+  /** Where progress lines go. */
+  readonly log: (line: string) => void;
+}
+
+/** What a sandbox run found. */
+export interface SandboxRunResult {
+  readonly stacks: readonly StackOutcome[];
+  /** `terraform plan -detailed-exitcode` of each applied stack after the apply (0: no changes). */
+  readonly secondPlan: Readonly<Record<string, number>>;
+  readonly checks: readonly CheckResult[];
+  readonly ok: boolean;
+}
+
+/** The repository root, where `dist/main.js` and `cdktf.json` are. */
+export const ROOT = resolve(__dirname, "..", "..");
+
+/** Throwaway credentials of the emulator's default account; passed by environment, never written. */
+const SANDBOX_ENV = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sandbox", AWS_REGION: "us-east-1" };
+
+/** Why the vault stack is not deployed in the AWS half of the sandbox. */
+export const VAULT_SKIP_REASON = "skipped: no Vault server and no hashicorp/vault provider on this machine";
+
+/**
+ * Synthesizes the config in sandbox mode, applies every AWS stack in dependency order, destroys
+ * stacks of removed accounts, checks that a second plan is empty, and proves the credential chain
+ * of every configured role. Throws `StackFailure` naming the stack that failed.
+ */
+export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator): Promise<SandboxRunResult> {
+  const { log } = options;
+  const workDir = resolve(options.workDir);
+  const model = buildModel(loadConfig(options.configFile));
+  const endpoint = options.endpoint ?? emulator?.endpoint;
+  if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
+
+  const stateDir = join(workDir, "state");
+  const appliedDir = join(workDir, "applied");
+  const outdir = join(workDir, "cdktf.out");
+  mkdirSync(stateDir, { recursive: true });
+  const synthEnv = {
+    ...process.env,
+    ACCOUNTS_FILE: resolve(options.configFile),
+    CDKTF_OUTDIR: outdir,
+    [SANDBOX_ENDPOINT_ENV]: endpoint,
+    [SANDBOX_STATE_DIR_ENV]: stateDir,
+  };
+  const env = { ...offlineTerraformEnv(join(workDir, "terraform"), synthEnv), ...SANDBOX_ENV };
+
+  log(`synth: ${options.configFile} in sandbox mode (emulator ${endpoint})`);
+  const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
+  if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
+
+  const stacks = stacksInOrder(outdir);
+  const awsStacks = stacks.filter((s) => s.name !== VAULT_STACK_NAME);
+  const outcomes: StackOutcome[] = [];
+  const report = (outcome: StackOutcome, index: number, total: number) => {
+    outcomes.push(outcome);
+    log(`[${index}/${total}] ${outcome.stack.padEnd(24)} ${outcome.action} ${outcome.detail} (${outcome.seconds.toFixed(1)}s)`);
+  };
+
+  if (options.via === "cdktf") {
+    await deployWithCdktf(awsStacks, env, outdir, appliedDir, log).then((list) => list.forEach((o, i) => report(o, i + 1, stacks.length)));
+  } else {
+    for (const [i, stack] of awsStacks.entries()) {
+      log(`[${i + 1}/${stacks.length}] ${stack.name.padEnd(24)} applying…`);
+      report(await applyStack(stack, env, appliedDir), i + 1, stacks.length);
+    }
+  }
+  report({ stack: VAULT_STACK_NAME, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
+
+  const orphans = orphanedStacks(appliedDir, stacks);
+  for (const [i, orphan] of orphans.entries()) {
+    log(`[removed ${i + 1}/${orphans.length}] ${orphan.name.padEnd(16)} destroying…`);
+    report(await destroyStack(orphan, env), i + 1, orphans.length);
+  }
+
+  const secondPlan: Record<string, number> = {};
+  for (const stack of awsStacks) {
+    const plan = await planExitCode(stack, env);
+    secondPlan[stack.name] = plan.code;
+    if (plan.code !== 0) log(`second plan of ${stack.name} is not empty (exit ${plan.code}):\n${plan.output.split("\n").slice(-20).join("\n")}`);
+  }
+  log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${awsStacks.length} stacks with no changes`);
+
+  const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
+  const checks = await proveChain(model, await brokerCredentials(brokerStack, env), endpoint, log);
+  printTable(checks, log);
+  const ok = checks.every((c) => c.ok) && Object.values(secondPlan).every((c) => c === 0);
+  return { stacks: outcomes, secondPlan, checks, ok };
+}
+
+/** The broker's access key from its stack's sensitive outputs. Never printed. */
+export async function brokerCredentials(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<AwsCredentials> {
+  const result = await terraform(stack.dir, ["output", "-json"], env);
+  if (result.code !== 0) throw new StackFailure(stack.name, "terraform output failed (the secret is not shown)");
+  const outputs = JSON.parse(result.output);
+  return { accessKeyId: outputs.broker_access_key_id.value, secretAccessKey: outputs.broker_secret_access_key.value };
+}
+
+/** Checks that the key is the broker's, then runs the identity chain for every target. */
+async function proveChain(model: Model, broker: AwsCredentials, endpoint: string, log: (line: string) => void): Promise<CheckResult[]> {
+  const aws = { endpoint, region: model.vault.region };
+  const me = await new STSClient({ ...aws, credentials: broker }).send(new GetCallerIdentityCommand({}));
+  if (me.Arn !== model.broker.userArn) throw new Error(`the broker's key belongs to ${me.Arn}, expected ${model.broker.userArn}`);
+  log(`broker key belongs to ${me.Arn}`);
+  const source = new BrokerAssumeRole(broker, aws);
+  const results: CheckResult[] = [];
+  for (const target of checkTargets(model)) results.push(await checkTarget(source, target, model, aws));
+  return results;
+}
+
+/** The report: one line per Vault role and role ARN. */
+export function printTable(checks: readonly CheckResult[], log: (line: string) => void): void {
+  const rows = checks.map((c) => [
+    c.target.vaultRole,
+    `${c.target.accountName} (${c.target.accountId})`,
+    c.target.role.name,
+    c.ok ? (c.ec2Checked ? "ok (+ec2:DescribeVpcs)" : "ok") : `FAIL: ${c.detail}`,
+    `${c.issueMs.toFixed(0)} ms`,
+  ]);
+  const header = ["Vault role", "account", "AWS role", "result", "AssumeRole"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ");
+  log(line(header));
+  log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows) log(line(row));
+  const failed = checks.filter((c) => !c.ok).length;
+  log(`${checks.length - failed} passed, ${failed} failed`);
+}
+
+/** The workstation path: `cdktf deploy` of the AWS stacks, then the same bookkeeping as terraform's path. */
+async function deployWithCdktf(
+  stacks: readonly SynthesizedStack[],
+  env: NodeJS.ProcessEnv,
+  outdir: string,
+  appliedDir: string,
+  log: (line: string) => void,
+): Promise<StackOutcome[]> {
+  void stacks;
+  void env;
+  void outdir;
+  void appliedDir;
+  void log;
+  throw new Error("not yet");
+}
+
+/** Starts the emulator unless one is given, runs, and stops what it started unless `keep`. */
+export async function withEmulator<T>(endpoint: string | undefined, keep: boolean, body: (emulator?: Emulator) => Promise<T>): Promise<T> {
+  const emulator = endpoint ? undefined : await startEmulator();
+  try {
+    return await body(emulator);
+  } finally {
+    if (emulator && !keep) await emulator.stop();
+  }
+}
