@@ -31,5 +31,8 @@ function sandboxProviderConfig(sandbox: SandboxOptions): AwsProviderConfig {
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,
+    // The provider's default of 25 retries keeps a dead emulator's apply hanging for minutes;
+    // a local emulator either answers or is gone.
+    maxRetries: 2,
   };
 }

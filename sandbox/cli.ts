@@ -14,6 +14,7 @@ const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--end
   --work-dir  synth output, state and Terraform config; reused by the next run (default: .sandbox)
   --endpoint  use an emulator already running at this URL instead of starting moto_server
   --via       apply with plain terraform per stack (default) or with cdktf deploy
+  --parallelism  stacks applied at once (default 2)
   --keep      leave the emulator running after the checks, to explore it`;
 
 async function main(): Promise<number> {
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
         endpoint: { type: "string" },
         via: { type: "string", default: "terraform" },
         keep: { type: "boolean", default: false },
+        parallelism: { type: "string", default: "2" },
         help: { type: "boolean", default: false },
       },
     }).values;
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line);
   try {
     const result = await withEmulator(args.endpoint, args.keep, async (emulator) => {
-      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", log }, emulator);
+      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism: Number(args.parallelism), log }, emulator);
       if (args.keep && emulator) {
         log(`\nthe emulator keeps running at ${emulator.endpoint} (pid ${emulator.process.pid}); explore it with`);
         log(`  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${emulator.endpoint} iam list-users`);

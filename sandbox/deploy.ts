@@ -47,17 +47,21 @@ async function ensureInit(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Prom
   if (init.code !== 0) throw new StackFailure(stack.name, init.output);
 }
 
-/** `terraform apply` of one stack, the GitOps way. Keeps a copy of what was applied for later destroys. */
-export async function applyStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv, appliedDir: string): Promise<StackOutcome> {
+/** `terraform init` and `apply` of one stack, the GitOps way. */
+export async function applyStack(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<StackOutcome> {
   const started = Date.now();
   await ensureInit(stack, env);
   const apply = await terraform(stack.dir, ["apply", "-auto-approve", "-input=false"], env);
   if (apply.code !== 0) throw new StackFailure(stack.name, apply.output);
-  mkdirSync(join(appliedDir, stack.name), { recursive: true });
-  copyFileSync(join(stack.dir, "cdk.tf.json"), join(appliedDir, stack.name, "cdk.tf.json"));
   const counts = /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(apply.output);
   const detail = counts ? `+${counts[1]} ~${counts[2]} -${counts[3]}` : "no changes";
   return { stack: stack.name, action: "applied", seconds: (Date.now() - started) / 1000, detail };
+}
+
+/** Keeps a copy of what was applied, so the stack can be destroyed once it leaves the config. */
+export function keepApplied(stack: SynthesizedStack, appliedDir: string): void {
+  mkdirSync(join(appliedDir, stack.name), { recursive: true });
+  copyFileSync(join(stack.dir, "cdk.tf.json"), join(appliedDir, stack.name, "cdk.tf.json"));
 }
 
 /**

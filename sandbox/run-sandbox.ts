@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
 import { buildModel, type Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
 import { offlineTerraformEnv } from "../scripts/terraform";
 import { type AwsCredentials, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
-import { applyStack, destroyStack, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
+import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
 import { type Emulator, startEmulator } from "./emulator";
 import { type SynthesizedStack, stacksInOrder } from "./stacks";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -28,6 +28,11 @@ export interface SandboxRunOptions {
    * @default "terraform"
    */
   readonly via?: "terraform" | "cdktf";
+  /**
+   * How many stacks are applied at once.
+   * @default 2
+   */
+  readonly parallelism?: number;
   /** Where progress lines go. */
   readonly log: (line: string) => void;
 }
@@ -88,12 +93,17 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   };
 
   if (options.via === "cdktf") {
-    await deployWithCdktf(awsStacks, env, outdir, appliedDir, log).then((list) => list.forEach((o, i) => report(o, i + 1, stacks.length)));
+    const deployed = await deployWithCdktf(awsStacks, env, options.parallelism ?? 2, log);
+    deployed.forEach((outcome, i) => report(outcome, i + 1, stacks.length));
+    for (const stack of awsStacks) keepApplied(stack, appliedDir);
   } else {
-    for (const [i, stack] of awsStacks.entries()) {
-      log(`[${i + 1}/${stacks.length}] ${stack.name.padEnd(24)} applying…`);
-      report(await applyStack(stack, env, appliedDir), i + 1, stacks.length);
-    }
+    let done = 0;
+    await inPool(awsStacks, options.parallelism ?? 2, async (stack) => {
+      log(`[${stack.name}] applying…`);
+      const outcome = await applyStack(stack, env);
+      keepApplied(stack, appliedDir);
+      report(outcome, ++done, stacks.length);
+    });
   }
   report({ stack: VAULT_STACK_NAME, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
 
@@ -157,20 +167,61 @@ export function printTable(checks: readonly CheckResult[], log: (line: string) =
   log(`${checks.length - failed} passed, ${failed} failed`);
 }
 
-/** The workstation path: `cdktf deploy` of the AWS stacks, then the same bookkeeping as terraform's path. */
+/**
+ * The workstation path: `cdktf deploy` of the AWS stacks. Offline, cdktf's provider-lock step would
+ * ask the registry for hashes, so it is skipped (the provider comes from the mirror); telemetry,
+ * the version check and the shared plugin cache are turned off so nothing leaves the machine or
+ * lands in $HOME.
+ */
 async function deployWithCdktf(
   stacks: readonly SynthesizedStack[],
   env: NodeJS.ProcessEnv,
-  outdir: string,
-  appliedDir: string,
+  parallelism: number,
   log: (line: string) => void,
 ): Promise<StackOutcome[]> {
-  void stacks;
-  void env;
-  void outdir;
-  void appliedDir;
-  void log;
-  throw new Error("not yet");
+  const outdir = dirname(dirname(stacks[0].dir));
+  const started = Date.now();
+  const cdktf = join(ROOT, "node_modules", ".bin", "cdktf");
+  const args = ["deploy", ...stacks.map((s) => s.name), "--auto-approve", "--skip-provider-lock", "--no-color", "--output", outdir, "--parallelism", String(parallelism)];
+  log(`cdktf ${args.join(" ")}`);
+  const result = await run(cdktf, args, ROOT, { ...env, ...CDKTF_OFFLINE_ENV, CDKTF_HOME: join(outdir, "..", "cdktf-home") });
+  if (result.code !== 0) {
+    const failed = stacks.find((s) => new RegExp(`^${s.name}\\s.*(Error|error)`, "m").test(stripAnsi(result.output)));
+    throw new StackFailure(failed?.name ?? stacks.map((s) => s.name).join(", "), stripAnsi(result.output));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return stacks.map((s) => ({ stack: s.name, action: "applied" as const, seconds, detail: "via cdktf deploy" }));
+}
+
+/** What `cdktf` needs to run with no network and without writing to $HOME. */
+export const CDKTF_OFFLINE_ENV = {
+  CHECKPOINT_DISABLE: "1",
+  CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
+  DISABLE_VERSION_CHECK: "true",
+  FORCE_COLOR: "0",
+};
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; rethrows the first failure once all settle. */
+async function inPool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const failures: unknown[] = [];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      try {
+        await task(item);
+      } catch (error) {
+        failures.push(error);
+        queue.length = 0; // start nothing new after a failure
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Starts the emulator unless one is given, runs, and stops what it started unless `keep`. */
