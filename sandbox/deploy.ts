@@ -97,3 +97,21 @@ export async function planExitCode(stack: SynthesizedStack, env: NodeJS.ProcessE
 function lastLines(text: string, count: number): string {
   return text.trim().split("\n").slice(-count).join("\n");
 }
+
+/** One resource change of a plan, as `terraform show -json` reports it. */
+export interface PlannedChange {
+  readonly address: string;
+  /** e.g. ["create"], ["update"], ["no-op"], ["delete", "create"] for a replacement. */
+  readonly actions: readonly string[];
+}
+
+/** The changes `terraform plan` would make to a stack, read from the plan's JSON form. */
+export async function plannedChanges(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<PlannedChange[]> {
+  await ensureInit(stack, env);
+  const plan = await terraform(stack.dir, ["plan", "-out=sandbox.tfplan", "-lock=false", "-input=false"], env);
+  if (plan.code !== 0) throw new StackFailure(stack.name, plan.output);
+  const show = await terraform(stack.dir, ["show", "-json", "sandbox.tfplan"], env);
+  if (show.code !== 0) throw new StackFailure(stack.name, show.output);
+  rmSync(join(stack.dir, "sandbox.tfplan"), { force: true });
+  return (JSON.parse(show.output).resource_changes ?? []).map((c: any) => ({ address: c.address, actions: c.change.actions }));
+}

@@ -4,6 +4,7 @@ import { loadConfig } from "../lib/config/load";
 import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
 import { buildModel, type Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
+import { repoRoot } from "../scripts/repo-root";
 import { offlineTerraformEnv } from "../scripts/terraform";
 import { type AwsCredentials, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
 import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
@@ -47,7 +48,7 @@ export interface SandboxRunResult {
 }
 
 /** The repository root, where `dist/main.js` and `cdktf.json` are. */
-export const ROOT = resolve(__dirname, "..", "..");
+export const ROOT = repoRoot();
 
 /** Throwaway credentials of the emulator's default account; passed by environment, never written. */
 const SANDBOX_ENV = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sandbox", AWS_REGION: "us-east-1" };
@@ -62,29 +63,9 @@ export const VAULT_SKIP_REASON = "skipped: no Vault server and no hashicorp/vaul
  */
 export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator): Promise<SandboxRunResult> {
   const { log } = options;
-  const workDir = resolve(options.workDir);
-  const model = buildModel(loadConfig(options.configFile));
   const endpoint = options.endpoint ?? emulator?.endpoint;
   if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
-
-  const stateDir = join(workDir, "state");
-  const appliedDir = join(workDir, "applied");
-  const outdir = join(workDir, "cdktf.out");
-  mkdirSync(stateDir, { recursive: true });
-  const synthEnv = {
-    ...process.env,
-    ACCOUNTS_FILE: resolve(options.configFile),
-    CDKTF_OUTDIR: outdir,
-    [SANDBOX_ENDPOINT_ENV]: endpoint,
-    [SANDBOX_STATE_DIR_ENV]: stateDir,
-  };
-  const env = { ...offlineTerraformEnv(join(workDir, "terraform"), synthEnv), ...SANDBOX_ENV };
-
-  log(`synth: ${options.configFile} in sandbox mode (emulator ${endpoint})`);
-  const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
-  if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
-
-  const stacks = stacksInOrder(outdir);
+  const { model, stacks, env, appliedDir } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
   const awsStacks = stacks.filter((s) => s.name !== VAULT_STACK_NAME);
   const outcomes: StackOutcome[] = [];
   const report = (outcome: StackOutcome, index: number, total: number) => {
@@ -114,11 +95,11 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   }
 
   const secondPlan: Record<string, number> = {};
-  for (const stack of awsStacks) {
+  await inPool(awsStacks, options.parallelism ?? 2, async (stack) => {
     const plan = await planExitCode(stack, env);
     secondPlan[stack.name] = plan.code;
     if (plan.code !== 0) log(`second plan of ${stack.name} is not empty (exit ${plan.code}):\n${plan.output.split("\n").slice(-20).join("\n")}`);
-  }
+  });
   log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${awsStacks.length} stacks with no changes`);
 
   const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
@@ -126,6 +107,38 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   printTable(checks, log);
   const ok = checks.every((c) => c.ok) && Object.values(secondPlan).every((c) => c === 0);
   return { stacks: outcomes, secondPlan, checks, ok };
+}
+
+/** A config synthesized in sandbox mode, with the environment that applies it. */
+export interface SandboxSynth {
+  readonly model: Model;
+  /** Stacks in dependency order. */
+  readonly stacks: readonly SynthesizedStack[];
+  /** Environment for terraform: offline provider mirror, throwaway credentials. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Where copies of applied stacks are kept, to destroy them once they leave the config. */
+  readonly appliedDir: string;
+}
+
+/** Validates the config and runs the program (`dist/main.js`) in sandbox mode into `<workDir>/cdktf.out`. */
+export async function synthForSandbox(configFile: string, workDir: string, endpoint: string, log: (line: string) => void): Promise<SandboxSynth> {
+  const model = buildModel(loadConfig(configFile));
+  const work = resolve(workDir);
+  const stateDir = join(work, "state");
+  const outdir = join(work, "cdktf.out");
+  mkdirSync(stateDir, { recursive: true });
+  const synthEnv = {
+    ...process.env,
+    ACCOUNTS_FILE: resolve(configFile),
+    CDKTF_OUTDIR: outdir,
+    [SANDBOX_ENDPOINT_ENV]: endpoint,
+    [SANDBOX_STATE_DIR_ENV]: stateDir,
+  };
+  log(`synth: ${configFile} in sandbox mode (emulator ${endpoint})`);
+  const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
+  if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
+  const env = { ...offlineTerraformEnv(join(work, "terraform"), synthEnv), ...SANDBOX_ENV };
+  return { model, stacks: stacksInOrder(outdir), env, appliedDir: join(work, "applied") };
 }
 
 /** The broker's access key from its stack's sensitive outputs. Never printed. */

@@ -9,11 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { generatedConfig } from "./fixtures";
+import { repoRoot } from "./repo-root";
 
 const SIZES = [10, 100, 1000];
 const runsFlag = process.argv.indexOf("--runs");
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
-const root = join(__dirname, "..", "..");
+const root = repoRoot();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -6,5 +6,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountsJsonSchema } from "../lib/config/json-schema";
+import { repoRoot } from "./repo-root";
 
-writeFileSync(join(__dirname, "..", "..", "accounts.schema.json"), `${JSON.stringify(accountsJsonSchema(), null, 2)}\n`);
+writeFileSync(join(repoRoot(), "accounts.schema.json"), `${JSON.stringify(accountsJsonSchema(), null, 2)}\n`);
