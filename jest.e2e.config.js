@@ -8,5 +8,5 @@ module.exports = {
   roots: ["<rootDir>/e2e"],
   testMatch: ["**/*.e2e.test.ts"],
   testTimeout: 600000,
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  transform: { "^.+\\.ts$": "ts-jest" },
 };
