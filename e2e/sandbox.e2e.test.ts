@@ -34,6 +34,17 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
       expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
     }
   });
+  test("every role, read back from its account, holds the synthesized trust policy, session length and managed policies", () => {
+    expect(result.storedRoles.map((r) => [`${r.accountName}/${r.roleName}`, r.problems])).toEqual([
+      ["primary/readonly", []],
+      ["dev/ec2-admin", []],
+      ["dev/readonly", []],
+      ["staging/ec2-admin", []],
+      ["staging/deployer", []],
+      ["prod/ec2-admin", []],
+      ["prod/readonly", []],
+    ]);
+  });
   test("roles with EC2 rights could call ec2:DescribeVpcs in their account", () => {
     const ec2 = result.checks.filter((c) => c.ec2Checked).map((c) => `${c.target.vaultRole}@${c.target.accountName}`);
     expect(ec2).toEqual(expect.arrayContaining(["dev-ec2-admin@dev", "prod-ec2-admin@prod", "staging-ec2-admin@staging"]));
@@ -47,12 +58,12 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
   });
 });
 
-describe("a config with an external id, a role spanning two accounts and names with '.' and '@', via cdktf deploy (the workstation path)", () => {
+describe("a config with an external id, a role spanning two accounts, names with '.' and '@' and a profile-reached account, via cdktf deploy (the workstation path)", () => {
   const config = {
     vault: { mount: "aws-sandbox", defaultTtl: "15m" },
     broker: { account: "hub", userName: "vault.broker@hub" },
     accounts: [
-      { name: "hub", id: "555555555555" },
+      { name: "hub", id: "555555555555", deployment: { profile: "hub-admin" } },
       {
         name: "team-a",
         id: "666666666666",

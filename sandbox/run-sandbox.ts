@@ -6,10 +6,12 @@ import { buildModel, type Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
 import { repoRoot } from "../scripts/repo-root";
 import { offlineTerraformEnv } from "../scripts/terraform";
-import { type AwsCredentials, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
+import { type AwsCredentials, type AwsEndpoint, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
 import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
 import { type Emulator, startEmulator } from "./emulator";
+import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
 import { type SynthesizedStack, stacksInOrder } from "./stacks";
+import { checkStoredRoles, type StoredRoleResult } from "./stored-roles";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 /** Options of one sandbox run. */
@@ -43,6 +45,8 @@ export interface SandboxRunResult {
   readonly stacks: readonly StackOutcome[];
   /** `terraform plan -detailed-exitcode` of each applied stack after the apply (0: no changes). */
   readonly secondPlan: Readonly<Record<string, number>>;
+  /** Each role read back from the emulator and compared with the synthesized one. */
+  readonly storedRoles: readonly StoredRoleResult[];
   readonly checks: readonly CheckResult[];
   readonly ok: boolean;
 }
@@ -50,8 +54,6 @@ export interface SandboxRunResult {
 /** The repository root, where `dist/main.js` and `cdktf.json` are. */
 export const ROOT = repoRoot();
 
-/** Throwaway credentials of the emulator's default account; passed by environment, never written. */
-const SANDBOX_ENV = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sandbox", AWS_REGION: "us-east-1" };
 
 /** Why the vault stack is not deployed in the AWS half of the sandbox. */
 export const VAULT_SKIP_REASON = "skipped: no Vault server and no hashicorp/vault provider on this machine";
@@ -65,7 +67,7 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   const { log } = options;
   const endpoint = options.endpoint ?? emulator?.endpoint;
   if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
-  const { model, stacks, env, appliedDir } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
+  const { model, stacks, env, appliedDir, deployRoleName } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
   const awsStacks = stacks.filter((s) => s.name !== VAULT_STACK_NAME);
   const outcomes: StackOutcome[] = [];
   const report = (outcome: StackOutcome, index: number, total: number) => {
@@ -102,11 +104,16 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   });
   log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${awsStacks.length} stacks with no changes`);
 
+  const aws = { endpoint, region: model.vault.region };
+  const storedRoles = await checkStoredRoles(model, aws, { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY }, deployRoleName);
+  for (const r of storedRoles.filter((r) => !r.ok)) log(`stored role ${r.accountName}/${r.roleName} differs: ${r.problems.join("; ")}`);
+  log(`stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`);
+
   const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
-  const checks = await proveChain(model, await brokerCredentials(brokerStack, env), endpoint, log);
+  const checks = await proveChain(model, await brokerCredentials(brokerStack, env), aws, log);
   printTable(checks, log);
-  const ok = checks.every((c) => c.ok) && Object.values(secondPlan).every((c) => c === 0);
-  return { stacks: outcomes, secondPlan, checks, ok };
+  const ok = checks.every((c) => c.ok) && storedRoles.every((r) => r.ok) && Object.values(secondPlan).every((c) => c === 0);
+  return { stacks: outcomes, secondPlan, storedRoles, checks, ok };
 }
 
 /** A config synthesized in sandbox mode, with the environment that applies it. */
@@ -118,11 +125,14 @@ export interface SandboxSynth {
   readonly env: NodeJS.ProcessEnv;
   /** Where copies of applied stacks are kept, to destroy them once they leave the config. */
   readonly appliedDir: string;
+  /** The config's default deployment role, used to inspect accounts reached by profile. */
+  readonly deployRoleName: string;
 }
 
 /** Validates the config and runs the program (`dist/main.js`) in sandbox mode into `<workDir>/cdktf.out`. */
 export async function synthForSandbox(configFile: string, workDir: string, endpoint: string, log: (line: string) => void): Promise<SandboxSynth> {
-  const model = buildModel(loadConfig(configFile));
+  const config = loadConfig(configFile);
+  const model = buildModel(config);
   const work = resolve(workDir);
   const stateDir = join(work, "state");
   const outdir = join(work, "cdktf.out");
@@ -137,8 +147,15 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
   log(`synth: ${configFile} in sandbox mode (emulator ${endpoint})`);
   const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
   if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
-  const env = { ...offlineTerraformEnv(join(work, "terraform"), synthEnv), ...SANDBOX_ENV };
-  return { model, stacks: stacksInOrder(outdir), env, appliedDir: join(work, "applied") };
+  const env = {
+    ...offlineTerraformEnv(join(work, "terraform"), synthEnv),
+    ...SANDBOX_KEY,
+    AWS_REGION: "us-east-1",
+    // The SDK's own STS call for profiles with role_arn goes to the emulator too.
+    AWS_ENDPOINT_URL_STS: endpoint,
+    ...sandboxProfiles(model, join(work, "aws"), config.deployment.roleName),
+  };
+  return { model, stacks: stacksInOrder(outdir), env, appliedDir: join(work, "applied"), deployRoleName: config.deployment.roleName };
 }
 
 /** The broker's access key from its stack's sensitive outputs. Never printed. */
@@ -150,8 +167,7 @@ export async function brokerCredentials(stack: SynthesizedStack, env: NodeJS.Pro
 }
 
 /** Checks that the key is the broker's, then runs the identity chain for every target. */
-async function proveChain(model: Model, broker: AwsCredentials, endpoint: string, log: (line: string) => void): Promise<CheckResult[]> {
-  const aws = { endpoint, region: model.vault.region };
+async function proveChain(model: Model, broker: AwsCredentials, aws: AwsEndpoint, log: (line: string) => void): Promise<CheckResult[]> {
   const me = await new STSClient({ ...aws, credentials: broker }).send(new GetCallerIdentityCommand({}));
   if (me.Arn !== model.broker.userArn) throw new Error(`the broker's key belongs to ${me.Arn}, expected ${model.broker.userArn}`);
   log(`broker key belongs to ${me.Arn}`);
