@@ -87,6 +87,12 @@ describe("buildModel", () => {
     });
   });
 
+  test("a requester listed twice on a role gets its path once", () => {
+    const config = baseConfig();
+    config.accounts[1].roles[0].requesters = ["developers", "developers"];
+    expect(modelOf(config).requesterPolicies[0].stsPaths).toEqual(["aws/sts/dev-ec2-admin"]);
+  });
+
   test("each requester gets one policy over exactly the STS paths of its Vault roles", () => {
     const config = baseConfig();
     config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
@@ -108,6 +114,9 @@ describe("buildModel", () => {
   test("ARNs follow the partition", () => {
     const config = baseConfig();
     config.partition = "aws-us-gov";
+    config.vault = { region: "us-gov-west-1" };
+    config.deployment = { region: "us-gov-west-1" };
+    config.accounts[1].roles[0].managedPolicyArns = ["arn:aws-us-gov:iam::aws:policy/AmazonEC2FullAccess"];
     expect(modelOf(config).accounts[1].roles[0].arn).toBe("arn:aws-us-gov:iam::222222222222:role/ec2-admin");
   });
 

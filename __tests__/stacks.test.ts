@@ -131,3 +131,12 @@ describe("snapshots (review aids; the assertions above are what protect behaviou
   test("the broker's account stack", () => expect(stacks["aws-primary"]).toMatchSnapshot());
   test("the vault stack", () => expect(stacks.vault).toMatchSnapshot());
 });
+
+describe("role names that match other construct ids of the stack", () => {
+  test.each(["aws", "broker", "role_arns", "backend", "broker_user_arn"])("a role named %s synthesizes", (name) => {
+    const config = structuredClone(example);
+    config.accounts[0].roles.push({ name });
+    const primary = synth(config).stacks["aws-primary"];
+    expect(resourceWhere(primary, "aws_iam_role", "name", name).name).toBe(name);
+  });
+});

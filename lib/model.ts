@@ -11,7 +11,7 @@ import {
 } from "./names";
 import { brokerAssumePolicies, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
-import { roleTtls } from "./ttl";
+import { roleTtls, vaultRoleTtls } from "./ttl";
 
 /**
  * The whole deployment as plain data, derived from a validated config by `buildModel`.
@@ -146,8 +146,7 @@ export function buildModel(config: AccountsConfig): Model {
     vaultRoles.push({
       name: vaultRole.name,
       roleArns: targets.map((t) => t.arn),
-      defaultTtlSeconds: vaultRole.defaultTtl ?? vault.defaultTtl,
-      maxTtlSeconds: vaultRole.maxTtl ?? vault.maxTtl,
+      ...vaultRoleTtls(vault, vaultRole),
       externalId: targets[0].externalId,
       requesters: vaultRole.requesters,
       stsPath: stsPath(vault.mount, vaultRole.name),
@@ -184,7 +183,7 @@ export function buildModel(config: AccountsConfig): Model {
 function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[]): RequesterPolicyModel[] {
   const paths = new Map<string, string[]>();
   for (const role of vaultRoles) {
-    for (const requester of role.requesters) {
+    for (const requester of new Set(role.requesters)) {
       paths.set(requester, [...(paths.get(requester) ?? []), role.stsPath]);
     }
   }

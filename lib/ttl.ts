@@ -1,4 +1,4 @@
-import type { AccountsConfig, RoleConfig } from "./config/schema";
+import type { AccountsConfig, RoleConfig, VaultRoleConfig } from "./config/schema";
 import { MIN_ROLE_SESSION_SECONDS } from "./duration";
 
 /** The TTLs a role ends up with once the `vault:` defaults are applied. */
@@ -20,4 +20,9 @@ export function roleTtls(vault: AccountsConfig["vault"], role: RoleConfig): Role
   const maxTtlSeconds = role.maxTtl ?? vault.maxTtl;
   const maxSessionSeconds = role.maxSessionDuration ?? Math.max(MIN_ROLE_SESSION_SECONDS, maxTtlSeconds);
   return { defaultTtlSeconds, maxTtlSeconds, maxSessionSeconds };
+}
+
+/** The TTLs of a `vaultRoles` entry once the `vault:` defaults are applied. */
+export function vaultRoleTtls(vault: AccountsConfig["vault"], vaultRole: VaultRoleConfig): Omit<RoleTtls, "maxSessionSeconds"> {
+  return { defaultTtlSeconds: vaultRole.defaultTtl ?? vault.defaultTtl, maxTtlSeconds: vaultRole.maxTtl ?? vault.maxTtl };
 }

@@ -42,7 +42,8 @@ export class AccountStack extends TerraformStack {
 
     const roleArns: Record<string, string> = {};
     for (const role of account.roles) {
-      const assumable = new AssumableRole(this, role.name, {
+      // The prefix keeps a role named like another construct of the stack ("aws", "broker") apart.
+      const assumable = new AssumableRole(this, `role-${role.name}`, {
         roleName: role.name,
         trustPolicy: brokerTrustPolicy({
           brokerAccountRootArn: config.brokerAccountRootArn,

@@ -132,7 +132,7 @@ describe("error messages", () => {
   });
   test("a role max TTL below the inherited default", () => {
     expect(problems(edited((c) => (devRole(c).maxTtl = "30m")))).toEqual([
-      "accounts[1].roles[0].defaultTtl: defaultTtl 1h (inherited from vault.defaultTtl) exceeds maxTtl 30m: the default must not exceed the max",
+      "accounts[1].roles[0].maxTtl: defaultTtl 1h (inherited from vault.defaultTtl) exceeds maxTtl 30m: the default must not exceed the max",
     ]);
   });
   test("inherited TTLs in the wrong order are reported once, at the vault section", () => {
@@ -157,7 +157,12 @@ describe("error messages", () => {
   });
   test("duplicate role names in one account", () => {
     expect(problems(edited((c) => c.accounts[1].roles.push({ name: "ec2-admin" })))).toEqual([
-      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account",
+      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
+    ]);
+  });
+  test("role names that differ only in case (IAM treats them as one)", () => {
+    expect(problems(edited((c) => c.accounts[1].roles.push({ name: "EC2-Admin" })))).toEqual([
+      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
     ]);
   });
   test("a broker in an unknown account", () => {
@@ -215,6 +220,46 @@ describe("error messages", () => {
   test("a managed policy that is not an ARN", () => {
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["AmazonEC2FullAccess"])))).toEqual([
       'accounts[1].roles[0].managedPolicyArns[0]: "AmazonEC2FullAccess" is not allowed: use an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
+  });
+  test("the same managed policy twice", () => {
+    const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = [arn, arn])))).toEqual([
+      "accounts[1].roles[0].managedPolicyArns: lists a policy twice: list each ARN once",
+    ]);
+  });
+  test("a managed policy of another partition", () => {
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws-cn:iam::aws:policy/ReadOnlyAccess"])))).toEqual([
+      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess" is in partition aws-cn, but the accounts are in aws',
+    ]);
+  });
+  test("a customer managed policy of another account", () => {
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::999999999999:policy/Ops"])))).toEqual([
+      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::999999999999:policy/Ops" belongs to account 999999999999: a role can only attach AWS managed policies or its own account\'s (222222222222)',
+    ]);
+  });
+  test("regions of another partition", () => {
+    expect(problems(edited((c) => (c.partition = "aws-us-gov")))).toEqual([
+      'vault.region: "us-east-1" is not a region of partition aws-us-gov: use a region starting with us-gov-',
+      'deployment.region: "us-east-1" is not a region of partition aws-us-gov: use a region starting with us-gov-',
+      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" is in partition aws, but the accounts are in aws-us-gov',
+    ]);
+  });
+  test("a Vault mount Vault reserves", () => {
+    expect(problems(edited((c) => (c.vault = { mount: "sys" })))).toEqual([
+      'vault.mount: "sys" is reserved by Vault: do not use sys, auth, identity, cubbyhole',
+    ]);
+  });
+  test("an inline statement without an Action", () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*" }] };
+    expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
+      "accounts[1].roles[0].inlinePolicy.Statement[0]: needs Action or NotAction",
+    ]);
+  });
+  test("an inline statement without a Resource", () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket" }] };
+    expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
+      "accounts[1].roles[0].inlinePolicy.Statement[0]: needs Resource or NotResource (a role's policy names what it acts on)",
     ]);
   });
   test("an inline policy over IAM's 10,240 characters", () => {

@@ -1,11 +1,14 @@
 import type { z } from "zod";
 import { formatDuration } from "../duration";
 import { targetKey, vaultRoleName } from "../names";
-import { roleTtls } from "../ttl";
+import { roleTtls, vaultRoleTtls } from "../ttl";
 import { formatPath as where } from "./path";
 import type { AccountsConfig } from "./schema";
 
 type Path = (string | number)[];
+
+/** How the regions of each partition are named. */
+const REGION_PREFIX: Record<string, string> = { aws: "", "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
 
 /**
  * The checks that look across fields: uniqueness, references between sections, names that collide
@@ -26,6 +29,13 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   if (accountNames.length > 0 && !accountNames.includes(config.broker.account)) {
     fail(["broker", "account"], `"${config.broker.account}" is not an account: use one of ${accountNames.join(", ")}`);
   }
+  const regionPrefix = REGION_PREFIX[config.partition];
+  for (const path of [["vault", "region"], ["deployment", "region"]] as const) {
+    const region = config[path[0]].region;
+    if (!region.startsWith(regionPrefix)) {
+      fail([...path], `"${region}" is not a region of partition ${config.partition}: use a region starting with ${regionPrefix}`);
+    }
+  }
   if (config.vault.defaultTtl > config.vault.maxTtl) {
     fail(["vault", "defaultTtl"], ttlOrder(config.vault.defaultTtl, 0, config.vault.maxTtl, 0));
   }
@@ -34,8 +44,9 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   const vaultNames: [string, Path][] = [];
   const roles = new Map<string, { path: Path; maxSessionSeconds: number; externalId?: string }>();
   config.accounts.forEach((account, a) => {
-    firstSeen(account.roles.map((r, i) => [r.name, ["accounts", a, "roles", i, "name"]]), (path, first) =>
-      fail(path, `duplicates ${where(first)}: role names must be unique within an account`),
+    // IAM role names are unique regardless of case: "ReadOnly" and "readonly" are the same role.
+    firstSeen(account.roles.map((r, i) => [r.name.toLowerCase(), ["accounts", a, "roles", i, "name"]]), (path, first) =>
+      fail(path, `duplicates ${where(first)}: role names must be unique within an account, ignoring case as IAM does`),
     );
     account.roles.forEach((role, r) => {
       const path: Path = ["accounts", a, "roles", r];
@@ -43,12 +54,22 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
       // When both TTLs are inherited, the problem is reported once, at vault.defaultTtl.
       const ownTtl = role.defaultTtl !== undefined || role.maxTtl !== undefined;
       if (ownTtl && ttls.defaultTtlSeconds > ttls.maxTtlSeconds) {
-        fail([...path, "defaultTtl"], ttlOrder(ttls.defaultTtlSeconds, role.defaultTtl, ttls.maxTtlSeconds, role.maxTtl));
+        fail([...path, role.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"], ttlOrder(ttls.defaultTtlSeconds, role.defaultTtl, ttls.maxTtlSeconds, role.maxTtl));
       }
       if (ttls.maxSessionSeconds < ttls.maxTtlSeconds) {
         fail([...path, "maxSessionDuration"], `${formatDuration(ttls.maxSessionSeconds)} is shorter than the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: AWS would refuse credentials that long; raise it or lower maxTtl`);
       }
-      if (account.roles.findIndex((other) => other.name === role.name) === r) {
+      role.managedPolicyArns.forEach((arn, m) => {
+        const [, partition, , , owner] = arn.split(":");
+        if (owner === undefined) {
+          return; // not an ARN at all: the field's own check reports it
+        } else if (partition !== config.partition) {
+          fail([...path, "managedPolicyArns", m], `"${arn}" is in partition ${partition}, but the accounts are in ${config.partition}`);
+        } else if (owner !== "aws" && owner !== account.id) {
+          fail([...path, "managedPolicyArns", m], `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})`);
+        }
+      });
+      if (account.roles.findIndex((other) => other.name.toLowerCase() === role.name.toLowerCase()) === r) {
         vaultNames.push([vaultRoleName(account.name, role.name), [...path, "name"]]);
       }
       roles.set(targetKey(account.name, role.name), { path, maxSessionSeconds: ttls.maxSessionSeconds, externalId: account.externalId });
@@ -58,11 +79,10 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   config.vaultRoles.forEach((vaultRole, v) => {
     const path: Path = ["vaultRoles", v];
     vaultNames.push([vaultRole.name, [...path, "name"]]);
-    const defaultTtl = vaultRole.defaultTtl ?? config.vault.defaultTtl;
-    const maxTtl = vaultRole.maxTtl ?? config.vault.maxTtl;
+    const { defaultTtlSeconds: defaultTtl, maxTtlSeconds: maxTtl } = vaultRoleTtls(config.vault, vaultRole);
     const ownTtl = vaultRole.defaultTtl !== undefined || vaultRole.maxTtl !== undefined;
     if (ownTtl && defaultTtl > maxTtl) {
-      fail([...path, "defaultTtl"], ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl));
+      fail([...path, vaultRole.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"], ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl));
     }
     firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first) =>
       fail(p, `duplicates ${where(first)}: list each target once`),

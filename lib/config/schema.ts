@@ -120,15 +120,23 @@ const MANAGED_POLICY_ARN = pattern(
   "an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
 );
 
+const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1");
+
+/** Vault's own mounts, which a secrets engine cannot take. */
+const RESERVED_MOUNTS = ["sys", "auth", "identity", "cubbyhole"];
+
 /** IAM's default quota of managed policies attached to one role (adjustable to 20). */
 export const MANAGED_POLICIES_PER_ROLE = 10;
 /** IAM's limit on the aggregate size of a role's inline policies, whitespace not counted. */
 export const ROLE_INLINE_POLICY_CHARS = 10_240;
 
-const statement = z.looseObject({
-  Sid: z.string().optional(),
-  Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }),
-});
+const statement = z
+  .looseObject({
+    Sid: z.string().optional(),
+    Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }),
+  })
+  .refine((st) => "Action" in st || "NotAction" in st, { error: "needs Action or NotAction" })
+  .refine((st) => "Resource" in st || "NotResource" in st, { error: "needs Resource or NotResource (a role's policy names what it acts on)" });
 const policyDocument = strict({
     Version: z.literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` }),
     Id: z.string().optional(),
@@ -157,6 +165,7 @@ const role = strict({
     .max(MANAGED_POLICIES_PER_ROLE, {
       error: `at most ${MANAGED_POLICIES_PER_ROLE} managed policies per role (IAM's default quota)`,
     })
+    .refine((arns) => new Set(arns).size === arns.length, { error: "lists a policy twice: list each ARN once" })
     .default([]),
   inlinePolicy: policyDocument.optional(),
   maxSessionDuration: sessionDuration.optional(),
@@ -193,8 +202,12 @@ export const configSchema = strict({
           /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/,
           "lowercase path segments of letters, digits, '_' and '-', separated by '/'",
           100,
-        ).default("aws"),
-        region: pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+        )
+          .refine((mount) => !RESERVED_MOUNTS.includes(mount.split("/")[0]), {
+            error: (iss) => `${show(iss.input)} is reserved by Vault: do not use ${RESERVED_MOUNTS.join(", ")}`,
+          })
+          .default("aws"),
+        region: REGION.default("us-east-1"),
         defaultTtl: ttl("1h"),
         maxTtl: ttl("1h"),
         address: z
@@ -209,7 +222,7 @@ export const configSchema = strict({
     }),
     deployment: strict({
         roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole"),
-        region: pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+        region: REGION.default("us-east-1"),
       })
       .prefault({}),
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
