@@ -90,16 +90,31 @@ describe("buildModel", () => {
   test("a requester listed twice on a role gets its path once", () => {
     const config = baseConfig();
     config.accounts[1].roles[0].requesters = ["developers", "developers"];
-    expect(modelOf(config).requesterPolicies[0].stsPaths).toEqual(["aws/sts/dev-ec2-admin"]);
+    expect(modelOf(config).requesterPolicies[0].grants.map((g) => g.path)).toEqual(["aws/sts/dev-ec2-admin"]);
   });
 
   test("each requester gets one policy over exactly the STS paths of its Vault roles", () => {
     const config = baseConfig();
     config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
     config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly"], requesters: ["sre"] }];
+    const primary = ["arn:aws:iam::111111111111:role/readonly"];
     expect(modelOf(config).requesterPolicies).toEqual([
-      { name: "aws-developers", requester: "developers", stsPaths: ["aws/sts/primary-readonly", "aws/sts/dev-ec2-admin"] },
-      { name: "aws-sre", requester: "sre", stsPaths: ["aws/sts/primary-readonly", "aws/sts/everywhere"] },
+      {
+        name: "aws-developers",
+        requester: "developers",
+        grants: [
+          { path: "aws/sts/primary-readonly", roleArns: primary },
+          { path: "aws/sts/dev-ec2-admin", roleArns: ["arn:aws:iam::222222222222:role/ec2-admin"] },
+        ],
+      },
+      {
+        name: "aws-sre",
+        requester: "sre",
+        grants: [
+          { path: "aws/sts/primary-readonly", roleArns: primary },
+          { path: "aws/sts/everywhere", roleArns: primary },
+        ],
+      },
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
 } from "./names";
 import { brokerAssumePolicies, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
+import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
 /**
@@ -85,7 +86,7 @@ export interface VaultRoleModel {
 export interface RequesterPolicyModel {
   readonly name: string;
   readonly requester: string;
-  readonly stsPaths: readonly string[];
+  readonly grants: readonly StsGrant[];
 }
 
 /** Thrown when a valid config still cannot be deployed within AWS quotas. */
@@ -179,18 +180,18 @@ export function buildModel(config: AccountsConfig): Model {
   };
 }
 
-/** One ACL policy per requester group, sorted by name, listing the STS paths of its Vault roles. */
+/** One ACL policy per requester group, sorted by name, granting the STS paths of its Vault roles. */
 function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[]): RequesterPolicyModel[] {
-  const paths = new Map<string, string[]>();
+  const grants = new Map<string, StsGrant[]>();
   for (const role of vaultRoles) {
     for (const requester of new Set(role.requesters)) {
-      paths.set(requester, [...(paths.get(requester) ?? []), role.stsPath]);
+      grants.set(requester, [...(grants.get(requester) ?? []), { path: role.stsPath, roleArns: role.roleArns }]);
     }
   }
-  return [...paths.keys()].sort().map((requester) => ({
+  return [...grants.keys()].sort().map((requester) => ({
     name: requesterPolicyName(mount, requester),
     requester,
-    stsPaths: paths.get(requester)!,
+    grants: grants.get(requester)!,
   }));
 }
 

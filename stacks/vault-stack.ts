@@ -50,7 +50,7 @@ export class VaultStack extends TerraformStack {
       new RequesterPolicy(this, `policy-${policy.requester}`, {
         policyName: policy.name,
         requester: policy.requester,
-        stsPaths: policy.stsPaths,
+        grants: policy.grants,
       });
     }
     new TerraformOutput(this, "sts_commands", {

@@ -52,11 +52,11 @@ describe("RequesterPolicy", () => {
   test("names the policy and writes its ACL text", () => {
     const synthesized = JSON.parse(
       Testing.synthScope((scope) => {
-        new RequesterPolicy(scope, "p", { policyName: "aws-developers", requester: "developers", stsPaths: ["aws/sts/dev-r"] });
+        new RequesterPolicy(scope, "p", { policyName: "aws-developers", requester: "developers", grants: [{ path: "aws/sts/dev-r", roleArns: ["arn:aws:iam::222222222222:role/r"] }] });
       }),
     );
     const [policy] = Object.values(synthesized.resource.vault_policy) as any[];
     expect(policy.name).toBe("aws-developers");
-    expect(policy.policy).toContain('path "aws/sts/dev-r" {\n  capabilities = ["update"]\n}');
+    expect(policy.policy).toContain('path "aws/sts/dev-r" {\n  capabilities = ["update"]\n');
   });
 });

@@ -1,6 +1,6 @@
 import { Policy } from "@cdktf/provider-vault/lib/policy";
 import { Construct } from "constructs";
-import { requesterAclPolicy } from "../policy/vault-acl";
+import { requesterAclPolicy, type StsGrant } from "../policy/vault-acl";
 
 /** Configuration of a `RequesterPolicy`. */
 export interface RequesterPolicyConfig {
@@ -8,8 +8,8 @@ export interface RequesterPolicyConfig {
   readonly policyName: string;
   /** The requester group it is written for. */
   readonly requester: string;
-  /** STS paths the group may write, e.g. `aws/sts/dev-ec2-admin`. */
-  readonly stsPaths: readonly string[];
+  /** STS paths the group may write, e.g. `aws/sts/dev-ec2-admin`, with their role ARNs. */
+  readonly grants: readonly StsGrant[];
 }
 
 /** A Vault ACL policy granting `update` on exactly the STS paths of a requester group's roles. */
@@ -21,7 +21,7 @@ export class RequesterPolicy extends Construct {
     super(scope, id);
     const policy = new Policy(this, "policy", {
       name: config.policyName,
-      policy: requesterAclPolicy(config.requester, config.stsPaths),
+      policy: requesterAclPolicy(config.requester, config.grants),
     });
     this.policyName = policy.name;
   }
