@@ -43,6 +43,10 @@ export interface BrokerModel {
   readonly userArn: string;
   /** The assume-role policies, packed to fit IAM's policy size quota. */
   readonly policies: readonly PolicyDocument[];
+  /** Generation of the access key Vault uses. */
+  readonly keyGeneration: number;
+  /** Whether the previous generation's key still exists (during a rotation). */
+  readonly keepPreviousKey: boolean;
 }
 
 /** How Terraform gets into an account. */
@@ -173,6 +177,8 @@ export function buildModel(config: AccountsConfig): Model {
       userName: config.broker.userName,
       userArn: brokerUserArn,
       policies,
+      keyGeneration: config.broker.keyGeneration,
+      keepPreviousKey: config.broker.keepPreviousKey && config.broker.keyGeneration > 1,
     },
     accounts,
     vaultRoles,

@@ -65,6 +65,8 @@ export class AccountStack extends TerraformStack {
       this.broker = new BrokerIdentity(this, "broker", {
         userName: config.broker.userName,
         policies: config.broker.policies,
+        keyGeneration: config.broker.keyGeneration,
+        keepPreviousKey: config.broker.keepPreviousKey,
       });
       new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
       new TerraformOutput(this, "broker_access_key_id", {

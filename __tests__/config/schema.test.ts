@@ -32,6 +32,8 @@ describe("defaults", () => {
   test("vault.address is unset (the provider reads VAULT_ADDR)", () => expect(config.vault.address).toBeUndefined());
   test("broker.userName is vault-account", () => expect(config.broker.userName).toBe("vault-account"));
   test("broker.organizationId is unset", () => expect(config.broker.organizationId).toBeUndefined());
+  test("broker.keyGeneration is 1", () => expect(config.broker.keyGeneration).toBe(1));
+  test("broker.keepPreviousKey is false", () => expect(config.broker.keepPreviousKey).toBe(false));
   test("deployment.roleName is OrganizationAccountAccessRole", () =>
     expect(config.deployment.roleName).toBe("OrganizationAccountAccessRole"));
   test("deployment.region is us-east-1", () => expect(config.deployment.region).toBe("us-east-1"));
@@ -56,6 +58,13 @@ describe("overrides", () => {
   test("a role's TTLs and maxSessionDuration", () => {
     const config = configOf(edited((c) => Object.assign(devRole(c), { defaultTtl: "15m", maxTtl: "2h", maxSessionDuration: "4h" })));
     expect(config.accounts[1].roles[0]).toMatchObject({ defaultTtl: 900, maxTtl: 7200, maxSessionDuration: 14400 });
+  });
+  test("plain http to a Vault on loopback (a dev server)", () => {
+    expect(configOf(edited((c) => (c.vault = { address: "http://127.0.0.1:8200" }))).vault.address).toBe("http://127.0.0.1:8200");
+  });
+  test("a key rotation in progress", () => {
+    const config = configOf(edited((c) => Object.assign(c.broker, { keyGeneration: 2, keepPreviousKey: true })));
+    expect(config.broker).toMatchObject({ keyGeneration: 2, keepPreviousKey: true });
   });
   test("a per-account deployment profile", () => {
     const config = configOf(edited((c) => (c.accounts[0].deployment = { profile: "primary-admin" })));
@@ -288,6 +297,14 @@ describe("error messages", () => {
     expect(problems(edited((c) => (c.vault = { address: "vault.example.com" })))).toEqual([
       'vault.address: expected an http(s) URL, got "vault.example.com"',
     ]);
+  });
+  test("a plain-http Vault address off loopback", () => {
+    expect(problems(edited((c) => (c.vault = { address: "http://vault.example.com:8200" })))).toEqual([
+      `vault.address: "http://vault.example.com:8200" is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
+    ]);
+  });
+  test("a key generation below 1", () => {
+    expect(problems(edited((c) => (c.broker.keyGeneration = 0)))).toEqual(["broker.keyGeneration: must be 1 or more"]);
   });
   test("an organization id of the wrong shape", () => {
     expect(problems(edited((c) => (c.broker.organizationId = "org-1")))).toEqual([

@@ -1,15 +1,16 @@
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { BrokerIdentity } from "../../lib/constructs/broker-identity";
 import { assumePolicy } from "../../lib/policy/broker-policies";
 
 const policyFor = (n: number) => assumePolicy([`arn:aws:iam::${String(200_000_000_000 + n)}:role/r`]);
 
-function synthBroker(policyCount: number): any {
+function synthBroker(policyCount: number, keys: { keyGeneration?: number; keepPreviousKey?: boolean } = {}): any {
   return JSON.parse(
     Testing.synthScope((scope) => {
       new BrokerIdentity(scope, "broker", {
         userName: "vault-account",
         policies: Array.from({ length: policyCount }, (_, i) => policyFor(i)),
+        ...keys,
       });
     }),
   );
@@ -18,11 +19,32 @@ function synthBroker(policyCount: number): any {
 const values = (synthesized: any, type: string) => Object.values(synthesized.resource[type] ?? {}) as any[];
 
 describe("BrokerIdentity", () => {
-  test("creates the user and one access key, replaced before it is destroyed", () => {
+  test("creates the user and one access key, of generation 1", () => {
     const synthesized = synthBroker(1);
     expect(values(synthesized, "aws_iam_user").map((u) => u.name)).toEqual(["vault-account"]);
-    const [key] = values(synthesized, "aws_iam_access_key");
-    expect(key.lifecycle).toEqual({ create_before_destroy: true });
+    expect(Object.keys(synthesized.resource.aws_iam_access_key)).toEqual([expect.stringMatching(/^broker_access-key-1_/)]);
+  });
+  test("raising the generation names a new key, so the old one is not replaced in place", () => {
+    const synthesized = synthBroker(1, { keyGeneration: 2 });
+    expect(Object.keys(synthesized.resource.aws_iam_access_key)).toEqual([expect.stringMatching(/^broker_access-key-2_/)]);
+  });
+  test("during a rotation, keeps the previous generation's key too (IAM allows two)", () => {
+    const synthesized = synthBroker(1, { keyGeneration: 3, keepPreviousKey: true });
+    expect(Object.keys(synthesized.resource.aws_iam_access_key).sort()).toEqual([
+      expect.stringMatching(/^broker_access-key-2_/),
+      expect.stringMatching(/^broker_access-key-3_/),
+    ]);
+  });
+  test("exposes the current generation's key", () => {
+    const synthesized = JSON.parse(
+      Testing.synthScope((scope) => {
+        const broker = new BrokerIdentity(scope, "broker", { userName: "u", policies: [], keyGeneration: 2, keepPreviousKey: true });
+        new TerraformOutput(scope, "id", { value: broker.accessKeyId });
+        new TerraformOutput(scope, "secret", { value: broker.secretAccessKey, sensitive: true });
+      }),
+    );
+    expect(synthesized.output.id.value).toMatch(/^\$\{aws_iam_access_key\.broker_access-key-2_[0-9A-F]+\.id\}$/);
+    expect(synthesized.output.secret.value).toMatch(/^\$\{aws_iam_access_key\.broker_access-key-2_[0-9A-F]+\.secret\}$/);
   });
   test("writes each policy as literal JSON and attaches it to the user", () => {
     const synthesized = synthBroker(2);

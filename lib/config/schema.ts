@@ -212,6 +212,10 @@ export const configSchema = strict({
         maxTtl: ttl("1h"),
         address: z
           .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
+          // The token and the broker's secret travel to this address: plain http only on loopback.
+          .refine((url) => !url.startsWith("http://") || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url), {
+            error: (iss) => `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
+          })
           .optional(),
       })
       .prefault({}),
@@ -219,6 +223,13 @@ export const configSchema = strict({
       account: ACCOUNT_NAME,
       userName: IAM_USER_NAME.default("vault-account"),
       organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
+      // Raising the generation creates a new access key for Vault; see README, "Rotating the broker's key".
+      keyGeneration: z
+        .number({ error: (iss) => expected("a whole number from 1", iss.input) })
+        .int({ error: "must be a whole number" })
+        .min(1, { error: "must be 1 or more" })
+        .default(1),
+      keepPreviousKey: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
     }),
     deployment: strict({
         roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole"),

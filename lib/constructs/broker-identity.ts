@@ -18,6 +18,17 @@ export interface BrokerIdentityConfig {
    * are attached to the user, each next ten to one group the user belongs to.
    */
   readonly policies: readonly PolicyDocument[];
+  /**
+   * Generation of the access key Vault uses; raising it creates a new key.
+   * @default 1
+   */
+  readonly keyGeneration?: number;
+  /**
+   * Keep the previous generation's key, so Vault can switch to the new one before the old one is
+   * deleted (IAM allows two keys per user).
+   * @default false
+   */
+  readonly keepPreviousKey?: boolean;
 }
 
 /**
@@ -32,19 +43,21 @@ export class BrokerIdentity extends Construct {
   public readonly userArn: string;
   /** The user's name. */
   public readonly userName: string;
-  /** Id of the user's access key. */
+  /** Id of the current generation's access key. */
   public readonly accessKeyId: string;
-  /** Secret of the user's access key (sensitive). */
+  /** Secret of the current generation's access key (sensitive). */
   public readonly secretAccessKey: string;
 
   constructor(scope: Construct, id: string, config: BrokerIdentityConfig) {
     super(scope, id);
     const user = new IamUser(this, "user", { name: config.userName });
-    const key = new IamAccessKey(this, "access-key", {
-      user: user.name,
-      // A replacement key exists before the old one goes, so Vault is never left without one.
-      lifecycle: { createBeforeDestroy: true },
-    });
+    // Keys are named by generation, a config value: raising it adds a key rather than replacing one,
+    // so a rotation can keep the old key until Vault holds the new one.
+    const generation = config.keyGeneration ?? 1;
+    const key = new IamAccessKey(this, `access-key-${generation}`, { user: user.name });
+    if (config.keepPreviousKey && generation > 1) {
+      new IamAccessKey(this, `access-key-${generation - 1}`, { user: user.name });
+    }
 
     const groups: IamGroup[] = [];
     config.policies.forEach((document, index) => {
