@@ -48,6 +48,26 @@ describe("VaultStsRole", () => {
   });
 });
 
+describe("VaultStsRole and external ids", () => {
+  const synthRole = (externalId?: string) =>
+    JSON.parse(
+      Testing.synthScope((scope) => {
+        new VaultStsRole(scope, "role", { mountPath: "aws", roleName: "r", roleArns: ["arn:aws:iam::222222222222:role/r"], defaultTtlSeconds: 900, maxTtlSeconds: 900, externalId });
+      }),
+    );
+  test("the role is replaced when its external id comes or goes (a Vault write cannot clear it)", () => {
+    const withoutId = synthRole();
+    const [markerId] = Object.keys(withoutId.resource.terraform_data);
+    const [endpoint] = Object.values(withoutId.resource.vault_generic_endpoint) as any[];
+    expect(endpoint.lifecycle).toEqual({ replace_triggered_by: [`terraform_data.${markerId}`] });
+    expect(withoutId.resource.terraform_data[markerId].triggers_replace).toEqual({ externalId: false });
+    expect((Object.values(synthRole("x-1").resource.terraform_data)[0] as any).triggers_replace).toEqual({ externalId: true });
+  });
+  test("changing the external id's value keeps the marker, so the role is updated in place", () => {
+    expect(synthRole("x-1").resource.terraform_data).toEqual(synthRole("x-2").resource.terraform_data);
+  });
+});
+
 describe("RequesterPolicy", () => {
   test("names the policy and writes its ACL text", () => {
     const synthesized = JSON.parse(

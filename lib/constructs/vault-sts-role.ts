@@ -1,4 +1,5 @@
 import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
+import { DataResource } from "cdktf";
 import { Construct } from "constructs";
 
 /** Configuration of a `VaultStsRole`. */
@@ -44,11 +45,19 @@ export class VaultStsRole extends Construct {
 
   constructor(scope: Construct, id: string, config: VaultStsRoleConfig) {
     super(scope, id);
+    // A write to <mount>/roles/<name> leaves external_id as it was when the body has none, so
+    // dropping an account's external ID must recreate the role. This marker changes only then
+    // (and when one is added), and its replacement replaces the role.
+    const externalIdMarker = new DataResource(this, "external-id-marker", {
+      triggersReplace: { externalId: config.externalId !== undefined },
+    });
     new GenericEndpoint(this, "role", {
       path: `${config.mountPath}/roles/${config.roleName}`,
       dataJson: JSON.stringify(stsRoleBody(config)),
       // Vault returns fields we never set (iam_groups, session_tags, ...); compare only ours.
       ignoreAbsentFields: true,
+      // A plain address: cdktf would write a construct here as "${...}", which Terraform rejects.
+      lifecycle: { replaceTriggeredBy: [`${DataResource.tfResourceType}.${externalIdMarker.friendlyUniqueId}`] },
     });
     this.roleName = config.roleName;
   }
