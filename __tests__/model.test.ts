@@ -35,6 +35,14 @@ describe("buildModel", () => {
     ]);
   });
 
+  test("each role trusts the broker, with its account's external id", () => {
+    const config = baseConfig();
+    config.accounts[1].externalId = "dev-2f9c";
+    expect(modelOf(config).accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({
+      StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account", "sts:ExternalId": "dev-2f9c" },
+    });
+  });
+
   test("a role's MaxSessionDuration defaults to its max TTL, at least one hour", () => {
     const config = baseConfig();
     config.accounts[1].roles.push({ name: "long", maxTtl: "3h" }, { name: "short", maxTtl: "30m", defaultTtl: "15m" });
@@ -132,7 +140,7 @@ describe("buildModel", () => {
     config.vault = { region: "us-gov-west-1" };
     config.deployment = { region: "us-gov-west-1" };
     config.accounts[1].roles[0].managedPolicyArns = ["arn:aws-us-gov:iam::aws:policy/AmazonEC2FullAccess"];
-    expect(modelOf(config).accounts[1].roles[0].arn).toBe("arn:aws-us-gov:iam::222222222222:role/ec2-admin");
+    expect(modelOf(config).accounts[1].roles[0].roleArn).toBe("arn:aws-us-gov:iam::222222222222:role/ec2-admin");
   });
 
   test("a config whose ARNs cannot fit one broker's policy quota is refused with the numbers", () => {

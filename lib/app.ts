@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { brokerAccountRootArn, type Model } from "./model";
+import type { Model } from "./model";
 import { VAULT_STACK_NAME } from "./names";
 import type { SandboxOptions } from "./sandbox";
 import { AccountStack } from "../stacks/account-stack";
@@ -25,13 +25,10 @@ export interface BuildAppOptions {
  */
 export function buildApp(model: Model, options: BuildAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  const rootArn = brokerAccountRootArn(model);
   const stacks = model.accounts.map(
     (account) =>
       new AccountStack(app, account.stackName, {
         account,
-        brokerAccountRootArn: rootArn,
-        brokerUserArn: model.broker.userArn,
         broker: account.name === model.broker.accountName ? model.broker : undefined,
         sandbox: options.sandbox,
       }),

@@ -11,6 +11,7 @@ import {
 } from "./names";
 import { brokerAssumePolicies, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
+import { brokerTrustPolicy } from "./policy/trust-policy";
 import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
@@ -65,10 +66,14 @@ export interface AccountModel {
 /** One assumable IAM role. */
 export interface RoleModel {
   readonly name: string;
-  readonly arn: string;
+  readonly roleArn: string;
+  /** Who may assume it: the broker, with the account's external ID if it has one. */
+  readonly trustPolicy: PolicyDocument;
   readonly managedPolicyArns: readonly string[];
+  /** @default - no inline policy */
   readonly inlinePolicy?: Readonly<Record<string, unknown>>;
   readonly maxSessionSeconds: number;
+  /** @default - the role requires no external ID */
   readonly externalId?: string;
   /** Vault role minting credentials for this role alone. */
   readonly vaultRoleName: string;
@@ -114,7 +119,12 @@ export function buildModel(config: AccountsConfig): Model {
       const ttls = roleTtls(vault, role);
       const model: RoleModel = {
         name: role.name,
-        arn: iamRoleArn(partition, account.id, role.name),
+        roleArn: iamRoleArn(partition, account.id, role.name),
+        trustPolicy: brokerTrustPolicy({
+          brokerAccountRootArn: accountRootArn(partition, brokerAccount.id),
+          brokerUserArn,
+          externalId: account.externalId,
+        }),
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,
         maxSessionSeconds: ttls.maxSessionSeconds,
@@ -124,7 +134,7 @@ export function buildModel(config: AccountsConfig): Model {
       roleByTarget.set(targetKey(account.name, role.name), model);
       vaultRoles.push({
         name: model.vaultRoleName,
-        roleArns: [model.arn],
+        roleArns: [model.roleArn],
         defaultTtlSeconds: ttls.defaultTtlSeconds,
         maxTtlSeconds: ttls.maxTtlSeconds,
         externalId: account.externalId,
@@ -150,7 +160,7 @@ export function buildModel(config: AccountsConfig): Model {
     const targets = vaultRole.targets.map((t) => roleByTarget.get(t)!);
     vaultRoles.push({
       name: vaultRole.name,
-      roleArns: targets.map((t) => t.arn),
+      roleArns: targets.map((t) => t.roleArn),
       ...vaultRoleTtls(vault, vaultRole),
       externalId: targets[0].externalId,
       requesters: vaultRole.requesters,
@@ -159,7 +169,7 @@ export function buildModel(config: AccountsConfig): Model {
   }
 
   const policies = brokerAssumePolicies(
-    accounts.flatMap((a) => a.roles.map((r) => r.arn)),
+    accounts.flatMap((a) => a.roles.map((r) => r.roleArn)),
     { organizationId: config.broker.organizationId },
   );
   if (policies.length > MAX_BROKER_POLICIES) {
@@ -199,9 +209,4 @@ function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[])
     requester,
     grants: grants.get(requester)!,
   }));
-}
-
-/** The broker account's root ARN, the principal every trust policy names. */
-export function brokerAccountRootArn(model: Model): string {
-  return accountRootArn(model.partition, model.broker.accountId);
 }

@@ -53,7 +53,7 @@ async function main() {
 
     const harness = new BrokerAssumeRole(broker, aws);
     const sdk = new STSClient({ ...aws, credentials: broker });
-    const params = { RoleArn: target.role.arn, RoleSessionName: sessionName(target.vaultRole), DurationSeconds: target.ttlSeconds };
+    const params = { RoleArn: target.role.roleArn, RoleSessionName: sessionName(target.vaultRole), DurationSeconds: target.ttlSeconds };
     await harness.issue(target); // warm both clients' connections
     await sdk.send(new AssumeRoleCommand(params));
     const rows: [string, number[]][] = [
@@ -70,7 +70,7 @@ async function main() {
         }),
       ],
     ];
-    console.log(`\nAssumeRole into ${target.role.arn}, ${CALLS} calls each`);
+    console.log(`\nAssumeRole into ${target.role.roleArn}, ${CALLS} calls each`);
     console.log("  way                          p50 (ms)  p95 (ms)");
     for (const [name, times] of rows) console.log(`  ${name.padEnd(28)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}`);
   } finally {

@@ -55,7 +55,7 @@ export function hasEc2Rights(role: RoleModel): boolean {
 /** Every (Vault role, role ARN) pair of a model, each one a check. */
 export function checkTargets(model: Model): CheckTarget[] {
   const byArn = new Map<string, { account: Model["accounts"][number]; role: RoleModel }>();
-  for (const account of model.accounts) for (const role of account.roles) byArn.set(role.arn, { account, role });
+  for (const account of model.accounts) for (const role of account.roles) byArn.set(role.roleArn, { account, role });
   return model.vaultRoles.flatMap((vaultRole) =>
     vaultRole.roleArns.map((arn) => {
       const { account, role } = byArn.get(arn)!;
@@ -94,7 +94,7 @@ export class BrokerAssumeRole implements CredentialSource {
   async issue(target: CheckTarget): Promise<AwsCredentials> {
     const response = await this.sts.send(
       new AssumeRoleCommand({
-        RoleArn: target.role.arn,
+        RoleArn: target.role.roleArn,
         RoleSessionName: sessionName(target.vaultRole),
         ExternalId: target.externalId,
         DurationSeconds: target.ttlSeconds,

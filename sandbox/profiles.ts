@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Model } from "../lib/model";
+import { iamRoleArn } from "../lib/names";
 
 /** The throwaway key of the emulator's default account; passed by environment, never synthesized. */
 export const SANDBOX_KEY = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sandbox" } as const;
@@ -19,7 +20,7 @@ export function sandboxProfiles(model: Model, dir: string, deployRoleName: strin
   mkdirSync(dir, { recursive: true });
   const profiles = model.accounts.flatMap((account) =>
     "profile" in account.deployment
-      ? [`[profile ${account.deployment.profile}]\nrole_arn = arn:${model.partition}:iam::${account.id}:role/${deployRoleName}\nsource_profile = ${BASE_PROFILE}\n`]
+      ? [`[profile ${account.deployment.profile}]\nrole_arn = ${iamRoleArn(model.partition, account.id, deployRoleName)}\nsource_profile = ${BASE_PROFILE}\n`]
       : [],
   );
   const config = join(dir, "config");

@@ -6,17 +6,12 @@ import { addLocalState } from "../lib/backend";
 import { AssumableRole } from "../lib/constructs/assumable-role";
 import { BrokerIdentity } from "../lib/constructs/broker-identity";
 import type { AccountModel, BrokerModel } from "../lib/model";
-import { brokerTrustPolicy } from "../lib/policy/trust-policy";
 import type { SandboxOptions } from "../lib/sandbox";
 
 /** Configuration of an `AccountStack`. */
 export interface AccountStackConfig {
   /** The account and its roles. */
   readonly account: AccountModel;
-  /** ARN of the broker account's root, the principal of every trust policy. */
-  readonly brokerAccountRootArn: string;
-  /** ARN of the broker user, the only principal the trust policies let in. */
-  readonly brokerUserArn: string;
   /**
    * The broker, when this is the broker's account.
    * @default - the broker lives in another account's stack
@@ -45,11 +40,7 @@ export class AccountStack extends TerraformStack {
       // The prefix keeps a role named like another construct of the stack ("aws", "broker") apart.
       const assumable = new AssumableRole(this, `role-${role.name}`, {
         roleName: role.name,
-        trustPolicy: brokerTrustPolicy({
-          brokerAccountRootArn: config.brokerAccountRootArn,
-          brokerUserArn: config.brokerUserArn,
-          externalId: role.externalId,
-        }),
+        trustPolicy: role.trustPolicy,
         maxSessionSeconds: role.maxSessionSeconds,
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,

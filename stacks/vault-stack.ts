@@ -5,8 +5,8 @@ import { addLocalState } from "../lib/backend";
 import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../lib/constructs/vault-aws-engine";
 import { VaultStsRole } from "../lib/constructs/vault-sts-role";
-import { formatDuration } from "../lib/duration";
 import type { Model } from "../lib/model";
+import { stsCommands } from "../lib/vault-commands";
 import type { BrokerIdentity } from "../lib/constructs/broker-identity";
 
 /** Configuration of a `VaultStack`. */
@@ -58,16 +58,4 @@ export class VaultStack extends TerraformStack {
       value: commands,
     });
   }
-}
-
-/**
- * The `vault write` a requester runs. A Vault role holding several ARNs needs `role_arn` to pick
- * one, so it gets one command per ARN.
- */
-export function stsCommands(path: string, roleArns: readonly string[], ttlSeconds: number): string[] {
-  const ttl = `ttl=${formatDuration(ttlSeconds)}`;
-  if (roleArns.length === 1) {
-    return [`vault write ${path} ${ttl}`];
-  }
-  return roleArns.map((arn) => `vault write ${path} role_arn=${arn} ${ttl}`);
 }

@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { RequesterPolicy } from "../../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../../lib/constructs/vault-aws-engine";
-import { stsRoleBody, VaultStsRole } from "../../lib/constructs/vault-sts-role";
+import { VaultStsRole } from "../../lib/constructs/vault-sts-role";
+import { stsRoleBody } from "../../lib/policy/vault-role";
 
 describe("VaultAwsEngine", () => {
   const synthesized = JSON.parse(

@@ -1,35 +1,14 @@
 import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
 import { DataResource } from "cdktf";
 import { Construct } from "constructs";
+import { type StsRoleSettings, stsRoleBody } from "../policy/vault-role";
 
 /** Configuration of a `VaultStsRole`. */
-export interface VaultStsRoleConfig {
+export interface VaultStsRoleConfig extends StsRoleSettings {
   /** Mount path of the AWS secrets engine. */
   readonly mountPath: string;
   /** Vault role name. */
   readonly roleName: string;
-  /** ARNs of the IAM roles this Vault role may assume. */
-  readonly roleArns: readonly string[];
-  /** `default_sts_ttl`, in seconds. */
-  readonly defaultTtlSeconds: number;
-  /** `max_sts_ttl`, in seconds. */
-  readonly maxTtlSeconds: number;
-  /**
-   * `sts:ExternalId` sent with every AssumeRole.
-   * @default - none sent
-   */
-  readonly externalId?: string;
-}
-
-/** The body Vault's `POST <mount>/roles/<name>` takes for an `assumed_role` role. */
-export function stsRoleBody(config: Omit<VaultStsRoleConfig, "mountPath" | "roleName">): Record<string, unknown> {
-  return {
-    credential_type: "assumed_role",
-    role_arns: [...config.roleArns],
-    default_sts_ttl: config.defaultTtlSeconds,
-    max_sts_ttl: config.maxTtlSeconds,
-    ...(config.externalId !== undefined && { external_id: config.externalId }),
-  };
 }
 
 /**

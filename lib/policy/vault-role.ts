@@ -1,0 +1,26 @@
+/** What a Vault `assumed_role` role holds. */
+export interface StsRoleSettings {
+  /** ARNs of the IAM roles the Vault role may assume. */
+  readonly roleArns: readonly string[];
+  /** `default_sts_ttl`, in seconds. */
+  readonly defaultTtlSeconds: number;
+  /** `max_sts_ttl`, in seconds. */
+  readonly maxTtlSeconds: number;
+  /**
+   * `sts:ExternalId` sent with every AssumeRole.
+   * @default - none sent
+   */
+  readonly externalId?: string;
+}
+
+/** The body Vault's `POST <mount>/roles/<name>` takes for an `assumed_role` role. */
+export function stsRoleBody(config: StsRoleSettings): Record<string, unknown> {
+  return {
+    credential_type: "assumed_role",
+    role_arns: [...config.roleArns],
+    default_sts_ttl: config.defaultTtlSeconds,
+    max_sts_ttl: config.maxTtlSeconds,
+    ...(config.externalId !== undefined && { external_id: config.externalId }),
+  };
+}
+
