@@ -76,3 +76,21 @@ describe("main with the example config", () => {
     expect(all).not.toContain(secrets.VAULT_TOKEN);
   });
 });
+
+describe("the normal synth and the sandbox switch", () => {
+  const example = join(__dirname, "..", "accounts.yaml");
+  const plain = run(example);
+  const switchedOff = run(example, { SANDBOX_AWS_ENDPOINT: "", SANDBOX_STATE_DIR: "/tmp/unused" });
+  const stackFile = (outdir: string, stack: string) => readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+
+  test("is byte for byte the same with the switch off as without it", () => {
+    expect(switchedOff.status).toBe(0);
+    const files = (outdir: string) => filesUnder(outdir).map((f) => [f.slice(outdir.length), readFileSync(f, "utf8")]);
+    expect(files(switchedOff.outdir)).toEqual(files(plain.outdir));
+  });
+  // One snapshot per stack kind, of the exact bytes `npm run synth` writes: a review aid (the
+  // assertions in stacks.test.ts are what protect behaviour) and the golden the switch is held to.
+  test("a target account stack", () => expect(stackFile(plain.outdir, "aws-prod")).toMatchSnapshot());
+  test("the broker's account stack", () => expect(stackFile(plain.outdir, "aws-primary")).toMatchSnapshot());
+  test("the vault stack", () => expect(stackFile(plain.outdir, "vault")).toMatchSnapshot());
+});

@@ -126,12 +126,6 @@ describe("vault stack", () => {
   });
 });
 
-describe("snapshots (review aids; the assertions above are what protect behaviour)", () => {
-  test("a target account stack", () => expect(stacks["aws-prod"]).toMatchSnapshot());
-  test("the broker's account stack", () => expect(stacks["aws-primary"]).toMatchSnapshot());
-  test("the vault stack", () => expect(stacks.vault).toMatchSnapshot());
-});
-
 describe("role names that match other construct ids of the stack", () => {
   test.each(["aws", "broker", "role_arns", "backend", "broker_user_arn"])("a role named %s synthesizes", (name) => {
     const config = structuredClone(example);

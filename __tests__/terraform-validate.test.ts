@@ -15,11 +15,11 @@ import { synth } from "./helpers";
  */
 const env = offlineTerraformEnv(mkdtempSync(join(tmpdir(), "vama-tf-")));
 
-function validate(stackDir: string) {
-  const init = terraform(["init", "-backend=false", "-input=false"], stackDir, env);
-  if (init.status !== 0) throw new Error(`terraform init failed in ${stackDir}:\n${init.stderr}`);
-  const result = terraform(["validate", "-json"], stackDir, env);
-  return JSON.parse(result.stdout);
+async function validate(stackDir: string) {
+  const init = await terraform(stackDir, ["init", "-backend=false", "-input=false"], env);
+  if (init.code !== 0) throw new Error(`terraform init failed in ${stackDir}:\n${init.output}`);
+  const result = await terraform(stackDir, ["validate", "-json"], env);
+  return JSON.parse(result.output);
 }
 
 describe("terraform validate", () => {
@@ -27,14 +27,14 @@ describe("terraform validate", () => {
   const { outdir, stacks } = synth(example);
   const awsStacks = Object.keys(stacks).filter((name) => name.startsWith("aws-"));
 
-  test.each(awsStacks)("%s is valid with zero warnings", (name) => {
-    expect(validate(join(outdir, "stacks", name))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+  test.each(awsStacks)("%s is valid with zero warnings", async (name) => {
+    expect(await validate(join(outdir, "stacks", name))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });
 
-  test("a broker large enough to need groups is valid with zero warnings", () => {
+  test("a broker large enough to need groups is valid with zero warnings", async () => {
     // 1,500 accounts × 2 roles: 22 policies, so 10 on the user and 12 through 2 groups.
     const { outdir: big, stacks: bigStacks } = synth(generatedConfig(1500, 2));
     expect(Object.keys(bigStacks["aws-primary"].resource.aws_iam_group)).toHaveLength(2);
-    expect(validate(join(big, "stacks", "aws-primary"))).toMatchObject({ valid: true, warning_count: 0, diagnostics: [] });
+    expect(await validate(join(big, "stacks", "aws-primary"))).toMatchObject({ valid: true, warning_count: 0, diagnostics: [] });
   });
 });

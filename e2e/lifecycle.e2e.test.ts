@@ -1,5 +1,6 @@
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { terraform } from "../scripts/terraform";
 import { plannedChanges } from "../sandbox/deploy";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
@@ -66,7 +67,6 @@ describe("adding an account, then removing it", () => {
     await expect(iam.send(new GetRoleCommand({ RoleName: "ec2-admin" }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
     // ...and the broker's policy no longer names it.
     const { stacks, env } = await synthForSandbox(before, dir, emulator.endpoint, () => undefined);
-    const { terraform } = await import("../sandbox/deploy");
     const state = await terraform(stacks.find((s) => s.name === "aws-primary")!.dir, ["show", "-json"], env);
     expect(state.output).toContain("arn:aws:iam::222222222222:role/ec2-admin");
     expect(state.output).not.toContain("arn:aws:iam::333333333333:role/ec2-admin");

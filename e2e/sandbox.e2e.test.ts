@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
-import { ROOT, runSandbox, VAULT_SKIP_REASON } from "../sandbox/run-sandbox";
+import { brokerCredentials, ROOT, runSandbox, synthForSandbox, VAULT_SKIP_REASON } from "../sandbox/run-sandbox";
 import { collector, workDir, writeConfig } from "./fixtures";
 
 let emulator: Emulator;
@@ -13,9 +13,10 @@ afterAll(async () => {
 
 describe("the shipped example, applied with plain terraform per stack (the GitOps path)", () => {
   const progress = collector();
+  const dir = workDir("example");
   let result: Awaited<ReturnType<typeof runSandbox>>;
   beforeAll(async () => {
-    result = await runSandbox({ configFile: join(ROOT, "accounts.yaml"), workDir: workDir("example"), log: progress.log }, emulator);
+    result = await runSandbox({ configFile: join(ROOT, "accounts.yaml"), workDir: dir, log: progress.log }, emulator);
   });
 
   test("applies every AWS stack and reports the vault stack as skipped", () => {
@@ -50,8 +51,13 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
     expect(ec2).toEqual(expect.arrayContaining(["dev-ec2-admin@dev", "prod-ec2-admin@prod", "staging-ec2-admin@staging"]));
     expect(result.checks.find((c) => c.target.vaultRole === "staging-deployer")?.ec2Checked).toBe(false);
   });
-  test("prints a table and never the broker's secret", () => {
+  test("prints a table and never the broker's key", async () => {
     const text = progress.lines.join("\n");
+    const { stacks, env } = await synthForSandbox(join(ROOT, "accounts.yaml"), dir, emulator.endpoint, () => undefined);
+    const key = await brokerCredentials(stacks.find((s) => s.name === "aws-primary")!, env);
+    expect(key.secretAccessKey.length).toBeGreaterThan(10);
+    expect(text).not.toContain(key.secretAccessKey);
+    expect(text).not.toContain(key.accessKeyId);
     expect(text).toContain("9 passed, 0 failed");
     expect(text).toMatch(/Vault role\s+account\s+AWS role\s+result\s+AssumeRole/);
     expect(result.ok).toBe(true);

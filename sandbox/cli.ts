@@ -43,11 +43,16 @@ async function main(): Promise<number> {
     console.error(`--via ${args.via} is not known: use terraform or cdktf\n${USAGE}`);
     return 2;
   }
+  const parallelism = Number(args.parallelism);
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    console.error(`--parallelism ${args.parallelism} is not allowed: use a whole number from 1\n${USAGE}`);
+    return 2;
+  }
   const configFile = args.config ?? (process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE);
   const log = (line: string) => console.log(line);
   try {
     const result = await withEmulator(args.endpoint, args.keep, async (emulator) => {
-      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism: Number(args.parallelism), log }, emulator);
+      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism, log }, emulator);
       if (args.keep && emulator) {
         log(`\nthe emulator keeps running at ${emulator.endpoint} (pid ${emulator.process.pid}); explore it with`);
         log(`  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${emulator.endpoint} iam list-users`);

@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { terraform } from "../scripts/terraform";
 import type { SynthesizedStack } from "./stacks";
 
 /** What happened to one stack. */
@@ -21,23 +21,6 @@ export class StackFailure extends Error {
     super(`stack ${stack} failed:\n${lastLines(output, 15)}`);
     this.name = "StackFailure";
   }
-}
-
-/** Runs a command, collecting its output; never through a shell. */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
-/** Terraform in one stack directory. */
-export async function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  return run("terraform", [...args, "-no-color"], dir, env);
 }
 
 /** `terraform init` once per directory (the provider comes from the offline mirror). */

@@ -1,13 +1,16 @@
 import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
 import { buildModel, type Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
 import { repoRoot } from "../scripts/repo-root";
-import { offlineTerraformEnv } from "../scripts/terraform";
+import { offlineTerraformEnv, run, terraform } from "../scripts/terraform";
 import { type AwsCredentials, type AwsEndpoint, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
-import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, run, StackFailure, type StackOutcome, terraform } from "./deploy";
+import { deployWithCdktf } from "./cdktf-deploy";
+import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, StackFailure, type StackOutcome } from "./deploy";
+import { inPool } from "./pool";
+import { printTable } from "./report";
 import { type Emulator, startEmulator } from "./emulator";
 import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
 import { type SynthesizedStack, stacksInOrder } from "./stacks";
@@ -175,82 +178,6 @@ async function proveChain(model: Model, broker: AwsCredentials, aws: AwsEndpoint
   const results: CheckResult[] = [];
   for (const target of checkTargets(model)) results.push(await checkTarget(source, target, model, aws));
   return results;
-}
-
-/** The report: one line per Vault role and role ARN. */
-export function printTable(checks: readonly CheckResult[], log: (line: string) => void): void {
-  const rows = checks.map((c) => [
-    c.target.vaultRole,
-    `${c.target.accountName} (${c.target.accountId})`,
-    c.target.role.name,
-    c.ok ? (c.ec2Checked ? "ok (+ec2:DescribeVpcs)" : "ok") : `FAIL: ${c.detail}`,
-    `${c.issueMs.toFixed(0)} ms`,
-  ]);
-  const header = ["Vault role", "account", "AWS role", "result", "AssumeRole"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ");
-  log(line(header));
-  log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows) log(line(row));
-  const failed = checks.filter((c) => !c.ok).length;
-  log(`${checks.length - failed} passed, ${failed} failed`);
-}
-
-/**
- * The workstation path: `cdktf deploy` of the AWS stacks. Offline, cdktf's provider-lock step would
- * ask the registry for hashes, so it is skipped (the provider comes from the mirror); telemetry,
- * the version check and the shared plugin cache are turned off so nothing leaves the machine or
- * lands in $HOME.
- */
-async function deployWithCdktf(
-  stacks: readonly SynthesizedStack[],
-  env: NodeJS.ProcessEnv,
-  parallelism: number,
-  log: (line: string) => void,
-): Promise<StackOutcome[]> {
-  const outdir = dirname(dirname(stacks[0].dir));
-  const started = Date.now();
-  const cdktf = join(ROOT, "node_modules", ".bin", "cdktf");
-  const args = ["deploy", ...stacks.map((s) => s.name), "--auto-approve", "--skip-provider-lock", "--no-color", "--output", outdir, "--parallelism", String(parallelism)];
-  log(`cdktf ${args.join(" ")}`);
-  const result = await run(cdktf, args, ROOT, { ...env, ...CDKTF_OFFLINE_ENV, CDKTF_HOME: join(outdir, "..", "cdktf-home") });
-  if (result.code !== 0) {
-    const failed = stacks.find((s) => new RegExp(`^${s.name}\\s.*(Error|error)`, "m").test(stripAnsi(result.output)));
-    throw new StackFailure(failed?.name ?? stacks.map((s) => s.name).join(", "), stripAnsi(result.output));
-  }
-  const seconds = (Date.now() - started) / 1000;
-  return stacks.map((s) => ({ stack: s.name, action: "applied" as const, seconds, detail: "via cdktf deploy" }));
-}
-
-/** What `cdktf` needs to run with no network and without writing to $HOME. */
-export const CDKTF_OFFLINE_ENV = {
-  CHECKPOINT_DISABLE: "1",
-  CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
-  DISABLE_VERSION_CHECK: "true",
-  FORCE_COLOR: "0",
-};
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-}
-
-/** Runs `task` over `items`, at most `limit` at a time; rethrows the first failure once all settle. */
-async function inPool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const failures: unknown[] = [];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      try {
-        await task(item);
-      } catch (error) {
-        failures.push(error);
-        queue.length = 0; // start nothing new after a failure
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
-  if (failures.length > 0) throw failures[0];
 }
 
 /** Starts the emulator unless one is given, runs, and stops what it started unless `keep`. */
