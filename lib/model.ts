@@ -85,6 +85,7 @@ export interface VaultRoleModel {
   readonly roleArns: readonly string[];
   readonly defaultTtlSeconds: number;
   readonly maxTtlSeconds: number;
+  /** @default - no external ID is sent */
   readonly externalId?: string;
   readonly requesters: readonly string[];
   /** `<mount>/sts/<name>` */

@@ -6,6 +6,7 @@ import type { Model, RoleModel } from "../lib/model";
 export interface AwsCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** @default - a long-term key, with no session */
   readonly sessionToken?: string;
 }
 
@@ -15,6 +16,7 @@ export interface CheckTarget {
   readonly accountName: string;
   readonly accountId: string;
   readonly role: RoleModel;
+  /** @default - the role requires no external ID */
   readonly externalId?: string;
   readonly ttlSeconds: number;
 }
@@ -73,6 +75,7 @@ export function checkTargets(model: Model): CheckTarget[] {
 
 /** Clients of one emulator or AWS endpoint. */
 export interface AwsEndpoint {
+  /** @default - the SDK's AWS endpoint for the region */
   readonly endpoint?: string;
   readonly region: string;
 }

@@ -25,7 +25,7 @@ export interface SandboxRunOptions {
   readonly workDir: string;
   /**
    * An emulator already running (its URL); the run neither starts nor stops it.
-   * @default - start moto_server on a free port
+   * @default - the emulator passed to `runSandbox`
    */
   readonly endpoint?: string;
   /**
