@@ -134,3 +134,32 @@ describe("role names that match other construct ids of the stack", () => {
     expect(resourceWhere(primary, "aws_iam_role", "name", name).name).toBe(name);
   });
 });
+
+describe("state in S3", () => {
+  const config = structuredClone(example);
+  config.state = { s3: { bucket: "acme-tf-state", region: "eu-west-1", roleArn: "arn:aws:iam::111111111111:role/TerraformState" } };
+  const s3 = synth(config).stacks;
+
+  test("each stack keeps its state at <keyPrefix>/<stack>.tfstate, encrypted and locked by S3's lock file", () => {
+    expect(s3["aws-dev"].terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-tf-state",
+        key: "vault-aws-multi-account/aws-dev.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        use_lockfile: true,
+        assume_role: { role_arn: "arn:aws:iam::111111111111:role/TerraformState" },
+      },
+    });
+    expect(s3.vault.terraform.backend.s3.key).toBe("vault-aws-multi-account/vault.tfstate");
+  });
+  test("the vault stack reads the broker's outputs from the broker stack's S3 state", () => {
+    const [remote] = Object.values<any>(s3.vault.data.terraform_remote_state);
+    expect(remote.backend).toBe("s3");
+    expect(remote.config).toMatchObject({ bucket: "acme-tf-state", key: "vault-aws-multi-account/aws-primary.tfstate", region: "eu-west-1", encrypt: true });
+  });
+  test("the sandbox still keeps its state locally", () => {
+    const sandboxed = synth(config, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
+    expect(sandboxed["aws-dev"].terraform.backend).toEqual({ local: { path: "/s/aws-dev.tfstate" } });
+  });
+});

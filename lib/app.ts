@@ -29,6 +29,7 @@ export function buildApp(model: Model, options: BuildAppOptions = {}): App {
     (account) =>
       new AccountStack(app, account.stackName, {
         account,
+        state: model.state,
         broker: account.name === model.broker.accountName ? model.broker : undefined,
         sandbox: options.sandbox,
       }),

@@ -1,18 +1,34 @@
 import { join } from "node:path";
-import { LocalBackend, type TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import type { StateModel } from "./model";
 import type { SandboxOptions } from "./sandbox";
 
 /**
- * Gives a stack a local state file beside the output folder: `terraform.<stack>.tfstate` next to
- * `cdktf.out`, the place cdktf's default uses.
+ * Gives a stack its state backend.
  *
- * cdktf's default writes that place as an absolute path (`/home/me/project/...`) into the
- * synthesized JSON. Here it is relative to the stack's folder (`<outdir>/stacks/<stack>`), which is
- * where both `cdktf deploy` and `terraform -chdir=cdktf.out/stacks/<stack>` run, so the output is
- * the same on every machine. Teams on a remote backend replace this one function.
+ * - **local** (the default): `terraform.<stack>.tfstate` beside the output folder, where cdktf's
+ *   default puts it. cdktf's default writes that place as an absolute path into the synthesized
+ *   JSON; here it is relative to the stack's folder (`<outdir>/stacks/<stack>`), where both
+ *   `cdktf deploy` and `terraform -chdir=...` run, so the output is the same on every machine.
+ * - **s3**: `s3://<bucket>/<keyPrefix>/<stack>.tfstate`, always encrypted, locked with S3's own
+ *   lock file (`use_lockfile`, Terraform 1.10+) rather than the deprecated DynamoDB table.
+ * - **sandbox**: a local file in the sandbox's state folder, whatever the config says.
  */
-export function addLocalState(stack: TerraformStack, sandbox?: SandboxOptions): void {
+export function addStateBackend(stack: TerraformStack, state: StateModel, sandbox?: SandboxOptions): void {
   const name = stack.node.id;
-  const path = sandbox ? join(sandbox.stateDir, `${name}.tfstate`) : `../../../terraform.${name}.tfstate`;
-  new LocalBackend(stack, { path });
+  if (sandbox) {
+    new LocalBackend(stack, { path: join(sandbox.stateDir, `${name}.tfstate`) });
+  } else if (state.kind === "local") {
+    new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+  } else {
+    new S3Backend(stack, {
+      bucket: state.bucket,
+      key: `${state.keyPrefix}/${name}.tfstate`,
+      region: state.region,
+      encrypt: true,
+      kmsKeyId: state.kmsKeyId,
+      assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
+    });
+    stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  }
 }

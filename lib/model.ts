@@ -21,12 +21,29 @@ import { roleTtls, vaultRoleTtls } from "./ttl";
  */
 export interface Model {
   readonly partition: string;
+  /** Where every stack keeps its Terraform state. */
+  readonly state: StateModel;
   readonly vault: VaultModel;
   readonly broker: BrokerModel;
   readonly accounts: readonly AccountModel[];
   readonly vaultRoles: readonly VaultRoleModel[];
   readonly requesterPolicies: readonly RequesterPolicyModel[];
 }
+
+/** Terraform state: local files (the default) or one S3 object per stack. */
+export type StateModel =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      /** Each stack's state is `<keyPrefix>/<stack>.tfstate`. */
+      readonly keyPrefix: string;
+      /** @default - the credentials Terraform runs with */
+      readonly roleArn?: string;
+      /** @default - the bucket's default encryption key */
+      readonly kmsKeyId?: string;
+    };
 
 /** The Vault side: where the engine is mounted and how Terraform reaches Vault. */
 export interface VaultModel {
@@ -181,6 +198,7 @@ export function buildModel(config: AccountsConfig): Model {
 
   return {
     partition,
+    state: config.state.s3 ? { kind: "s3", ...config.state.s3 } : { kind: "local" },
     vault: { mount: vault.mount, region: vault.region, address: vault.address },
     broker: {
       accountName: brokerAccount.name,

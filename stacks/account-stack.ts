@@ -2,16 +2,18 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { awsProviderConfig } from "../lib/aws-provider";
-import { addLocalState } from "../lib/backend";
+import { addStateBackend } from "../lib/backend";
 import { AssumableRole } from "../lib/constructs/assumable-role";
 import { BrokerIdentity } from "../lib/constructs/broker-identity";
-import type { AccountModel, BrokerModel } from "../lib/model";
+import type { AccountModel, BrokerModel, StateModel } from "../lib/model";
 import type { SandboxOptions } from "../lib/sandbox";
 
 /** Configuration of an `AccountStack`. */
 export interface AccountStackConfig {
   /** The account and its roles. */
   readonly account: AccountModel;
+  /** Where the stack keeps its state. */
+  readonly state: StateModel;
   /**
    * The broker, when this is the broker's account.
    * @default - the broker lives in another account's stack
@@ -32,7 +34,7 @@ export class AccountStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: AccountStackConfig) {
     super(scope, id);
     const { account, sandbox } = config;
-    addLocalState(this, sandbox);
+    addStateBackend(this, config.state, sandbox);
     new AwsProvider(this, "aws", awsProviderConfig(account, sandbox));
 
     const roleArns: Record<string, string> = {};

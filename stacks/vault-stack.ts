@@ -1,7 +1,7 @@
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { addLocalState } from "../lib/backend";
+import { addStateBackend } from "../lib/backend";
 import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../lib/constructs/vault-aws-engine";
 import { VaultStsRole } from "../lib/constructs/vault-sts-role";
@@ -22,7 +22,7 @@ export class VaultStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: VaultStackConfig) {
     super(scope, id);
     const { model, broker } = config;
-    addLocalState(this);
+    addStateBackend(this, model.state);
     // Address and token come from VAULT_ADDR and VAULT_TOKEN unless the config names an address;
     // a token is never part of the config or of the synthesized files.
     new VaultProvider(this, "vault", model.vault.address ? { address: model.vault.address } : {});

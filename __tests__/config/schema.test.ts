@@ -96,7 +96,7 @@ describe("error messages", () => {
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, accounts, vaultRoles',
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -309,6 +309,19 @@ describe("error messages", () => {
   test("an organization id of the wrong shape", () => {
     expect(problems(edited((c) => (c.broker.organizationId = "org-1")))).toEqual([
       'broker.organizationId: "org-1" is not allowed: use an AWS Organizations id such as o-a1b2c3d4e5',
+    ]);
+  });
+});
+
+describe("state", () => {
+  test("defaults to local files", () => expect(configOf(baseConfig()).state).toEqual({}));
+  test("an S3 bucket with the default key prefix", () => {
+    const config = configOf({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1" } } });
+    expect(config.state.s3).toEqual({ bucket: "acme-tf-state", region: "us-east-1", keyPrefix: "vault-aws-multi-account" });
+  });
+  test("a bucket name S3 would refuse", () => {
+    expect(problems({ ...baseConfig(), state: { s3: { bucket: "Acme_State", region: "us-east-1" } } })).toEqual([
+      `state.s3.bucket: "Acme_State" is not allowed: use an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)`,
     ]);
   });
 });

@@ -236,6 +236,15 @@ export const configSchema = strict({
         region: REGION.default("us-east-1"),
       })
       .prefault({}),
+    state: strict({
+      s3: strict({
+        bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)"),
+        region: REGION,
+        keyPrefix: pattern(/^[\w!.*'()/-]+$/, "an S3 key prefix of letters, digits and ! - _ . * ' ( ) /", 900).default("vault-aws-multi-account"),
+        roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN").optional(),
+        kmsKeyId: z.string().min(1).optional(),
+      }).optional(),
+    }).prefault({}),
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
       error: "is empty: list at least one account",
     }),
