@@ -57,7 +57,6 @@ export interface SandboxRunResult {
 /** The repository root, where `dist/main.js` and `cdktf.json` are. */
 export const ROOT = repoRoot();
 
-
 /** Why the vault stack is not deployed in the AWS half of the sandbox. */
 export const VAULT_SKIP_REASON = "skipped: no Vault server and no hashicorp/vault provider on this machine";
 
