@@ -158,8 +158,14 @@ describe("state in S3", () => {
     expect(remote.backend).toBe("s3");
     expect(remote.config).toMatchObject({ bucket: "acme-tf-state", key: "vault-aws-multi-account/aws-primary.tfstate", region: "eu-west-1", encrypt: true });
   });
-  test("the sandbox still keeps its state locally", () => {
+  test("requires a Terraform that has S3's lock file", () => {
+    expect(s3["aws-dev"].terraform.required_version).toBe(">= 1.11");
+  });
+  test("the sandbox keeps every stack's state locally, the vault stack's too", () => {
     const sandboxed = synth(config, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
-    expect(sandboxed["aws-dev"].terraform.backend).toEqual({ local: { path: "/s/aws-dev.tfstate" } });
+    for (const [name, stack] of Object.entries(sandboxed)) {
+      expect(stack.terraform.backend).toEqual({ local: { path: `/s/${name}.tfstate` } });
+    }
+    expect(JSON.stringify(sandboxed)).not.toContain("acme-tf-state");
   });
 });

@@ -35,7 +35,7 @@ export function buildApp(model: Model, options: BuildAppOptions = {}): App {
       }),
   );
   const brokerStack = stacks.find((s) => s.broker)!;
-  const vault = new VaultStack(app, VAULT_STACK_NAME, { model, broker: brokerStack.broker! });
+  const vault = new VaultStack(app, VAULT_STACK_NAME, { model, broker: brokerStack.broker!, sandbox: options.sandbox });
   for (const stack of stacks) {
     vault.addDependency(stack);
   }

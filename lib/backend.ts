@@ -30,5 +30,7 @@ export function addStateBackend(stack: TerraformStack, state: StateModel, sandbo
       assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
     });
     stack.addOverride("terraform.backend.s3.use_lockfile", true);
+    // use_lockfile is generally available from Terraform 1.11; older versions fail on it obscurely.
+    stack.addOverride("terraform.required_version", ">= 1.11");
   }
 }

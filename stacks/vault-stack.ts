@@ -6,6 +6,7 @@ import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../lib/constructs/vault-aws-engine";
 import { VaultStsRole } from "../lib/constructs/vault-sts-role";
 import type { Model } from "../lib/model";
+import type { SandboxOptions } from "../lib/sandbox";
 import { stsCommands } from "../lib/vault-commands";
 import type { BrokerIdentity } from "../lib/constructs/broker-identity";
 
@@ -15,6 +16,11 @@ export interface VaultStackConfig {
   readonly model: Model;
   /** The broker whose access key the engine uses (lives in another stack). */
   readonly broker: BrokerIdentity;
+  /**
+   * Keep state in the sandbox's folder, like the AWS stacks.
+   * @default - the configured state backend
+   */
+  readonly sandbox?: SandboxOptions;
 }
 
 /** The Vault side: the AWS secrets engine, one role per assumable role or spanning role, and ACL policies. */
@@ -22,7 +28,7 @@ export class VaultStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: VaultStackConfig) {
     super(scope, id);
     const { model, broker } = config;
-    addStateBackend(this, model.state);
+    addStateBackend(this, model.state, config.sandbox);
     // Address and token come from VAULT_ADDR and VAULT_TOKEN unless the config names an address;
     // a token is never part of the config or of the synthesized files.
     new VaultProvider(this, "vault", model.vault.address ? { address: model.vault.address } : {});

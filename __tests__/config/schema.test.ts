@@ -247,10 +247,15 @@ describe("error messages", () => {
       'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::999999999999:policy/Ops" belongs to account 999999999999: a role can only attach AWS managed policies or its own account\'s (222222222222)',
     ]);
   });
+  test("a China region in the aws partition", () => {
+    expect(problems(edited((c) => (c.vault = { region: "cn-north-1" })))).toEqual([
+      'vault.region: "cn-north-1" is a region of partition aws-cn, but the accounts are in aws',
+    ]);
+  });
   test("regions of another partition", () => {
     expect(problems(edited((c) => (c.partition = "aws-us-gov")))).toEqual([
-      'vault.region: "us-east-1" is not a region of partition aws-us-gov: use a region starting with us-gov-',
-      'deployment.region: "us-east-1" is not a region of partition aws-us-gov: use a region starting with us-gov-',
+      'vault.region: "us-east-1" is a region of partition aws, but the accounts are in aws-us-gov',
+      'deployment.region: "us-east-1" is a region of partition aws, but the accounts are in aws-us-gov',
       'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" is in partition aws, but the accounts are in aws-us-gov',
     ]);
   });
@@ -303,6 +308,9 @@ describe("error messages", () => {
       `vault.address: "http://vault.example.com:8200" is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
     ]);
   });
+  test.each(["HTTP://vault.example.com:8200", "Http://10.0.0.5:8200"])("plain http however the scheme is written: %s", (address) => {
+    expect(problems(edited((c) => (c.vault = { address })))[0]).toMatch(/^vault\.address: .* is plain http: /);
+  });
   test("a key generation below 1", () => {
     expect(problems(edited((c) => (c.broker.keyGeneration = 0)))).toEqual(["broker.keyGeneration: must be 1 or more"]);
   });
@@ -318,6 +326,16 @@ describe("state", () => {
   test("an S3 bucket with the default key prefix", () => {
     const config = configOf({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1" } } });
     expect(config.state.s3).toEqual({ bucket: "acme-tf-state", region: "us-east-1", keyPrefix: "vault-aws-multi-account" });
+  });
+  test.each(["/a", "a/", "a//b"])("a key prefix Terraform's S3 backend would refuse: %s", (keyPrefix) => {
+    expect(problems({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1", keyPrefix } } })).toEqual([
+      `state.s3.keyPrefix: "${keyPrefix}" is not allowed: use an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'`,
+    ]);
+  });
+  test("a state bucket in another partition's region", () => {
+    expect(problems({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-gov-west-1" } } })).toEqual([
+      'state.s3.region: "us-gov-west-1" is a region of partition aws-us-gov, but the accounts are in aws',
+    ]);
   });
   test("a bucket name S3 would refuse", () => {
     expect(problems({ ...baseConfig(), state: { s3: { bucket: "Acme_State", region: "us-east-1" } } })).toEqual([

@@ -8,7 +8,12 @@ import type { AccountsConfig } from "./schema";
 type Path = (string | number)[];
 
 /** How the regions of each partition are named. */
-const REGION_PREFIX: Record<string, string> = { aws: "", "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
+const REGION_PREFIX: Record<string, string> = { "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
+
+/** The partition a region belongs to. */
+function partitionOf(region: string): string {
+  return Object.keys(REGION_PREFIX).find((partition) => region.startsWith(REGION_PREFIX[partition])) ?? "aws";
+}
 
 /**
  * The checks that look across fields: uniqueness, references between sections, names that collide
@@ -29,11 +34,14 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   if (accountNames.length > 0 && !accountNames.includes(config.broker.account)) {
     fail(["broker", "account"], `"${config.broker.account}" is not an account: use one of ${accountNames.join(", ")}`);
   }
-  const regionPrefix = REGION_PREFIX[config.partition];
-  for (const path of [["vault", "region"], ["deployment", "region"]] as const) {
-    const region = config[path[0]].region;
-    if (!region.startsWith(regionPrefix)) {
-      fail([...path], `"${region}" is not a region of partition ${config.partition}: use a region starting with ${regionPrefix}`);
+  const regions: [Path, string | undefined][] = [
+    [["vault", "region"], config.vault.region],
+    [["deployment", "region"], config.deployment.region],
+    [["state", "s3", "region"], config.state.s3?.region],
+  ];
+  for (const [path, region] of regions) {
+    if (region !== undefined && partitionOf(region) !== config.partition) {
+      fail(path, `"${region}" is a region of partition ${partitionOf(region)}, but the accounts are in ${config.partition}`);
     }
   }
   if (config.vault.defaultTtl > config.vault.maxTtl) {

@@ -125,6 +125,17 @@ const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-ea
 /** Vault's own mounts, which a secrets engine cannot take. */
 const RESERVED_MOUNTS = ["sys", "auth", "identity", "cubbyhole"];
 
+/** Whether a Vault address is https, or plain http to this machine only (a dev server). */
+function plainHttpAllowed(address: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(address); // the scheme as the provider will read it: case-insensitive
+  } catch {
+    return true; // not a URL: the url check reports it
+  }
+  return url.protocol !== "http:" || ["localhost", "[::1]"].includes(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
 /** IAM's default quota of managed policies attached to one role (adjustable to 20). */
 export const MANAGED_POLICIES_PER_ROLE = 10;
 /** IAM's limit on the aggregate size of a role's inline policies, whitespace not counted. */
@@ -213,7 +224,7 @@ export const configSchema = strict({
         address: z
           .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
           // The token and the broker's secret travel to this address: plain http only on loopback.
-          .refine((url) => !url.startsWith("http://") || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url), {
+          .refine((url) => plainHttpAllowed(url), {
             error: (iss) => `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
           })
           .optional(),
@@ -240,7 +251,8 @@ export const configSchema = strict({
       s3: strict({
         bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)"),
         region: REGION,
-        keyPrefix: pattern(/^[\w!.*'()/-]+$/, "an S3 key prefix of letters, digits and ! - _ . * ' ( ) /", 900).default("vault-aws-multi-account"),
+        // Terraform's S3 backend refuses keys with a leading or trailing "/" or with "//".
+        keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account"),
         roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN").optional(),
         kmsKeyId: z.string().min(1).optional(),
       }).optional(),
