@@ -13,6 +13,10 @@ function withoutSandboxParts(stack: any): any {
   const copy = structuredClone(stack);
   for (const provider of copy.provider?.aws ?? []) for (const key of SANDBOX_PROVIDER_KEYS) delete provider[key];
   delete copy.terraform.backend;
+  for (const engine of Object.values<any>(copy.resource?.vault_aws_secret_backend ?? {})) {
+    delete engine.sts_endpoint;
+    delete engine.iam_endpoint;
+  }
   for (const remote of Object.values<any>(copy.data?.terraform_remote_state ?? {})) delete remote.config;
   return copy;
 }
@@ -46,6 +50,18 @@ describe("sandbox mode", () => {
       expect(stack.provider.aws[0].secret_key).toBeUndefined();
     }
     expect(JSON.stringify(sandboxed)).not.toMatch(/"(access_key|secret_key|token)":"(?!\$\{)/);
+  });
+  test("points the Vault engine's STS and IAM calls at the emulator, and only there", () => {
+    const [engine] = Object.values<any>(sandboxed.vault.resource.vault_aws_secret_backend);
+    expect(engine).toMatchObject({ sts_endpoint: sandbox.awsEndpoint, iam_endpoint: sandbox.awsEndpoint });
+    const [normalEngine] = Object.values<any>(normal.vault.resource.vault_aws_secret_backend);
+    expect(normalEngine.sts_endpoint).toBeUndefined();
+    expect(normalEngine.iam_endpoint).toBeUndefined();
+  });
+  test("reaches the sandbox's own Vault through VAULT_ADDR, even when the config names an address", () => {
+    const withAddress = { ...example, vault: { ...example.vault, address: "https://vault.example.com" } };
+    expect(synth(withAddress).stacks.vault.provider.vault[0]).toEqual({ address: "https://vault.example.com" });
+    expect(synth(withAddress, { sandbox }).stacks.vault.provider.vault[0]).toEqual({});
   });
   test("gives every stack a local state file in the sandbox's folder", () => {
     expect(sandboxed["aws-dev"].terraform.backend).toEqual({ local: { path: "/tmp/sandbox-state/aws-dev.tfstate" } });

@@ -7,11 +7,10 @@ import { offlineTerraformEnv, terraform } from "../scripts/terraform";
 import { synth } from "./helpers";
 
 /**
- * `terraform validate` of every synthesized AWS stack with the real hashicorp/aws 5.100.0 provider,
- * from the offline mirror. Warnings count as failures: a deprecated argument (such as
- * `managed_policy_arns`) would show up here first.
- *
- * The vault stack is not validated: no hashicorp/vault provider is available offline here.
+ * `terraform validate` of every synthesized stack with the real providers, from the offline
+ * mirrors: hashicorp/aws 5.100.0 for the AWS stacks, hashicorp/vault 5.6.0 for the vault stack.
+ * Warnings count as failures: a deprecated argument (such as `managed_policy_arns`) would show up
+ * here first.
  */
 const env = offlineTerraformEnv(mkdtempSync(join(tmpdir(), "vama-tf-")));
 
@@ -25,10 +24,13 @@ async function validate(stackDir: string) {
 describe("terraform validate", () => {
   const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
   const { outdir, stacks } = synth(example);
-  const awsStacks = Object.keys(stacks).filter((name) => name.startsWith("aws-"));
-
-  test.each(awsStacks)("%s is valid with zero warnings", async (name) => {
+  test.each(Object.keys(stacks))("%s is valid with zero warnings", async (name) => {
     expect(await validate(join(outdir, "stacks", name))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+  });
+
+  test("the sandbox's vault stack (engine pointed at the emulator) is valid with zero warnings", async () => {
+    const sandboxed = synth(example, { sandbox: { awsEndpoint: "http://127.0.0.1:4566", stateDir: "/tmp/state" } });
+    expect(await validate(join(sandboxed.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });
 
   test("a broker large enough to need groups is valid with zero warnings", async () => {

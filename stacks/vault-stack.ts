@@ -17,7 +17,8 @@ export interface VaultStackConfig {
   /** The broker whose access key the engine uses (lives in another stack). */
   readonly broker: BrokerIdentity;
   /**
-   * Keep state in the sandbox's folder, like the AWS stacks.
+   * Keep state in the sandbox's folder, like the AWS stacks, point the engine's STS and IAM calls
+   * at the emulator, and reach the sandbox's Vault through `VAULT_ADDR`.
    * @default - the configured state backend
    */
   readonly sandbox?: SandboxOptions;
@@ -30,14 +31,16 @@ export class VaultStack extends TerraformStack {
     const { model, broker } = config;
     addStateBackend(this, model.state, config.sandbox);
     // Address and token come from VAULT_ADDR and VAULT_TOKEN unless the config names an address;
-    // a token is never part of the config or of the synthesized files.
-    new VaultProvider(this, "vault", model.vault.address ? { address: model.vault.address } : {});
+    // a token is never part of the config or of the synthesized files. The sandbox always uses
+    // the address of its own Vault dev server, from VAULT_ADDR.
+    new VaultProvider(this, "vault", model.vault.address && !config.sandbox ? { address: model.vault.address } : {});
 
     const engine = new VaultAwsEngine(this, "engine", {
       mount: model.vault.mount,
       region: model.vault.region,
       accessKeyId: broker.accessKeyId,
       secretAccessKey: broker.secretAccessKey,
+      awsEndpoint: config.sandbox?.awsEndpoint,
     });
 
     const commands: Record<string, string[]> = {};

@@ -11,6 +11,11 @@ export interface VaultAwsEngineConfig {
   readonly accessKeyId: string;
   /** Secret of the broker's access key; the provider marks it sensitive. */
   readonly secretAccessKey: string;
+  /**
+   * STS and IAM endpoint the engine calls instead of AWS's (the sandbox's emulator).
+   * @default - AWS's endpoints for the region
+   */
+  readonly awsEndpoint?: string;
 }
 
 /** Vault's AWS secrets engine, mounted and configured with the broker's access key. */
@@ -26,6 +31,7 @@ export class VaultAwsEngine extends Construct {
       region: config.region,
       accessKey: config.accessKeyId,
       secretKey: config.secretAccessKey,
+      ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
     });
     this.mountPath = engine.path;
   }
