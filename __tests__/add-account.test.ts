@@ -70,8 +70,8 @@ describe("adding an account", () => {
     expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
     expect(added.filter((key) => key.startsWith("aws-qa "))).toHaveLength(4); // its 2 roles and 2 attachments
     expect(added.filter((key) => key.startsWith("vault ")).map((key) => key.split(".")[0]).sort()).toEqual([
-      "vault terraform_data", "vault terraform_data", "vault vault_generic_endpoint", "vault vault_generic_endpoint",
-    ]); // its two Vault roles, each with its external-id marker
+      "vault vault_generic_endpoint", "vault vault_generic_endpoint",
+    ]); // its two Vault roles
     // Existing account stacks are not touched at all.
     for (const name of ["aws-dev", "aws-prod", "aws-staging"]) expect(after[name]).toEqual(before[name]);
   });

@@ -2,6 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { ensureVault } from "../sandbox/vault-build";
+import type { VaultClient } from "../sandbox/vault-client";
+import { startVault, type VaultServer } from "../sandbox/vault-server";
 
 /** A fresh temporary folder for one test's sandbox. */
 export function workDir(label: string): string {
@@ -30,4 +33,42 @@ export function smallConfig(): Record<string, any> {
 export function collector(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/**
+ * A Vault dev server for one test file, from the cached build (`npm run vault:build`, which
+ * `.ci/run` calls first; built here if missing).
+ */
+export async function startTestVault(dir: string): Promise<VaultServer> {
+  const build = await ensureVault(() => undefined);
+  return startVault({ binary: build.binary, logDir: join(dir, "vault") });
+}
+
+/**
+ * Issues credentials for one Vault role over and over in the background, as a requester would
+ * during a change, and counts failures. `stop()` returns every failure seen.
+ */
+export function keepIssuing(client: VaultClient, path: string, body: Record<string, string>, everyMs = 250): { stop(): Promise<{ ok: number; failures: string[] }> } {
+  let running = true;
+  let ok = 0;
+  const failures: string[] = [];
+  const loop = (async () => {
+    while (running) {
+      try {
+        const answer = await client.write(path, body);
+        if (!answer.data?.access_key) failures.push(`no access_key in ${JSON.stringify(Object.keys(answer.data ?? {}))}`);
+        else ok++;
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { ok, failures };
+    },
+  };
 }

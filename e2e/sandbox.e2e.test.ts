@@ -1,36 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
-import { brokerCredentials, ROOT, runSandbox, synthForSandbox, VAULT_SKIP_REASON } from "../sandbox/run-sandbox";
-import { collector, workDir, writeConfig } from "./fixtures";
+import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
+import type { VaultServer } from "../sandbox/vault-server";
+import { collector, startTestVault, workDir, writeConfig } from "./fixtures";
 
 let emulator: Emulator;
+let vault: VaultServer;
+const vaultDir = workDir("sandbox-vault");
 beforeAll(async () => {
   emulator = await startEmulator();
+  vault = await startTestVault(vaultDir);
 });
 afterAll(async () => {
   await emulator?.stop();
+  await vault?.stop();
 });
 
-describe("the shipped example, applied with plain terraform per stack (the GitOps path)", () => {
+describe("the shipped example, applied with plain terraform per stack (the GitOps path), Vault included", () => {
   const progress = collector();
   const dir = workDir("example");
   let result: Awaited<ReturnType<typeof runSandbox>>;
   beforeAll(async () => {
-    result = await runSandbox({ configFile: join(ROOT, "accounts.yaml"), workDir: dir, log: progress.log }, emulator);
+    result = await runSandbox({ configFile: join(ROOT, "accounts.yaml"), workDir: dir, vault, log: progress.log }, emulator);
   });
 
-  test("applies every AWS stack and reports the vault stack as skipped", () => {
-    expect(result.stacks.map((s) => [s.stack, s.action])).toEqual(
-      expect.arrayContaining([["aws-primary", "applied"], ["aws-dev", "applied"], ["aws-staging", "applied"], ["aws-prod", "applied"], ["vault", "skipped"]]),
-    );
-    expect(result.stacks.find((s) => s.stack === "vault")?.detail).toBe(VAULT_SKIP_REASON);
+  test("applies every AWS stack, then the vault stack", () => {
+    expect(result.stacks.map((s) => [s.stack, s.action])).toEqual([
+      ...Array.from({ length: 4 }, () => [expect.any(String), "applied"]),
+      ["vault", "applied"],
+    ]);
+    expect(result.stacks.map((s) => s.stack).slice(0, 4).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging"]);
+    expect(result.stacks[4].detail).toMatch(/^\+\d+ ~0 -0$/);
   });
-  test("a second plan of every stack has no changes", () => {
-    expect(result.secondPlan).toEqual({ "aws-primary": 0, "aws-dev": 0, "aws-staging": 0, "aws-prod": 0 });
+  test("a second plan of every stack, the vault stack included, has no changes", () => {
+    expect(result.secondPlan).toEqual({ "aws-primary": 0, "aws-dev": 0, "aws-staging": 0, "aws-prod": 0, vault: 0 });
+  });
+  test("through Vault, every requester group granted a role got credentials for each of its ARNs, with its own token", () => {
+    const viaVault = result.checks.filter((c) => c.source === "vault write");
+    expect(viaVault.map((c) => `${c.requester} ${c.target.vaultRole} ${c.target.accountName}`).sort()).toEqual([
+      "auditors primary-readonly primary",
+      "auditors readonly-nonprod dev",
+      "auditors readonly-nonprod primary",
+      "developers dev-ec2-admin dev",
+      "developers dev-readonly dev",
+      "developers staging-deployer staging",
+      "developers staging-ec2-admin staging",
+      "sre dev-readonly dev",
+      "sre primary-readonly primary",
+      "sre prod-ec2-admin prod",
+      "sre prod-readonly prod",
+      "sre staging-ec2-admin staging",
+    ]);
+    for (const check of viaVault) {
+      expect(check).toMatchObject({ ok: true, leaseSeconds: check.target.ttlSeconds });
+      expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
+    }
+  });
+  test("the root token is never printed, nor written anywhere in the work dirs", () => {
+    const token = vault.env.VAULT_TOKEN;
+    expect(progress.lines.join("\n")).not.toContain(token);
+    for (const folder of [dir, vaultDir]) {
+      for (const file of readdirSync(folder, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())) {
+        expect(readFileSync(join(file.parentPath, file.name), "utf8")).not.toContain(token);
+      }
+    }
+    expect(readFileSync(vault.logFile, "utf8")).toContain("Root Token: (not shown)");
   });
   test("every Vault role's credentials are the target account's assumed role", () => {
-    expect(result.checks).toHaveLength(9);
-    for (const check of result.checks) {
+    const direct = result.checks.filter((c) => c.source === "broker AssumeRole");
+    expect(direct).toHaveLength(9);
+    for (const check of direct) {
       expect(check).toMatchObject({ ok: true });
       expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
     }
@@ -58,8 +98,10 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
     expect(key.secretAccessKey.length).toBeGreaterThan(10);
     expect(text).not.toContain(key.secretAccessKey);
     expect(text).not.toContain(key.accessKeyId);
-    expect(text).toContain("9 passed, 0 failed");
-    expect(text).toMatch(/Vault role\s+account\s+AWS role\s+result\s+AssumeRole/);
+    expect(text).toContain("21 passed, 0 failed");
+    expect(text).toContain("9 Vault role ARNs: 9/9 assumed with the broker's key; 12/12 issued through Vault");
+    expect(text).toMatch(/Vault role\s+account\s+AWS role\s+result\s+AssumeRole\s+via Vault/);
+    expect(text).toMatch(/readonly-nonprod\s+dev \(222222222222\)\s+readonly\s+ok \(\+ec2:DescribeVpcs\)\s+\d+ ms\s+auditors: \d+ ms, lease 1h/);
     expect(result.ok).toBe(true);
   });
 });
@@ -88,22 +130,30 @@ describe("a config with an external id, a role spanning two accounts, names with
   let result: Awaited<ReturnType<typeof runSandbox>>;
   beforeAll(async () => {
     const dir = workDir("tricky");
-    result = await runSandbox({ configFile: writeConfig(dir, "accounts.yaml", config), workDir: dir, via: "cdktf", log: () => undefined }, emulator);
+    result = await runSandbox({ configFile: writeConfig(dir, "accounts.yaml", config), workDir: dir, via: "cdktf", vault, log: () => undefined }, emulator);
   });
 
-  test("applies through cdktf deploy and plans no changes afterwards", () => {
-    expect(result.stacks.filter((s) => s.action === "applied").map((s) => s.stack).sort()).toEqual(["aws-hub", "aws-team-a", "aws-team-b"]);
-    expect(result.secondPlan).toEqual({ "aws-hub": 0, "aws-team-a": 0, "aws-team-b": 0 });
+  test("applies through cdktf deploy, the vault stack included, and plans no changes afterwards", () => {
+    expect(result.stacks.filter((s) => s.action === "applied").map((s) => s.stack).sort()).toEqual(["aws-hub", "aws-team-a", "aws-team-b", "vault"]);
+    expect(result.secondPlan).toEqual({ "aws-hub": 0, "aws-team-a": 0, "aws-team-b": 0, vault: 0 });
   });
-  test("the spanning role reaches both accounts, sending the external id", () => {
+  test("the spanning role reaches both accounts, sending the external id, with the broker's key and through Vault with role_arn", () => {
     const spanning = result.checks.filter((c) => c.target.vaultRole === "ops@both");
-    expect(spanning.map((c) => [c.target.accountId, c.target.externalId, c.ok])).toEqual([
-      ["666666666666", "team-a:ext@1", true],
-      ["777777777777", "team-a:ext@1", true],
+    expect(spanning.map((c) => [c.source, c.requester, c.target.accountId, c.target.externalId, c.ok])).toEqual([
+      ["broker AssumeRole", undefined, "666666666666", "team-a:ext@1", true],
+      ["broker AssumeRole", undefined, "777777777777", "team-a:ext@1", true],
+      ["vault write", "ops", "666666666666", "team-a:ext@1", true],
+      ["vault write", "ops", "777777777777", "team-a:ext@1", true],
+    ]);
+  });
+  test("a role no requester group is granted is still proven through Vault, with the root token", () => {
+    expect(result.checks.filter((c) => c.target.vaultRole === "team-b-read.only").map((c) => [c.source, c.requester, c.ok])).toEqual([
+      ["broker AssumeRole", undefined, true],
+      ["vault write", "(root token)", true],
     ]);
   });
   test("names with '.' and '@' come back in the assumed-role ARNs", () => {
-    const own = result.checks.find((c) => c.target.vaultRole === "team-a-ops.admin@team")!;
+    const own = result.checks.find((c) => c.target.vaultRole === "team-a-ops.admin@team" && c.source === "vault write")!;
     expect(own.ok).toBe(true);
     expect(own.detail).toMatch(/^arn:aws:sts::666666666666:assumed-role\/ops\.admin@team\//);
     expect(result.ok).toBe(true);

@@ -19,6 +19,18 @@ export interface CheckTarget {
   /** @default - the role requires no external ID */
   readonly externalId?: string;
   readonly ttlSeconds: number;
+  /** `<mount>/sts/<vault role>`, the path a requester writes. */
+  readonly stsPath: string;
+  /** Whether the Vault role holds several ARNs, so a requester picks this one with `role_arn`. */
+  readonly spanning: boolean;
+  /** Requester groups whose ACL policy grants this Vault role. */
+  readonly requesters: readonly string[];
+}
+
+/** Credentials a source handed out, with the lease Vault gave them where a lease exists. */
+export interface IssuedCredentials extends AwsCredentials {
+  /** @default - no lease (a direct AssumeRole) */
+  readonly leaseSeconds?: number;
 }
 
 /**
@@ -29,12 +41,21 @@ export interface CheckTarget {
 export interface CredentialSource {
   /** Short name shown in the report. */
   readonly name: string;
-  issue(target: CheckTarget): Promise<AwsCredentials>;
+  /**
+   * The requester group whose token the source uses.
+   * @default - none: the broker's own key
+   */
+  readonly requester?: string;
+  issue(target: CheckTarget): Promise<IssuedCredentials>;
 }
 
 /** What one check found. */
 export interface CheckResult {
   readonly target: CheckTarget;
+  /** The credential source's name, e.g. `broker AssumeRole` or `vault write`. */
+  readonly source: string;
+  /** @default - the broker's own key, no requester */
+  readonly requester?: string;
   readonly ok: boolean;
   /** `assumed-role ARN` on success, or what failed. */
   readonly detail: string;
@@ -42,6 +63,8 @@ export interface CheckResult {
   readonly issueMs: number;
   /** Whether `ec2:DescribeVpcs` was tried (roles with EC2 rights). */
   readonly ec2Checked: boolean;
+  /** @default - the source gives no lease */
+  readonly leaseSeconds?: number;
 }
 
 /** AWS managed policies that grant `ec2:DescribeVpcs`. */
@@ -68,6 +91,9 @@ export function checkTargets(model: Model): CheckTarget[] {
         role,
         externalId: vaultRole.externalId,
         ttlSeconds: vaultRole.defaultTtlSeconds,
+        stsPath: vaultRole.stsPath,
+        spanning: vaultRole.roleArns.length > 1,
+        requesters: vaultRole.requesters,
       };
     }),
   );
@@ -94,7 +120,7 @@ export class BrokerAssumeRole implements CredentialSource {
     this.sts = new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials: broker });
   }
 
-  async issue(target: CheckTarget): Promise<AwsCredentials> {
+  async issue(target: CheckTarget): Promise<IssuedCredentials> {
     const response = await this.sts.send(
       new AssumeRoleCommand({
         RoleArn: target.role.roleArn,
@@ -111,30 +137,36 @@ export class BrokerAssumeRole implements CredentialSource {
 /**
  * The walkthrough's chain for one target: credentials from `source`; `sts:GetCallerIdentity` must
  * say `arn:<partition>:sts::<target id>:assumed-role/<role>/…`; a role with EC2 rights must be able
- * to call `ec2:DescribeVpcs` in that account.
+ * to call `ec2:DescribeVpcs` in that account; a lease, where the source has one, must last the
+ * requested TTL.
  */
 export async function checkTarget(source: CredentialSource, target: CheckTarget, model: Model, aws: AwsEndpoint): Promise<CheckResult> {
   const started = process.hrtime.bigint();
-  let credentials: AwsCredentials;
+  const base = { target, source: source.name, requester: source.requester };
+  let credentials: IssuedCredentials;
   try {
     credentials = await source.issue(target);
   } catch (error) {
-    return { target, ok: false, detail: `${source.name} failed: ${(error as Error).message}`, issueMs: elapsedMs(started), ec2Checked: false };
+    return { ...base, ok: false, detail: `${source.name} failed: ${(error as Error).message}`, issueMs: elapsedMs(started), ec2Checked: false };
   }
   const issueMs = elapsedMs(started);
+  const issued = { ...base, issueMs, leaseSeconds: credentials.leaseSeconds };
   const expected = `arn:${model.partition}:sts::${target.accountId}:assumed-role/${target.role.name}/`;
   try {
+    if (credentials.leaseSeconds !== undefined && credentials.leaseSeconds !== target.ttlSeconds) {
+      return { ...issued, ok: false, detail: `lease of ${credentials.leaseSeconds} s, expected the requested ${target.ttlSeconds} s`, ec2Checked: false };
+    }
     const identity = await new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials }).send(new GetCallerIdentityCommand({}));
     if (!identity.Arn?.startsWith(expected)) {
-      return { target, ok: false, detail: `caller is ${identity.Arn}, expected ${expected}…`, issueMs, ec2Checked: false };
+      return { ...issued, ok: false, detail: `caller is ${identity.Arn}, expected ${expected}…`, ec2Checked: false };
     }
     const ec2Checked = hasEc2Rights(target.role);
     if (ec2Checked) {
       await new EC2Client({ region: aws.region, endpoint: aws.endpoint, credentials }).send(new DescribeVpcsCommand({}));
     }
-    return { target, ok: true, detail: identity.Arn, issueMs, ec2Checked };
+    return { ...issued, ok: true, detail: identity.Arn, ec2Checked };
   } catch (error) {
-    return { target, ok: false, detail: (error as Error).message, issueMs, ec2Checked: false };
+    return { ...issued, ok: false, detail: (error as Error).message, ec2Checked: false };
   }
 }
 

@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 /**
- * `npm run sandbox`: deploys the AWS stacks into a local moto_server with the real Terraform and
- * proves every configured role can be assumed. See README, "Sandbox".
+ * `npm run sandbox`: deploys the AWS stacks into a local moto_server and the vault stack into a
+ * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
+ * with the broker's key and through Vault with each requester group's token. See README, "Sandbox".
  */
 import { parseArgs } from "node:util";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { QuotaError } from "../lib/model";
 import { StackFailure } from "./deploy";
-import { runSandbox, withEmulator } from "./run-sandbox";
+import { resolve } from "node:path";
+import { loadConfig } from "../lib/config/load";
+import { buildModel } from "../lib/model";
+import { keepVaultHints } from "./keep";
+import { runSandbox, withEmulator, withVault } from "./run-sandbox";
+import { ensureVault, MissingToolError } from "./vault-build";
+import type { VaultServer } from "./vault-server";
 
-const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--endpoint URL] [--via terraform|cdktf] [--keep]
+const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--endpoint URL] [--via terraform|cdktf] [--parallelism N] [--no-vault] [--keep]
   --config    accounts file (default: $ACCOUNTS_FILE, else ${DEFAULT_ACCOUNTS_FILE})
   --work-dir  synth output, state and Terraform config; reused by the next run (default: .sandbox)
   --endpoint  use an emulator already running at this URL instead of starting moto_server
   --via       apply with plain terraform per stack (default) or with cdktf deploy
   --parallelism  stacks applied at once (default 2)
-  --keep      leave the emulator running after the checks, to explore it`;
+  --no-vault  the AWS half only: do not build or start Vault, do not apply the vault stack
+  --keep      leave the emulator and Vault running after the checks, to explore them`;
 
 async function main(): Promise<number> {
   let args;
@@ -27,6 +35,7 @@ async function main(): Promise<number> {
         endpoint: { type: "string" },
         via: { type: "string", default: "terraform" },
         keep: { type: "boolean", default: false },
+        "no-vault": { type: "boolean", default: false },
         parallelism: { type: "string", default: "2" },
         help: { type: "boolean", default: false },
       },
@@ -50,10 +59,22 @@ async function main(): Promise<number> {
   }
   const configFile = args.config ?? (process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE);
   const log = (line: string) => console.log(line);
+  const workDir = args["work-dir"]!;
+  const keep = args.keep!;
   try {
-    const result = await withEmulator(args.endpoint, args.keep, async (emulator) => {
-      const outcome = await runSandbox({ configFile, workDir: args["work-dir"]!, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism, log }, emulator);
-      if (args.keep && emulator) {
+    // The tools first: a missing Go toolchain is reported before anything starts.
+    const build = args["no-vault"] ? undefined : await ensureVault(log);
+    const result = await withEmulator(args.endpoint, keep, async (emulator) => {
+      const sandbox = (vault?: VaultServer) =>
+        runSandbox({ configFile, workDir, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism, vault, log }, emulator);
+      const outcome = build
+        ? await withVault(build, workDir, keep, log, async (vault) => {
+            const ran = await sandbox(vault);
+            if (keep) for (const line of await keepVaultHints(buildModel(loadConfig(configFile)), vault, build.binary, resolve(workDir))) log(line);
+            return ran;
+          })
+        : await sandbox();
+      if (keep && emulator) {
         log(`\nthe emulator keeps running at ${emulator.endpoint} (pid ${emulator.process.pid}); explore it with`);
         log(`  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${emulator.endpoint} iam list-users`);
         log(`and stop it with: kill ${emulator.process.pid}`);
@@ -65,7 +86,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof StackFailure) {
       console.error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
-    } else if (error instanceof ConfigError || error instanceof QuotaError) {
+    } else if (error instanceof ConfigError || error instanceof QuotaError || error instanceof MissingToolError) {
       console.error(error.message);
     } else {
       console.error(`sandbox: ${(error as Error).message}`);

@@ -16,6 +16,9 @@ import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
 import { type SynthesizedStack, stacksInOrder } from "./stacks";
 import { checkStoredRoles, type StoredRoleResult } from "./stored-roles";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { proveThroughVault } from "./vault-checks";
+import type { VaultBuild } from "./vault-build";
+import { startVault, type VaultServer } from "./vault-server";
 
 /** Options of one sandbox run. */
 export interface SandboxRunOptions {
@@ -39,6 +42,11 @@ export interface SandboxRunOptions {
    * @default 2
    */
   readonly parallelism?: number;
+  /**
+   * The Vault dev server the vault stack is applied to, and the walkthrough goes through.
+   * @default - the vault stack is not applied (the AWS half only)
+   */
+  readonly vault?: VaultServer;
   /** Where progress lines go. */
   readonly log: (line: string) => void;
 }
@@ -57,13 +65,15 @@ export interface SandboxRunResult {
 /** The repository root, where `dist/main.js` and `cdktf.json` are. */
 export const ROOT = repoRoot();
 
-/** Why the vault stack is not deployed in the AWS half of the sandbox. */
-export const VAULT_SKIP_REASON = "skipped: no Vault server and no hashicorp/vault provider on this machine";
+/** Why the vault stack is not applied when the sandbox runs without Vault. */
+export const VAULT_SKIP_REASON = "not applied: this run has no Vault server (--no-vault)";
 
 /**
- * Synthesizes the config in sandbox mode, applies every AWS stack in dependency order, destroys
- * stacks of removed accounts, checks that a second plan is empty, and proves the credential chain
- * of every configured role. Throws `StackFailure` naming the stack that failed.
+ * Synthesizes the config in sandbox mode, applies every AWS stack in dependency order, then the
+ * vault stack to the Vault dev server, destroys stacks of removed accounts, checks that a second
+ * plan is empty, and proves the credential chain of every configured role: with the broker's key
+ * as Vault's engine uses it, and through Vault with each requester group's token. Throws
+ * `StackFailure` naming the stack that failed.
  */
 export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator): Promise<SandboxRunResult> {
   const { log } = options;
@@ -71,6 +81,11 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
   const { model, stacks, env, appliedDir, deployRoleName } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
   const awsStacks = stacks.filter((s) => s.name !== VAULT_STACK_NAME);
+  const vaultStack = stacks.find((s) => s.name === VAULT_STACK_NAME)!;
+  // Only the vault stack's terraform gets the Vault token, by environment.
+  const vaultEnv = options.vault ? { ...env, ...options.vault.env } : env;
+  const envOf = (stack: SynthesizedStack) => (stack.name === VAULT_STACK_NAME ? vaultEnv : env);
+  const applied = options.vault ? [...awsStacks, vaultStack] : awsStacks;
   const outcomes: StackOutcome[] = [];
   const report = (outcome: StackOutcome, index: number, total: number) => {
     outcomes.push(outcome);
@@ -78,33 +93,36 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   };
 
   if (options.via === "cdktf") {
-    const deployed = await deployWithCdktf(awsStacks, env, options.parallelism ?? 2, log);
+    const deployed = await deployWithCdktf(applied, vaultEnv, options.parallelism ?? 2, log);
     deployed.forEach((outcome, i) => report(outcome, i + 1, stacks.length));
-    for (const stack of awsStacks) keepApplied(stack, appliedDir);
+    for (const stack of applied) keepApplied(stack, appliedDir);
   } else {
     let done = 0;
-    await inPool(awsStacks, options.parallelism ?? 2, async (stack) => {
+    const applyOne = async (stack: SynthesizedStack) => {
       log(`[${stack.name}] applying…`);
-      const outcome = await applyStack(stack, env);
+      const outcome = await applyStack(stack, envOf(stack));
       keepApplied(stack, appliedDir);
       report(outcome, ++done, stacks.length);
-    });
+    };
+    await inPool(awsStacks, options.parallelism ?? 2, applyOne);
+    // The vault stack reads the broker's key from the broker stack's state, so it goes last.
+    if (options.vault) await applyOne(vaultStack);
   }
-  report({ stack: VAULT_STACK_NAME, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
+  if (!options.vault) report({ stack: VAULT_STACK_NAME, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
 
   const orphans = orphanedStacks(appliedDir, stacks);
   for (const [i, orphan] of orphans.entries()) {
     log(`[removed ${i + 1}/${orphans.length}] ${orphan.name.padEnd(16)} destroying…`);
-    report(await destroyStack(orphan, env), i + 1, orphans.length);
+    report(await destroyStack(orphan, envOf(orphan)), i + 1, orphans.length);
   }
 
   const secondPlan: Record<string, number> = {};
-  await inPool(awsStacks, options.parallelism ?? 2, async (stack) => {
-    const plan = await planExitCode(stack, env);
+  await inPool(applied, options.parallelism ?? 2, async (stack) => {
+    const plan = await planExitCode(stack, envOf(stack));
     secondPlan[stack.name] = plan.code;
     if (plan.code !== 0) log(`second plan of ${stack.name} is not empty (exit ${plan.code}):\n${plan.output.split("\n").slice(-20).join("\n")}`);
   });
-  log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${awsStacks.length} stacks with no changes`);
+  log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${applied.length} stacks with no changes`);
 
   const aws = { endpoint, region: model.vault.region };
   const storedRoles = await checkStoredRoles(model, aws, { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY }, deployRoleName);
@@ -113,6 +131,7 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
 
   const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
   const checks = await proveChain(model, await brokerCredentials(brokerStack, env), aws, log);
+  if (options.vault) checks.push(...(await proveThroughVault(model, options.vault.root, aws)));
   printTable(checks, log);
   const ok = checks.every((c) => c.ok) && storedRoles.every((r) => r.ok) && Object.values(secondPlan).every((c) => c === 0);
   return { stacks: outcomes, secondPlan, storedRoles, checks, ok };
@@ -177,6 +196,21 @@ async function proveChain(model: Model, broker: AwsCredentials, aws: AwsEndpoint
   const results: CheckResult[] = [];
   for (const target of checkTargets(model)) results.push(await checkTarget(source, target, model, aws));
   return results;
+}
+
+/**
+ * Starts a Vault dev server on 127.0.0.1 from a build (see `ensureVault`), runs, and stops it
+ * unless `keep`.
+ */
+export async function withVault<T>(build: VaultBuild, workDir: string, keep: boolean, log: (line: string) => void, body: (vault: VaultServer) => Promise<T>): Promise<T> {
+  const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault") });
+  log(`vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only)`);
+  try {
+    return await body(vault);
+  } finally {
+    if (keep) vault.detach();
+    else await vault.stop();
+  }
 }
 
 /** Starts the emulator unless one is given, runs, and stops what it started unless `keep`. */

@@ -26,6 +26,7 @@ describe("VaultStsRole", () => {
       role_arns: ["arn:aws:iam::222222222222:role/r"],
       default_sts_ttl: 900,
       max_sts_ttl: 3600,
+      external_id: "",
     });
   });
   test("stsRoleBody sends the external id when there is one", () => {
@@ -45,6 +46,7 @@ describe("VaultStsRole", () => {
       role_arns: ["arn:aws:iam::222222222222:role/r"],
       default_sts_ttl: 900,
       max_sts_ttl: 3600,
+      external_id: "",
     });
   });
 });
@@ -56,16 +58,17 @@ describe("VaultStsRole and external ids", () => {
         new VaultStsRole(scope, "role", { mountPath: "aws", roleName: "r", roleArns: ["arn:aws:iam::222222222222:role/r"], defaultTtlSeconds: 900, maxTtlSeconds: 900, externalId });
       }),
     );
-  test("the role is replaced when its external id comes or goes (a Vault write cannot clear it)", () => {
-    const withoutId = synthRole();
-    const [markerId] = Object.keys(withoutId.resource.terraform_data);
-    const [endpoint] = Object.values(withoutId.resource.vault_generic_endpoint) as any[];
-    expect(endpoint.lifecycle).toEqual({ replace_triggered_by: [`terraform_data.${markerId}`] });
-    expect(withoutId.resource.terraform_data[markerId].triggers_replace).toEqual({ externalId: false });
-    expect((Object.values(synthRole("x-1").resource.terraform_data)[0] as any).triggers_replace).toEqual({ externalId: true });
+  const body = (externalId?: string) => JSON.parse((Object.values(synthRole(externalId).resource.vault_generic_endpoint)[0] as any).data_json);
+  test("a role without an external id writes it empty, which clears one set before (in place)", () => {
+    expect(body().external_id).toBe("");
+    expect(body("x-1").external_id).toBe("x-1");
   });
-  test("changing the external id's value keeps the marker, so the role is updated in place", () => {
-    expect(synthRole("x-1").resource.terraform_data).toEqual(synthRole("x-2").resource.terraform_data);
+  test("is one resource with no replacement trigger, so adding or removing an external id is an update", () => {
+    for (const id of [undefined, "x-1"]) {
+      const synthesized = synthRole(id);
+      expect(Object.keys(synthesized.resource)).toEqual(["vault_generic_endpoint"]);
+      expect((Object.values(synthesized.resource.vault_generic_endpoint)[0] as any).lifecycle).toBeUndefined();
+    }
   });
 });
 

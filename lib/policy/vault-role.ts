@@ -13,14 +13,20 @@ export interface StsRoleSettings {
   readonly externalId?: string;
 }
 
-/** The body Vault's `POST <mount>/roles/<name>` takes for an `assumed_role` role. */
+/**
+ * The body Vault's `POST <mount>/roles/<name>` takes for an `assumed_role` role.
+ *
+ * `external_id` is always written, as `""` when there is none: Vault keeps a field a write leaves
+ * out, but stores one that is present, empty included (`FieldData.GetOk` tests presence), so
+ * removing an account's external ID is an in-place write. The sandbox's e2e tests read it back.
+ */
 export function stsRoleBody(config: StsRoleSettings): Record<string, unknown> {
   return {
     credential_type: "assumed_role",
     role_arns: [...config.roleArns],
     default_sts_ttl: config.defaultTtlSeconds,
     max_sts_ttl: config.maxTtlSeconds,
-    ...(config.externalId !== undefined && { external_id: config.externalId }),
+    external_id: config.externalId ?? "",
   };
 }
 

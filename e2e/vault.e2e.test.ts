@@ -1,0 +1,220 @@
+import { IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../lib/config/load";
+import { buildModel } from "../lib/model";
+import { plannedChanges, StackFailure } from "../sandbox/deploy";
+import { type Emulator, startEmulator } from "../sandbox/emulator";
+import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
+import { requesterTokens } from "../sandbox/vault-checks";
+import type { VaultClient } from "../sandbox/vault-client";
+import type { VaultServer } from "../sandbox/vault-server";
+import { collector, keepIssuing, smallConfig, startTestVault, workDir, writeConfig } from "./fixtures";
+
+/**
+ * The Vault half against a real Vault dev server (built from the pinned wrapper module) and the
+ * real hashicorp/vault provider: what Vault refuses, and how changes converge with Vault in the loop.
+ */
+let emulator: Emulator;
+let vault: VaultServer;
+const vaultDir = workDir("vault-server");
+beforeAll(async () => {
+  emulator = await startEmulator();
+  vault = await startTestVault(vaultDir);
+});
+afterAll(async () => {
+  await emulator?.stop();
+  await vault?.stop();
+  rmSync(vaultDir, { recursive: true, force: true });
+});
+
+describe("denials in real Vault, on the shipped example", () => {
+  const dir = workDir("vault-denials");
+  const configFile = join(ROOT, "accounts.yaml");
+  let tokens: Map<string, VaultClient>;
+  beforeAll(async () => {
+    expect((await runSandbox({ configFile, workDir: dir, vault, log: () => undefined }, emulator)).ok).toBe(true);
+    tokens = await requesterTokens(vault.root, buildModel(loadConfig(configFile)));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const as = (requester: string) => tokens.get(requester)!;
+
+  test("a group's token can use its own role", async () => {
+    expect((await as("developers").request("POST", "aws/sts/dev-ec2-admin", { ttl: "15m" })).status).toBe(200);
+  });
+  test("another group's role gives 403", async () => {
+    const answer = await as("developers").request("POST", "aws/sts/prod-ec2-admin", { ttl: "30m" });
+    expect(answer).toEqual({ status: 403, body: { errors: ["1 error occurred:\n\t* permission denied\n\n"] } });
+  });
+  test("role_session_name= gives 403: a requester cannot name its own CloudTrail session", async () => {
+    const answer = await as("developers").request("POST", "aws/sts/dev-ec2-admin", { ttl: "15m", role_session_name: "someone-else" });
+    expect(answer.status).toBe(403);
+  });
+  test("aws/creds/<role> gives 403, read or written", async () => {
+    expect((await as("developers").request("GET", "aws/creds/dev-ec2-admin")).status).toBe(403);
+    expect((await as("developers").request("POST", "aws/creds/dev-ec2-admin", {})).status).toBe(403);
+  });
+  test("a role_arn outside a spanning role's list is refused: by the ACL (403), and by the engine even for root (400)", async () => {
+    const outside = "arn:aws:iam::444444444444:role/readonly";
+    expect((await as("auditors").request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside })).status).toBe(403);
+    const asRoot = await vault.root.request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside });
+    expect(asRoot.status).toBe(400);
+    expect(asRoot.body.errors.join(" ")).toContain(outside);
+  });
+  test("a spanning role without role_arn is refused, since it cannot guess the account", async () => {
+    expect((await as("auditors").request("POST", "aws/sts/readonly-nonprod", { ttl: "1h" })).status).toBe(400);
+  });
+  test("a TTL above the role's maximum is capped to the maximum, not refused", async () => {
+    // prod-ec2-admin: maxTtl 2h; dev-ec2-admin: the default maxTtl of 1h.
+    const prod = await as("sre").request("POST", "aws/sts/prod-ec2-admin", { ttl: "5h" });
+    expect([prod.status, prod.body.lease_duration]).toEqual([200, 7200]);
+    const dev = await as("developers").request("POST", "aws/sts/dev-ec2-admin", { ttl: "3h" });
+    expect([dev.status, dev.body.lease_duration]).toEqual([200, 3600]);
+  });
+  test("the requester's token cannot read the engine's config, roles or policies", async () => {
+    for (const path of ["aws/config/root", "aws/roles/dev-ec2-admin", "sys/policies/acl/aws-developers"]) {
+      expect([path, (await as("developers").request("GET", path)).status]).toEqual([path, 403]);
+    }
+  });
+});
+
+const qa = {
+  name: "qa",
+  id: "333333333333",
+  roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }],
+};
+
+describe("changes with Vault in the loop", () => {
+  const dir = workDir("vault-changes");
+  const progress = collector();
+  let written = 0;
+  /** The small config with a change, in a file of its own. */
+  const config = (change: (c: Record<string, any>) => void = () => undefined) => {
+    const data = smallConfig();
+    change(data);
+    return writeConfig(dir, `accounts-${++written}.yaml`, data);
+  };
+  const sandbox = (configFile: string) => runSandbox({ configFile, workDir: dir, vault, log: progress.log }, emulator);
+  const devToken = async () => (await requesterTokens(vault.root, buildModel(loadConfig(config())))).get("developers")!;
+  const vaultStackChanges = async (configFile: string) => {
+    const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+    const changes = await plannedChanges(stacks.find((s) => s.name === "vault")!, { ...env, ...vault.env });
+    return changes.filter((c) => c.actions[0] !== "no-op").map((c) => `${c.actions.join("+")} ${c.address}`);
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("the first apply converges: a second plan of the vault stack has no changes", async () => {
+    const result = await sandbox(config());
+    expect(result.ok).toBe(true);
+    expect(result.secondPlan.vault).toBe(0);
+  });
+
+  test("adding an account changes the vault stack by additions and in-place updates only, and issuance never stops", async () => {
+    const withQa = config((c) => c.accounts.push(qa));
+    const planned = await vaultStackChanges(withQa);
+    expect(planned.filter((c) => !/^(create|update) /.test(c))).toEqual([]);
+    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^create .*qa-ec2-admin/), expect.stringMatching(/^update .*developers/)]));
+
+    const issuing = keepIssuing(await devToken(), "aws/sts/dev-ec2-admin", { ttl: "15m" });
+    const result = await sandbox(withQa);
+    const { ok, failures } = await issuing.stop();
+    expect(result.ok).toBe(true);
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(10);
+    expect(result.checks.filter((c) => c.source === "vault write").map((c) => `${c.requester} ${c.target.vaultRole}`).sort()).toEqual([
+      "developers dev-ec2-admin",
+      "developers qa-ec2-admin",
+      "sre primary-readonly",
+    ]);
+  });
+
+  test("writing external_id \"\" to a role clears it: Vault's own API, read back", async () => {
+    const path = "aws/roles/external-id-probe";
+    const role = { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"] };
+    await vault.root.write(path, { ...role, external_id: "probe-1" });
+    expect((await vault.root.read(path)).data.external_id).toBe("probe-1");
+    await vault.root.write(path, role);
+    expect((await vault.root.read(path)).data.external_id).toBe("probe-1"); // a body without the field keeps it
+    await vault.root.write(path, { ...role, external_id: "" });
+    expect((await vault.root.read(path)).data.external_id).toBe("");
+    await vault.root.request("DELETE", path);
+  });
+
+  test("an account's external id is written to its Vault roles in place, and removing it clears it in place", async () => {
+    const withId = config((c) => (c.accounts[1].externalId = "dev-ext-1"));
+    expect(await vaultStackChanges(withId)).toEqual([expect.stringMatching(/^update .*dev-ec2-admin/)]);
+    expect((await sandbox(withId)).ok).toBe(true);
+    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("dev-ext-1");
+
+    const withoutId = config();
+    expect(await vaultStackChanges(withoutId)).toEqual([expect.stringMatching(/^update .*dev-ec2-admin/)]);
+    expect((await sandbox(withoutId)).ok).toBe(true);
+    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("");
+  });
+
+  test("rotating the broker's key: Vault always holds an active key, and issuance never fails, between every step", async () => {
+    const issuing = keepIssuing(await devToken(), "aws/sts/dev-ec2-admin", { ttl: "15m" });
+    const keyInVault = async () => (await vault.root.read("aws/config/root")).data.access_key as string;
+    const activeKeys = async () => {
+      const sts = new STSClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
+      const c = (await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }))).Credentials!;
+      const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+      const keys = await iam.send(new ListAccessKeysCommand({ UserName: "vault-account" }));
+      return (keys.AccessKeyMetadata ?? []).filter((k) => k.Status === "Active").map((k) => k.AccessKeyId!);
+    };
+    const brokerKeyId = async (configFile: string) => {
+      const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+      return (await brokerCredentials(stacks.find((s) => s.name === "aws-primary")!, env)).accessKeyId;
+    };
+
+    const first = await keyInVault();
+    expect(await activeKeys()).toEqual([first]);
+
+    const step1 = config((c) => (c.broker = { ...c.broker, keyGeneration: 2, keepPreviousKey: true }));
+    expect((await sandbox(step1)).ok).toBe(true);
+    const second = await keyInVault();
+    expect(second).not.toBe(first);
+    expect(second).toBe(await brokerKeyId(step1));
+    expect((await activeKeys()).sort()).toEqual([first, second].sort());
+
+    const step2 = config((c) => (c.broker = { ...c.broker, keyGeneration: 2, keepPreviousKey: false }));
+    expect((await sandbox(step2)).ok).toBe(true);
+    expect(await keyInVault()).toBe(second);
+    expect(await activeKeys()).toEqual([second]);
+
+    const { ok, failures } = await issuing.stop();
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(10);
+  });
+
+  test("Vault killed as the vault stack's apply starts: the run fails naming the stack, and a rerun against the restarted (empty) Vault converges", async () => {
+    // With a change pending (qa's role and policy grant), so the failed apply had writes to make.
+    const current = config((c) => {
+      c.broker = { ...c.broker, keyGeneration: 2 };
+      c.accounts.push(qa);
+    });
+    const failure = await runSandbox(
+      {
+        configFile: current,
+        workDir: dir,
+        vault,
+        log: (line) => {
+          if (line === "[vault] applying…") void vault.kill();
+        },
+      },
+      emulator,
+    ).then(
+      () => new Error("the run did not fail"),
+      (error) => error,
+    );
+    expect(failure).toBeInstanceOf(StackFailure);
+    expect((failure as StackFailure).stack).toBe("vault");
+
+    await vault.restart();
+    const result = await sandbox(current);
+    expect(result.secondPlan.vault).toBe(0);
+    expect(result.ok).toBe(true);
+    expect(result.checks.filter((c) => c.source === "vault write" && c.ok)).toHaveLength(3);
+  });
+});

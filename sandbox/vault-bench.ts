@@ -1,0 +1,152 @@
+/**
+ * Vault benchmark, against a real Vault dev server and moto_server, side by side in one run:
+ *   1. issuance latency: `vault write <mount>/sts/<role>` with a requester's token against a direct
+ *      AssumeRole with the broker's own key (the call Vault's engine makes), CALLS calls each,
+ *      interleaved so both see the same machine;
+ *   2. the same under CONCURRENCY concurrent requesters (default 50), with error counts;
+ *   3. the vault stack at 10, 100 and 1,000 accounts (2 roles each): first apply and no-op plan
+ *      (only the broker's stack is applied on the AWS side; Vault does not look roles up when it
+ *      stores them).
+ * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
+import { generatedConfig } from "../scripts/fixtures";
+import { BrokerAssumeRole, type CheckTarget, checkTargets, type CredentialSource } from "./checks";
+import { applyStack, planExitCode } from "./deploy";
+import { startEmulator } from "./emulator";
+import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
+import { ensureVault } from "./vault-build";
+import { requesterTokens, VaultSts } from "./vault-checks";
+import { startVault } from "./vault-server";
+
+const { values: flags } = parseArgs({
+  options: { calls: { type: "string", default: "200" }, concurrency: { type: "string", default: "50" }, sizes: { type: "string", default: "10,100,1000" } },
+});
+const CALLS = Number(flags.calls);
+const CONCURRENCY = Number(flags.concurrency);
+const SIZES = flags.sizes!.split(",").filter(Boolean).map(Number);
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function time(call: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await call();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** `workers` loops at once, `perWorker` calls each; latencies of the calls that worked, and errors. */
+async function concurrently(workers: number, perWorker: number, call: () => Promise<unknown>): Promise<{ times: number[]; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = 0; i < perWorker; i++) {
+        try {
+          times.push(await time(call));
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { times, errors };
+}
+
+function row(name: string, times: readonly number[], extra = ""): string {
+  return `  ${name.padEnd(34)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}${extra}`;
+}
+
+async function issuance(binary: string): Promise<void> {
+  const emulator = await startEmulator();
+  const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-"));
+  const vault = await startVault({ binary, logDir: join(work, "vault") });
+  try {
+    const config = join(ROOT, "accounts.yaml");
+    const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, vault, log: () => undefined });
+    if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
+    const { model, stacks, env } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
+    const broker = await brokerCredentials(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+    const aws = { endpoint: emulator.endpoint, region: model.vault.region };
+    const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
+    const direct: CredentialSource = new BrokerAssumeRole(broker, aws);
+    const viaVault: CredentialSource = new VaultSts((await requesterTokens(vault.root, model)).get("developers")!, "developers");
+    await direct.issue(target); // warm both connections
+    await viaVault.issue(target);
+
+    const times = { direct: [] as number[], vault: [] as number[] };
+    for (let i = 0; i < CALLS; i++) {
+      times.direct.push(await time(() => direct.issue(target)));
+      times.vault.push(await time(() => viaVault.issue(target)));
+    }
+    const ratio = percentile(times.vault, 50) / percentile(times.direct, 50);
+    console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved`);
+    console.log("  way                                p50 (ms)  p95 (ms)");
+    console.log(row("AssumeRole with the broker's key", times.direct));
+    console.log(row("vault write, requester token", times.vault, `   p50 ${ratio.toFixed(2)}x direct`));
+
+    const perWorker = Math.max(1, Math.round(CALLS / 20));
+    const directLoad = await concurrently(CONCURRENCY, perWorker, () => direct.issue(target));
+    const vaultLoad = await concurrently(CONCURRENCY, perWorker, () => viaVault.issue(target));
+    const p95Ratio = percentile(vaultLoad.times, 95) / percentile(directLoad.times, 95);
+    console.log(`\nunder ${CONCURRENCY} concurrent requesters, ${perWorker} calls each`);
+    console.log("  way                                p50 (ms)  p95 (ms)  errors");
+    console.log(row("AssumeRole with the broker's key", directLoad.times, `  ${String(directLoad.errors).padStart(6)}`));
+    console.log(row("vault write, requester token", vaultLoad.times, `  ${String(vaultLoad.errors).padStart(6)}   p95 ${p95Ratio.toFixed(2)}x direct`));
+  } finally {
+    await vault.stop();
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function stackAtSize(binary: string, accounts: number): Promise<string> {
+  const emulator = await startEmulator();
+  const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-size-"));
+  const vault = await startVault({ binary, logDir: join(work, "vault") });
+  try {
+    const configFile = join(work, "accounts.yaml");
+    writeFileSync(configFile, stringify(generatedConfig(accounts, 2)));
+    const { model, stacks, env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
+    await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+    const vaultStack = stacks.find((s) => s.name === VAULT_STACK_NAME)!;
+    const resources = Object.values<Record<string, unknown>>(JSON.parse(readFileSync(join(vaultStack.dir, "cdk.tf.json"), "utf8")).resource).reduce(
+      (sum, byName) => sum + Object.keys(byName).length,
+      0,
+    );
+    const vaultEnv = { ...env, ...vault.env };
+    const apply = await applyStack(vaultStack, vaultEnv);
+    const planStarted = Date.now();
+    const plan = await planExitCode(vaultStack, vaultEnv);
+    if (plan.code !== 0) throw new Error(`the no-op plan at ${accounts} accounts has changes or failed (exit ${plan.code})`);
+    const planSeconds = (Date.now() - planStarted) / 1000;
+    return `  ${String(accounts).padStart(8)}  ${String(model.vaultRoles.length).padStart(5)}  ${String(resources).padStart(9)}  ${apply.seconds.toFixed(1).padStart(13)}  ${planSeconds.toFixed(1).padStart(12)}`;
+  } finally {
+    await vault.stop();
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const build = await ensureVault((line) => console.error(line));
+  console.log(`vault benchmark: vault ${build.version}, node ${process.version}, ${new Date().toISOString()}`);
+  if (CALLS > 0) await issuance(build.binary);
+  if (SIZES.length > 0) {
+    console.log("\nthe vault stack (init + apply includes terraform's start-up; plan is -detailed-exitcode, 0 changes)");
+    console.log("  accounts  roles  resources  first apply (s)  no-op plan (s)");
+    for (const size of SIZES) console.log(await stackAtSize(build.binary, size));
+  }
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort } from "./emulator";
+import { VaultClient } from "./vault-client";
+
+/** A running `vault server -dev` on the loopback interface. */
+export interface VaultServer {
+  /** e.g. `http://127.0.0.1:40123` */
+  readonly address: string;
+  /** The shell pipeline that runs Vault and filters its log; its process group is Vault's. */
+  readonly process: ChildProcess;
+  /** A client holding the root token. The token lives in this process's memory only. */
+  readonly root: VaultClient;
+  /** `VAULT_ADDR` and `VAULT_TOKEN` for terraform's Vault provider; passed by environment, never written. */
+  readonly env: Readonly<{ VAULT_ADDR: string; VAULT_TOKEN: string }>;
+  /** The server's log, with the root token and unseal key lines blanked out by the pipeline. */
+  readonly logFile: string;
+  /** Stops Vault (SIGTERM to its process group) and waits for the pipeline to exit. */
+  stop(): Promise<void>;
+  /** Kills Vault at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same address with the same root token; a dev server starts empty. */
+  restart(): Promise<void>;
+  /** Leaves it running after this process exits. */
+  detach(): void;
+}
+
+/** Options of `startVault`. */
+export interface StartVaultOptions {
+  /** The Vault binary (see `ensureVault`). */
+  readonly binary: string;
+  /** Folder for the server's (filtered) log. */
+  readonly logDir: string;
+  /** @default - a free port on 127.0.0.1 */
+  readonly port?: number;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Starts Vault in dev mode on 127.0.0.1 with a random root token, and waits until it is unsealed.
+ *
+ * The token reaches Vault through `VAULT_DEV_ROOT_TOKEN_ID` (an environment variable, so `ps` does
+ * not show it), `-dev-no-store-token` keeps it out of `~/.vault-token`, and the lines of the dev
+ * banner that print it go through `sed`, which blanks them before the log reaches its file. The log
+ * goes to a file (not to this process) so that a kept server keeps logging after the sandbox exits.
+ */
+export async function startVault(options: StartVaultOptions): Promise<VaultServer> {
+  const port = options.port ?? (await freePort());
+  const address = `http://127.0.0.1:${port}`;
+  const token = `sandbox-root-${randomBytes(24).toString("hex")}`;
+  mkdirSync(options.logDir, { recursive: true });
+  const logFile = join(options.logDir, "vault-server.log");
+  let child = await launch(options.binary, port, token, logFile);
+  const root = new VaultClient(address, token);
+  await waitUntilReady(root, child, logFile, options.timeoutMs ?? 30_000);
+
+  const exited = (process: ChildProcess) =>
+    process.exitCode !== null || process.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => process.once("exit", () => resolve()));
+  const signal = async (name: NodeJS.Signals) => {
+    const current = child;
+    if (current.exitCode === null && current.signalCode === null) {
+      try {
+        process.kill(-current.pid!, name);
+      } catch {
+        // already gone
+      }
+    }
+    await exited(current);
+  };
+  const server: VaultServer = {
+    address,
+    get process() {
+      return child;
+    },
+    root,
+    env: { VAULT_ADDR: address, VAULT_TOKEN: token },
+    logFile,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+    restart: async () => {
+      await signal("SIGTERM");
+      child = await launch(options.binary, port, token, logFile);
+      await waitUntilReady(root, child, logFile, options.timeoutMs ?? 30_000);
+    },
+    detach: () => child.unref(),
+  };
+  return server;
+}
+
+function launch(binary: string, port: number, token: string, logFile: string): Promise<ChildProcess> {
+  const script = `exec "$VAULT_BINARY_PATH" server -dev -dev-no-store-token -dev-no-kv -dev-listen-address="127.0.0.1:$VAULT_PORT" 2>&1 | sed -u -E 's/(Root Token|Unseal Key): .*/\\1: (not shown)/' >> "$VAULT_LOG"`;
+  const child = spawn("sh", ["-c", script], {
+    // Its own process group, so stopping it reaches Vault and sed; detached also lets --keep leave it running.
+    detached: true,
+    stdio: "ignore",
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      VAULT_BINARY_PATH: binary,
+      VAULT_PORT: String(port),
+      VAULT_LOG: logFile,
+      VAULT_DEV_ROOT_TOKEN_ID: token,
+      // The dev server's own API address for its CLI helpers; it never calls out.
+      VAULT_ADDR: `http://127.0.0.1:${port}`,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    child.once("spawn", () => resolve(child));
+    child.once("error", reject);
+  });
+}
+
+async function waitUntilReady(client: VaultClient, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    try {
+      const health = await fetch(`${client.address}/v1/sys/health`);
+      if (health.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  let log = "";
+  try {
+    log = readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n");
+  } catch {
+    // no log yet
+  }
+  throw new Error(`vault server -dev did not start on ${client.address}:\n${log || "no output"}`);
+}
