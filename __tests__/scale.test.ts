@@ -11,7 +11,6 @@ const QUOTA = {
   trustPolicyChars: 2048,
   roleInlineChars: 10_240,
   managedPerRole: 10,
-  managedPerUser: 10,
   managedPerGroup: 10,
   groupsPerUser: 10,
 };
@@ -52,16 +51,20 @@ describe("1,000 accounts × 2 roles", () => {
     expect(new Set(arns).size).toBe(2000);
   });
 
-  test("the broker holds its policies within the user, group and membership quotas", () => {
-    expect(values(broker, "aws_iam_user_policy_attachment").length).toBeLessThanOrEqual(QUOTA.managedPerUser);
+  test("the broker holds every policy through groups, within the group and membership quotas", () => {
+    expect(values(broker, "aws_iam_user_policy_attachment")).toHaveLength(0);
     const groups = values(broker, "aws_iam_group");
     expect(groups.length).toBeLessThanOrEqual(QUOTA.groupsPerUser);
     for (const group of groups) expect(group.name.length).toBeLessThanOrEqual(QUOTA.groupName);
+    const attachments = values(broker, "aws_iam_group_policy_attachment");
+    expect(attachments).toHaveLength(values(broker, "aws_iam_policy").length);
     const perGroup = new Map<string, number>();
-    for (const attachment of values(broker, "aws_iam_group_policy_attachment")) {
+    for (const attachment of attachments) {
       perGroup.set(attachment.group, (perGroup.get(attachment.group) ?? 0) + 1);
     }
     for (const count of perGroup.values()) expect(count).toBeLessThanOrEqual(QUOTA.managedPerGroup);
+    const [membership] = values(broker, "aws_iam_user_group_membership");
+    expect(membership.groups).toHaveLength(groups.length);
     const [user] = values(broker, "aws_iam_user");
     expect(user.name.length).toBeLessThanOrEqual(QUOTA.userName);
   });

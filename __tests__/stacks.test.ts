@@ -81,6 +81,16 @@ describe("broker", () => {
     );
     expect(resource).toEqual(configured);
   });
+  test("its policy reaches it through a group it joins, not attached to the user", () => {
+    expect(resources(primary, "aws_iam_user_policy_attachment")).toEqual({});
+    const [group] = Object.values(resources(primary, "aws_iam_group")) as any[];
+    expect(group.name).toBe("vault-account-assume-roles-0");
+    const [attachment] = Object.values(resources(primary, "aws_iam_group_policy_attachment")) as any[];
+    expect(attachment.group).toMatch(/^\$\{aws_iam_group\.broker_assume-roles-group-0_[0-9A-F]+\.name\}$/);
+    const [membership] = Object.values(resources(primary, "aws_iam_user_group_membership")) as any[];
+    expect(membership.groups).toEqual([attachment.group]);
+    expect(membership.user).toMatch(/^\$\{aws_iam_user\.broker_user_[0-9A-F]+\.name\}$/);
+  });
   test("its key leaves the stack only through sensitive outputs", () => {
     expect(primary.output.broker_secret_access_key.sensitive).toBe(true);
     expect(primary.output.broker_access_key_id.sensitive).toBe(true);

@@ -9,7 +9,7 @@ import {
   targetKey,
   vaultRoleName,
 } from "./names";
-import { brokerAssumePolicies, MAX_BROKER_POLICIES } from "./policy/broker-policies";
+import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
 import { brokerTrustPolicy } from "./policy/trust-policy";
 import type { StsGrant } from "./policy/vault-acl";
@@ -192,7 +192,7 @@ export function buildModel(config: AccountsConfig): Model {
   );
   if (policies.length > MAX_BROKER_POLICIES) {
     throw new QuotaError(
-      `the broker would need ${policies.length} managed policies to list every role ARN, but one IAM user can hold at most ${MAX_BROKER_POLICIES} (10 attached directly, 10 groups of 10): split the accounts across several brokers and Vault mounts`,
+      `the broker would need ${policies.length} managed policies to list every role ARN, but it can hold at most ${MAX_BROKER_POLICIES}, all through groups (IAM allows ${IAM_QUOTAS.groupsPerUser} groups per user and ${IAM_QUOTAS.managedPoliciesPerGroup} managed policies per group): split the accounts across several brokers and Vault mounts`,
     );
   }
 

@@ -4,7 +4,6 @@ import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-poli
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
-import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { Construct } from "constructs";
 import { brokerPolicyGroup } from "../policy/broker-policies";
 import { type PolicyDocument, policyJson } from "../policy/document";
@@ -14,8 +13,8 @@ export interface BrokerIdentityConfig {
   /** IAM user name, e.g. `vault-account`. */
   readonly userName: string;
   /**
-   * Identity policies, each at most 6,144 characters (see `brokerAssumePolicies`). The first ten
-   * are attached to the user, each next ten to one group the user belongs to.
+   * Identity policies, each at most 6,144 characters (see `brokerAssumePolicies`), at most 100.
+   * Each ten are attached to one group the user belongs to, never to the user itself.
    */
   readonly policies: readonly PolicyDocument[];
   /**
@@ -34,6 +33,11 @@ export interface BrokerIdentityConfig {
 /**
  * The IAM user whose access key Vault's AWS secrets engine uses, and the managed policies that
  * allow it `sts:AssumeRole` into the configured roles.
+ *
+ * The policies reach the user only through groups, so that no permission is attached to a user
+ * directly: group `<userName>-assume-roles-<k>` holds the policies numbered `10k + 1` to `10k + 10`
+ * (see `brokerPolicyGroup`). Groups are numbered from 0 so that group 1 onwards keep the names and
+ * contents they had when the first ten policies were attached to the user itself.
  *
  * The access key's secret is only in Terraform state; it leaves this stack through a sensitive
  * output that the Vault stack reads, and is never printed.
@@ -69,15 +73,7 @@ export class BrokerIdentity extends Construct {
         policy: policyJson(document),
       });
       const group = brokerPolicyGroup(index);
-      if (group === undefined) {
-        new IamUserPolicyAttachment(this, `assume-roles-${number}-attachment`, { user: user.name, policyArn: policy.arn });
-        return;
-      }
-      if (!groups[group]) {
-        groups[group] = new IamGroup(this, `assume-roles-group-${group + 1}`, {
-          name: `${config.userName}-assume-roles-${group + 1}`,
-        });
-      }
+      groups[group] ??= new IamGroup(this, `assume-roles-group-${group}`, { name: `${config.userName}-assume-roles-${group}` });
       new IamGroupPolicyAttachment(this, `assume-roles-${number}-attachment`, { group: groups[group].name, policyArn: policy.arn });
     });
     if (groups.length > 0) {

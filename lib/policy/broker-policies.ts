@@ -7,17 +7,18 @@ import { type PolicyDocument, policySize } from "./document";
 export const IAM_QUOTAS = {
   /** Characters of one customer managed policy, whitespace excluded. */
   managedPolicyChars: 6144,
-  /** Managed policies attached directly to one user. */
-  managedPoliciesPerUser: 10,
   /** Managed policies attached to one group. */
   managedPoliciesPerGroup: 10,
   /** Groups one user can belong to. */
   groupsPerUser: 10,
 } as const;
 
-/** The most managed policies one user can be granted: directly, plus through all its groups. */
-export const MAX_BROKER_POLICIES =
-  IAM_QUOTAS.managedPoliciesPerUser + IAM_QUOTAS.groupsPerUser * IAM_QUOTAS.managedPoliciesPerGroup;
+/**
+ * The most managed policies the broker can be granted: all of them reach it through its groups
+ * (10 groups of 10). None is attached to the user directly, so that permissions are granted to
+ * groups only (what checkov's CKV_AWS_40 asks).
+ */
+export const MAX_BROKER_POLICIES = IAM_QUOTAS.groupsPerUser * IAM_QUOTAS.managedPoliciesPerGroup;
 
 /** Options of the broker's assume-role policies. */
 export interface AssumePolicyOptions {
@@ -73,15 +74,12 @@ export function assumePolicy(roleArns: readonly string[], options: AssumePolicyO
 }
 
 /**
- * Where the broker's policy number `index` (0-based) is attached: the first ten go on the user,
- * each next ten on one group. The placement depends only on the index, so a policy never moves
- * when more are added.
+ * The group that holds the broker's policy number `index` (0-based): group `k` holds policies
+ * `10k` to `10k + 9`. The placement depends only on the index, so a policy never moves when more
+ * are added.
  *
- * @returns `undefined` for the user itself, or the 0-based number of the group
+ * @returns the 0-based number of the group
  */
-export function brokerPolicyGroup(index: number): number | undefined {
-  if (index < IAM_QUOTAS.managedPoliciesPerUser) {
-    return undefined;
-  }
-  return Math.floor((index - IAM_QUOTAS.managedPoliciesPerUser) / IAM_QUOTAS.managedPoliciesPerGroup);
+export function brokerPolicyGroup(index: number): number {
+  return Math.floor(index / IAM_QUOTAS.managedPoliciesPerGroup);
 }
