@@ -28,7 +28,7 @@ describe("the emulator dies in the middle of an apply", () => {
 
   test("the run fails, naming the stack that was being applied", () => {
     expect(failure).toBeInstanceOf(StackFailure);
-    expect((failure as StackFailure).stack).toBe("aws-primary");
+    expect((failure as StackFailure).stackName).toBe("aws-primary");
     expect((failure as StackFailure).message).toMatch(/^stack aws-primary failed:\n/);
   });
 

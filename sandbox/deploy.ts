@@ -12,13 +12,16 @@ export interface StackOutcome {
   readonly detail: string;
 }
 
-/** Thrown when a stack fails; names the stack so a rerun knows where it stopped. */
+/**
+ * Thrown when a stack fails; names the stack so a rerun knows where it stopped. (`stackName`, not
+ * `stack`, which would hide the error's own stack trace.)
+ */
 export class StackFailure extends Error {
   constructor(
-    readonly stack: string,
+    readonly stackName: string,
     readonly output: string,
   ) {
-    super(`stack ${stack} failed:\n${lastLines(output, 15)}`);
+    super(`stack ${stackName} failed:\n${lastLines(output, 15)}`);
     this.name = "StackFailure";
   }
 }

@@ -125,14 +125,15 @@ function goStep(args: readonly string[], what: string, log: (line: string) => vo
     const child = spawn("go", args, { cwd: VAULT_MODULE_DIR, env: { ...process.env, ...BUILD_ENV }, stdio: ["ignore", "ignore", "pipe"] });
     let compiled = 0;
     let tail = "";
-    let lastReport = 0;
-    const report = (force = false) => {
-      if (!force && Date.now() - lastReport < 15_000) return;
+    let lastReport = Date.now();
+    const report = () => {
+      if (Date.now() - lastReport < 15_000) return;
       lastReport = Date.now();
-      const count = total ? ` ${compiled}/${total} (cached packages are not counted)` : "";
-      log(`  ${what}:${count}, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed`);
+      const count = total ? `: ${compiled}/${total} (cached packages are not counted)` : "";
+      log(`  ${what}${count}, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed`);
     };
-    const timer = setInterval(() => report(true), 15_000);
+    // Progress every 15 s, whether or not go printed anything meanwhile.
+    const timer = setInterval(report, 1_000);
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
       tail = (tail + chunk).slice(-4000);
