@@ -8,5 +8,7 @@ module.exports = {
   roots: ["<rootDir>/e2e"],
   testMatch: ["**/*.e2e.test.ts"],
   testTimeout: 600000,
+  globalSetup: "<rootDir>/test-support/temp-dir-setup.js",
+  globalTeardown: "<rootDir>/test-support/temp-dir-teardown.js",
   transform: { "^.+\\.ts$": "ts-jest" },
 };

@@ -58,7 +58,9 @@ describe("main with the example config", () => {
 
   test("exits zero and writes one folder per stack", () => {
     expect(result.status).toBe(0);
-    expect(readdirSync(join(result.outdir, "stacks")).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault"]);
+    expect(readdirSync(join(result.outdir, "stacks")).sort()).toEqual([
+      "aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault", "vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10",
+    ]);
   });
   test("writes no credential literal anywhere in the output", () => {
     for (const file of filesUnder(result.outdir)) {
@@ -93,4 +95,5 @@ describe("the normal synth and the sandbox switch", () => {
   test("a target account stack", () => expect(stackFile(plain.outdir, "aws-prod")).toMatchSnapshot());
   test("the broker's account stack", () => expect(stackFile(plain.outdir, "aws-primary")).toMatchSnapshot());
   test("the vault stack", () => expect(stackFile(plain.outdir, "vault")).toMatchSnapshot());
+  test("a vault-roles stack", () => expect(stackFile(plain.outdir, "vault-roles-06")).toMatchSnapshot());
 });

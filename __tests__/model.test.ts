@@ -13,6 +13,7 @@ describe("buildModel", () => {
         externalId: undefined,
         requesters: ["developers"],
         stsPath: "aws/sts/dev-ec2-admin",
+        stackName: "vault-roles-10",
       },
     ]);
   });
@@ -92,6 +93,7 @@ describe("buildModel", () => {
       externalId: undefined,
       requesters: ["auditors"],
       stsPath: "aws/sts/everywhere",
+      stackName: "vault-roles-04",
     });
   });
 

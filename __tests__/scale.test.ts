@@ -1,4 +1,5 @@
 import { generatedConfig } from "../scripts/fixtures";
+import { isVaultStack } from "../lib/names";
 import { resources, synth } from "./helpers";
 
 /** IAM quotas (account defaults) every synthesized object must fit; see the IAM quotas page. */
@@ -22,13 +23,15 @@ describe("1,000 accounts × 2 roles", () => {
   const { stacks, manifest } = synth(generatedConfig(1000, 2));
   const broker = stacks["aws-primary"];
 
-  test("synthesize to 1,000 account stacks and the vault stack", () => {
-    expect(Object.keys(manifest.stacks)).toHaveLength(1001);
+  test("synthesize to 1,000 account stacks, the vault stack and 16 vault-roles-NN stacks", () => {
+    const names = Object.keys(manifest.stacks);
+    expect(names.filter((n) => n.startsWith("aws-"))).toHaveLength(1000);
+    expect(names.filter((n) => n.startsWith("vault")).sort()).toEqual(["vault", ...Array.from({ length: 16 }, (_, i) => `vault-roles-${String(i).padStart(2, "0")}`)]);
   });
 
   test("every role fits IAM's name, trust policy and attachment quotas", () => {
     for (const [name, stack] of Object.entries(stacks)) {
-      if (name === "vault") continue;
+      if (isVaultStack(name)) continue;
       for (const role of values(stack, "aws_iam_role")) {
         expect(role.name.length).toBeLessThanOrEqual(QUOTA.roleName);
         expect(size(role.assume_role_policy)).toBeLessThanOrEqual(QUOTA.trustPolicyChars);
@@ -69,8 +72,14 @@ describe("1,000 accounts × 2 roles", () => {
     expect(user.name.length).toBeLessThanOrEqual(QUOTA.userName);
   });
 
-  test("the vault stack has a role per account role and one policy per requester", () => {
-    expect(values(stacks.vault, "vault_generic_endpoint")).toHaveLength(2000);
+  test("the vault stack has one policy per requester; the roles stacks a role per account role, about 125 each", () => {
     expect(values(stacks.vault, "vault_policy").map((p) => p.name).sort()).toEqual(["aws-developers", "aws-sre"]);
+    const perStack = Object.entries(stacks)
+      .filter(([name]) => name.startsWith("vault-roles-"))
+      .map(([, stack]) => values(stack, "vault_generic_endpoint").length);
+    expect(perStack.reduce((a, b) => a + b, 0)).toBe(2000);
+    // A hash spreads 1,000 accounts over 16 stacks; no stack is far from the 125 mean.
+    expect(Math.min(...perStack)).toBeGreaterThanOrEqual(80);
+    expect(Math.max(...perStack)).toBeLessThanOrEqual(170);
   });
 });

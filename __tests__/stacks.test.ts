@@ -5,13 +5,23 @@ import { resources, resourceWhere, synth } from "./helpers";
 /** The shipped example config, as data. */
 const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
 const { stacks, manifest } = synth(example);
+/** The vault-roles-NN stacks of the example, by name. */
+const rolesStacks = Object.entries(stacks).filter(([name]) => name.startsWith("vault-roles-"));
 
 describe("stacks", () => {
-  test("one aws-<account> stack per account, plus vault", () => {
-    expect(Object.keys(stacks).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault"]);
+  test("one aws-<account> stack per account, plus vault and the vault-roles-NN stacks that hold roles", () => {
+    expect(Object.keys(stacks).sort()).toEqual([
+      "aws-dev", "aws-primary", "aws-prod", "aws-staging",
+      "vault", "vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10",
+    ]);
   });
-  test("the vault stack depends on every account stack; account stacks on nothing", () => {
-    expect(manifest.stacks.vault.dependencies.sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging"]);
+  test("vault depends on the broker's stack; each roles stack on vault and on its roles' account stacks; account stacks on nothing", () => {
+    expect(manifest.stacks.vault.dependencies).toEqual(["aws-primary"]);
+    expect(manifest.stacks["vault-roles-01"].dependencies.sort()).toEqual(["aws-primary", "vault"]);
+    expect(manifest.stacks["vault-roles-03"].dependencies.sort()).toEqual(["aws-staging", "vault"]);
+    // prod's two roles, and readonly-nonprod, which spans dev's and primary's readonly roles.
+    expect(manifest.stacks["vault-roles-06"].dependencies.sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "vault"]);
+    expect(manifest.stacks["vault-roles-10"].dependencies.sort()).toEqual(["aws-dev", "vault"]);
     for (const name of ["aws-dev", "aws-primary", "aws-prod", "aws-staging"]) {
       expect(manifest.stacks[name].dependencies).toEqual([]);
     }
@@ -115,21 +125,49 @@ describe("vault stack", () => {
     expect(engine.access_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
     expect(engine.secret_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
   });
-  test("one Vault role per account role and per vaultRoles entry", () => {
-    const paths = Object.values(resources(vault, "vault_generic_endpoint")).map((r: any) => r.path.replace(/^.*\/roles\//, ""));
+  test("holds the engine and the ACL policies, and no Vault role", () => {
+    expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend", "vault_policy"]);
+    expect(vault.output).toBeUndefined();
+  });
+  test("releases, without destroying, every role at the address it had when this stack held the roles", () => {
+    const addresses = rolesStacks.flatMap(([, s]) => Object.keys(resources(s, "vault_generic_endpoint")).map((id) => `vault_generic_endpoint.${id}`));
+    expect(vault.removed).toHaveLength(8);
+    expect(vault.removed).toEqual(expect.arrayContaining(addresses.map((from) => ({ from, lifecycle: { destroy: false } }))));
+    // The address dev-ec2-admin had in the single vault stack (the previous golden snapshot).
+    expect(vault.removed.map((r: any) => r.from)).toContain("vault_generic_endpoint.role-dev-ec2-admin_role_71CE2595");
+  });
+});
+
+describe("vault-roles-NN stacks", () => {
+  test("one Vault role per account role and per vaultRoles entry, each in exactly one stack", () => {
+    const paths = rolesStacks.flatMap(([, s]) => Object.values(resources(s, "vault_generic_endpoint")).map((r: any) => r.path.replace(/^.*\/roles\//, "")));
     expect(paths.sort()).toEqual([
       "dev-ec2-admin", "dev-readonly", "primary-readonly", "prod-ec2-admin", "prod-readonly",
       "readonly-nonprod", "staging-deployer", "staging-ec2-admin",
     ]);
   });
+  test("an account's roles share one stack", () => {
+    const stackOf = (role: string) => rolesStacks.find(([, s]) => Object.values(resources(s, "vault_generic_endpoint")).some((r: any) => r.path === `aws/roles/${role}`))![0];
+    expect(stackOf("dev-ec2-admin")).toBe(stackOf("dev-readonly"));
+    expect(stackOf("prod-ec2-admin")).toBe(stackOf("prod-readonly"));
+    expect(stackOf("staging-ec2-admin")).toBe(stackOf("staging-deployer"));
+  });
+  test("write under the configured mount, reach Vault like the vault stack, and keep state beside it", () => {
+    const [, dev] = rolesStacks.find(([name]) => name === "vault-roles-10")!;
+    expect(resourceWhere(dev, "vault_generic_endpoint", "path", "aws/roles/dev-ec2-admin")).toBeDefined();
+    expect(dev.provider.vault).toEqual([{}]);
+    expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform.vault-roles-10.tfstate" } });
+  });
   test("developers can request dev and staging roles, not prod's", () => {
-    const policy = resourceWhere(vault, "vault_policy", "name", "aws-developers").policy as string;
+    const policy = resourceWhere(stacks.vault, "vault_policy", "name", "aws-developers").policy as string;
     const paths = [...policy.matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
     expect(paths).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]);
   });
-  test("outputs the command each requester runs", () => {
-    expect(vault.output.sts_commands.value["prod-ec2-admin"]).toEqual(["vault write aws/sts/prod-ec2-admin ttl=30m"]);
-    expect(vault.output.sts_commands.value["readonly-nonprod"]).toEqual([
+  test("each outputs the command a requester runs for each of its roles, and only those", () => {
+    const commands = stacks["vault-roles-06"].output.sts_commands.value;
+    expect(Object.keys(commands).sort()).toEqual(["prod-ec2-admin", "prod-readonly", "readonly-nonprod"]);
+    expect(commands["prod-ec2-admin"]).toEqual(["vault write aws/sts/prod-ec2-admin ttl=30m"]);
+    expect(commands["readonly-nonprod"]).toEqual([
       "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::222222222222:role/readonly ttl=1h",
       "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::111111111111:role/readonly ttl=1h",
     ]);

@@ -25,16 +25,19 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
     result = await runSandbox({ configFile: join(ROOT, "accounts.yaml"), workDir: dir, vault, log: progress.log }, emulator);
   });
 
-  test("applies every AWS stack, then the vault stack", () => {
-    expect(result.stacks.map((s) => [s.stack, s.action])).toEqual([
-      ...Array.from({ length: 4 }, () => [expect.any(String), "applied"]),
-      ["vault", "applied"],
-    ]);
-    expect(result.stacks.map((s) => s.stack).slice(0, 4).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging"]);
-    expect(result.stacks[4].detail).toMatch(/^\+\d+ ~0 -0$/);
+  test("applies every AWS stack, then the vault stack, then the vault-roles-NN stacks", () => {
+    const names = result.stacks.map((s) => s.stack);
+    expect(result.stacks.every((s) => s.action === "applied")).toBe(true);
+    expect(names.slice(0, 4).sort()).toEqual(["aws-dev", "aws-primary", "aws-prod", "aws-staging"]);
+    expect(names[4]).toBe("vault");
+    expect(names.slice(5).sort()).toEqual(["vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10"]);
+    for (const s of result.stacks.slice(4)) expect(s.detail).toMatch(/^\+\d+ ~0 -0$/);
   });
-  test("a second plan of every stack, the vault stack included, has no changes", () => {
-    expect(result.secondPlan).toEqual({ "aws-primary": 0, "aws-dev": 0, "aws-staging": 0, "aws-prod": 0, vault: 0 });
+  test("a second plan of every stack, the Vault stacks included, has no changes", () => {
+    expect(result.secondPlan).toEqual({
+      "aws-primary": 0, "aws-dev": 0, "aws-staging": 0, "aws-prod": 0,
+      vault: 0, "vault-roles-01": 0, "vault-roles-03": 0, "vault-roles-06": 0, "vault-roles-10": 0,
+    });
   });
   test("through Vault, every requester group granted a role got credentials for each of its ARNs, with its own token", () => {
     const viaVault = result.checks.filter((c) => c.source === "vault write");
@@ -134,8 +137,13 @@ describe("a config with an external id, a role spanning two accounts, names with
   });
 
   test("applies through cdktf deploy, the vault stack included, and plans no changes afterwards", () => {
-    expect(result.stacks.filter((s) => s.action === "applied").map((s) => s.stack).sort()).toEqual(["aws-hub", "aws-team-a", "aws-team-b", "vault"]);
-    expect(result.secondPlan).toEqual({ "aws-hub": 0, "aws-team-a": 0, "aws-team-b": 0, vault: 0 });
+    // team-a's role, team-b's and the spanning ops@both hash to vault-roles-12, -10 and -01.
+    expect(result.stacks.filter((s) => s.action === "applied").map((s) => s.stack).sort()).toEqual([
+      "aws-hub", "aws-team-a", "aws-team-b", "vault", "vault-roles-01", "vault-roles-10", "vault-roles-12",
+    ]);
+    expect(result.secondPlan).toEqual({
+      "aws-hub": 0, "aws-team-a": 0, "aws-team-b": 0, vault: 0, "vault-roles-01": 0, "vault-roles-10": 0, "vault-roles-12": 0,
+    });
   });
   test("the spanning role reaches both accounts, sending the external id, with the broker's key and through Vault with role_arn", () => {
     const spanning = result.checks.filter((c) => c.target.vaultRole === "ops@both");

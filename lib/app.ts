@@ -1,8 +1,10 @@
 import { App } from "cdktf";
 import type { Model } from "./model";
 import { VAULT_STACK_NAME } from "./names";
+import type { VaultRoleModel } from "./model";
 import type { SandboxOptions } from "./sandbox";
 import { AccountStack } from "../stacks/account-stack";
+import { VaultRolesStack } from "../stacks/vault-roles-stack";
 import { VaultStack } from "../stacks/vault-stack";
 
 /** Options of `buildApp`. */
@@ -20,8 +22,11 @@ export interface BuildAppOptions {
 }
 
 /**
- * Composes the stacks: `aws-<account>` for every account, the broker in its account's stack, and
- * `vault`, which depends on all of them (its roles are useful only once the IAM roles exist).
+ * Composes the stacks: `aws-<account>` for every account, the broker in its account's stack;
+ * `vault` (the engine and the ACL policies), which depends on the broker's stack for its key; and
+ * one `vault-roles-NN` stack per group of accounts that hash to it, each depending on `vault` (the
+ * mount) and on the account stacks of its roles (a Vault role is useful only once its IAM role
+ * exists).
  */
 export function buildApp(model: Model, options: BuildAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, skipValidation: false });
@@ -36,8 +41,25 @@ export function buildApp(model: Model, options: BuildAppOptions = {}): App {
   );
   const brokerStack = stacks.find((s) => s.broker)!;
   const vault = new VaultStack(app, VAULT_STACK_NAME, { model, broker: brokerStack.broker!, sandbox: options.sandbox });
-  for (const stack of stacks) {
-    vault.addDependency(stack);
+  vault.addDependency(brokerStack);
+
+  const stackOfArn = new Map(model.accounts.flatMap((account, i) => account.roles.map((role) => [role.roleArn, stacks[i]] as const)));
+  const released: string[] = [];
+  for (const [name, roles] of rolesByStack(model)) {
+    const rolesStack = new VaultRolesStack(app, name, { model, roles, mountPath: vault.mountPath, sandbox: options.sandbox });
+    rolesStack.addDependency(vault);
+    for (const accountStack of new Set(roles.flatMap((role) => role.roleArns.map((arn) => stackOfArn.get(arn)!)))) {
+      rolesStack.addDependency(accountStack);
+    }
+    released.push(...rolesStack.roleAddresses);
   }
+  vault.releaseRolesMovedOut(released);
   return app;
+}
+
+/** The Vault roles of each `vault-roles-NN` stack, by stack name in order; empty stacks are left out. */
+function rolesByStack(model: Model): [string, VaultRoleModel[]][] {
+  const byStack = new Map<string, VaultRoleModel[]>();
+  for (const role of model.vaultRoles) byStack.set(role.stackName, [...(byStack.get(role.stackName) ?? []), role]);
+  return [...byStack.entries()].sort(([a], [b]) => a.localeCompare(b));
 }

@@ -8,7 +8,9 @@ import {
   stsPath,
   targetKey,
   vaultRoleName,
+  vaultRolesStackName,
 } from "./names";
+import { roleStackIndex } from "./vault-shards";
 import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
 import { brokerTrustPolicy } from "./policy/trust-policy";
@@ -107,6 +109,8 @@ export interface VaultRoleModel {
   readonly requesters: readonly string[];
   /** `<mount>/sts/<name>` */
   readonly stsPath: string;
+  /** The `vault-roles-NN` stack that holds it (see `roleStackIndex`). */
+  readonly stackName: string;
 }
 
 /** One Vault ACL policy: a requester group and the STS paths it may write. */
@@ -158,6 +162,7 @@ export function buildModel(config: AccountsConfig): Model {
         externalId: account.externalId,
         requesters: role.requesters,
         stsPath: stsPath(vault.mount, model.vaultRoleName),
+        stackName: vaultRolesStackName(roleStackIndex(account.name, vault.roleStacks)),
       });
       return model;
     });
@@ -183,6 +188,7 @@ export function buildModel(config: AccountsConfig): Model {
       externalId: targets[0].externalId,
       requesters: vaultRole.requesters,
       stsPath: stsPath(vault.mount, vaultRole.name),
+      stackName: vaultRolesStackName(roleStackIndex(vaultRole.name, vault.roleStacks)),
     });
   }
 

@@ -9,8 +9,18 @@ export function accountStackName(accountName: string): string {
   return `aws-${accountName}`;
 }
 
-/** Name of the stack holding the Vault mount, roles and policies. */
+/** Name of the stack holding the Vault engine's mount and config, and the ACL policies. */
 export const VAULT_STACK_NAME = "vault";
+
+/** Name of the stack holding the Vault roles of stack number `index` (0-based), e.g. `vault-roles-03`. */
+export function vaultRolesStackName(index: number): string {
+  return `${VAULT_STACK_NAME}-roles-${String(index).padStart(2, "0")}`;
+}
+
+/** Whether a stack holds Vault resources (`vault` or `vault-…`), as opposed to an `aws-…` stack. */
+export function isVaultStack(stackName: string): boolean {
+  return stackName === VAULT_STACK_NAME || stackName.startsWith(`${VAULT_STACK_NAME}-`);
+}
 
 /** Vault role that hands out credentials for one account role. */
 export function vaultRoleName(accountName: string, roleName: string): string {

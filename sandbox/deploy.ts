@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { terraform } from "../scripts/terraform";
+import { isVaultStack } from "../lib/names";
 import type { SynthesizedStack } from "./stacks";
 
 /** What happened to one stack. */
@@ -51,15 +52,16 @@ export function keepApplied(stack: SynthesizedStack, appliedDir: string): void {
 }
 
 /**
- * Stacks applied before but absent from the current synth: an account removed from the config.
- * They are destroyed from the copy kept when they were applied.
+ * Stacks applied before but absent from the current synth: an account removed from the config, or
+ * a `vault-roles-NN` stack left with no roles. They are destroyed from the copy kept when they were
+ * applied, Vault stacks first, so that a Vault role is gone before the IAM role it hands out.
  */
 export function orphanedStacks(appliedDir: string, current: readonly SynthesizedStack[]): SynthesizedStack[] {
   if (!existsSync(appliedDir)) return [];
   const names = new Set(current.map((s) => s.name));
   return readdirSync(appliedDir)
     .filter((name) => !names.has(name))
-    .sort()
+    .sort((a, b) => Number(isVaultStack(b)) - Number(isVaultStack(a)) || a.localeCompare(b))
     .map((name) => ({ name, dir: join(appliedDir, name), dependencies: [] }));
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
-import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
+import { accountStackName, isVaultStack, VAULT_STACK_NAME } from "../lib/names";
 import { buildModel, type Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
 import { repoRoot } from "../scripts/repo-root";
@@ -80,12 +80,13 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   const endpoint = options.endpoint ?? emulator?.endpoint;
   if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
   const { model, stacks, env, appliedDir, deployRoleName } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
-  const awsStacks = stacks.filter((s) => s.name !== VAULT_STACK_NAME);
+  const awsStacks = stacks.filter((s) => !isVaultStack(s.name));
   const vaultStack = stacks.find((s) => s.name === VAULT_STACK_NAME)!;
-  // Only the vault stack's terraform gets the Vault token, by environment.
+  const rolesStacks = stacks.filter((s) => isVaultStack(s.name) && s !== vaultStack);
+  // Only the Vault stacks' terraform gets the Vault token, by environment.
   const vaultEnv = options.vault ? { ...env, ...options.vault.env } : env;
-  const envOf = (stack: SynthesizedStack) => (stack.name === VAULT_STACK_NAME ? vaultEnv : env);
-  const applied = options.vault ? [...awsStacks, vaultStack] : awsStacks;
+  const envOf = (stack: SynthesizedStack) => (isVaultStack(stack.name) ? vaultEnv : env);
+  const applied = options.vault ? [...awsStacks, vaultStack, ...rolesStacks] : awsStacks;
   const outcomes: StackOutcome[] = [];
   const report = (outcome: StackOutcome, index: number, total: number) => {
     outcomes.push(outcome);
@@ -104,11 +105,17 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
       keepApplied(stack, appliedDir);
       report(outcome, ++done, stacks.length);
     };
+    // In waves: the AWS stacks; then `vault`, which reads the broker's key from the broker stack's
+    // state; then the roles stacks, which write under its mount.
     await inPool(awsStacks, options.parallelism ?? 2, applyOne);
-    // The vault stack reads the broker's key from the broker stack's state, so it goes last.
-    if (options.vault) await applyOne(vaultStack);
+    if (options.vault) {
+      await applyOne(vaultStack);
+      await inPool(rolesStacks, options.parallelism ?? 2, applyOne);
+    }
   }
-  if (!options.vault) report({ stack: VAULT_STACK_NAME, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
+  if (!options.vault) {
+    for (const stack of [vaultStack, ...rolesStacks]) report({ stack: stack.name, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
+  }
 
   const orphans = orphanedStacks(appliedDir, stacks);
   for (const [i, orphan] of orphans.entries()) {

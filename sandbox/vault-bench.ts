@@ -4,32 +4,43 @@
  *      AssumeRole with the broker's own key (the call Vault's engine makes), CALLS calls each,
  *      interleaved so both see the same machine;
  *   2. the same under CONCURRENCY concurrent requesters (default 50), with error counts;
- *   3. the vault stack at 10, 100 and 1,000 accounts (2 roles each): first apply and no-op plan
- *      (only the broker's stack is applied on the AWS side; Vault does not look roles up when it
- *      stores them).
- * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000]
+ *   3. the Vault side at 10, 100 and 1,000 accounts (2 roles each), with the roles in 1 stack and
+ *      in 16 (`vault.roleStacks`): first apply of every Vault stack, a no-op plan of each, and a
+ *      pull request adding one account (which Vault stacks change, and applying them). Only the
+ *      broker's stack is applied on the AWS side; Vault does not look roles up when it stores them.
+ * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000] [--role-stacks 1,16]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { accountStackName, VAULT_STACK_NAME } from "../lib/names";
+import { accountStackName, isVaultStack } from "../lib/names";
 import { generatedConfig } from "../scripts/fixtures";
 import { BrokerAssumeRole, type CheckTarget, checkTargets, type CredentialSource } from "./checks";
 import { applyStack, planExitCode } from "./deploy";
 import { startEmulator } from "./emulator";
+import { inPool } from "./pool";
+import { type SynthesizedStack, stacksInOrder } from "./stacks";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { requesterTokens, VaultSts } from "./vault-checks";
 import { startVault } from "./vault-server";
 
 const { values: flags } = parseArgs({
-  options: { calls: { type: "string", default: "200" }, concurrency: { type: "string", default: "50" }, sizes: { type: "string", default: "10,100,1000" } },
+  options: {
+    calls: { type: "string", default: "200" },
+    concurrency: { type: "string", default: "50" },
+    sizes: { type: "string", default: "10,100,1000" },
+    "role-stacks": { type: "string", default: "1,16" },
+  },
 });
 const CALLS = Number(flags.calls);
 const CONCURRENCY = Number(flags.concurrency);
 const SIZES = flags.sizes!.split(",").filter(Boolean).map(Number);
+const ROLE_STACKS = flags["role-stacks"]!.split(",").filter(Boolean).map(Number);
+/** Stacks applied at once, as the sandbox does. */
+const PARALLELISM = 2;
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -107,27 +118,68 @@ async function issuance(binary: string): Promise<void> {
   }
 }
 
-async function stackAtSize(binary: string, accounts: number): Promise<string> {
+/** Stack names whose synthesized JSON differs between two synth outputs, or exists in one only. */
+function changedStacks(before: readonly SynthesizedStack[], after: readonly SynthesizedStack[]): string[] {
+  const text = (stack?: SynthesizedStack) => (stack ? readFileSync(join(stack.dir, "cdk.tf.json"), "utf8") : "");
+  const names = new Set([...before, ...after].map((s) => s.name));
+  return [...names].filter((name) => text(before.find((s) => s.name === name)) !== text(after.find((s) => s.name === name))).sort();
+}
+
+/**
+ * The Vault side of a generated estate: first apply of every Vault stack (`vault`, then the roles
+ * stacks PARALLELISM at a time), a no-op plan of each, then a pull request adding one account: which
+ * Vault stacks its synth changes, and the time to apply them.
+ */
+async function vaultSideAtSize(binary: string, accounts: number, roleStacks: number): Promise<string> {
   const emulator = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-size-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
   try {
+    const config: Record<string, any> = { ...generatedConfig(accounts, 2), vault: { roleStacks } };
     const configFile = join(work, "accounts.yaml");
-    writeFileSync(configFile, stringify(generatedConfig(accounts, 2)));
+    writeFileSync(configFile, stringify(config));
     const { model, stacks, env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
     await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
-    const vaultStack = stacks.find((s) => s.name === VAULT_STACK_NAME)!;
-    const resources = Object.values<Record<string, unknown>>(JSON.parse(readFileSync(join(vaultStack.dir, "cdk.tf.json"), "utf8")).resource).reduce(
-      (sum, byName) => sum + Object.keys(byName).length,
-      0,
-    );
     const vaultEnv = { ...env, ...vault.env };
-    const apply = await applyStack(vaultStack, vaultEnv);
-    const planStarted = Date.now();
-    const plan = await planExitCode(vaultStack, vaultEnv);
-    if (plan.code !== 0) throw new Error(`the no-op plan at ${accounts} accounts has changes or failed (exit ${plan.code})`);
-    const planSeconds = (Date.now() - planStarted) / 1000;
-    return `  ${String(accounts).padStart(8)}  ${String(model.vaultRoles.length).padStart(5)}  ${String(resources).padStart(9)}  ${apply.seconds.toFixed(1).padStart(13)}  ${planSeconds.toFixed(1).padStart(12)}`;
+    const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
+    const [shared, ...roles] = vaultStacks;
+    const resources = vaultStacks.reduce((sum, s) => sum + resourceCount(s), 0);
+    const largest = Math.max(...roles.map(resourceCount));
+
+    const applyStarted = Date.now();
+    await applyStack(shared, vaultEnv);
+    await inPool(roles, PARALLELISM, async (s) => void (await applyStack(s, vaultEnv)));
+    const applySeconds = (Date.now() - applyStarted) / 1000;
+
+    const planSeconds: number[] = [];
+    await inPool(vaultStacks, 1, async (s) => {
+      const started = Date.now();
+      const plan = await planExitCode(s, vaultEnv);
+      if (plan.code !== 0) throw new Error(`the no-op plan of ${s.name} at ${accounts} accounts has changes or failed (exit ${plan.code})`);
+      planSeconds.push((Date.now() - started) / 1000);
+    });
+
+    // The pull request: one more account, at the end of the list.
+    const snapshot = join(work, "before");
+    cpSync(join(work, "cdktf.out"), snapshot, { recursive: true });
+    const before = stacksInOrder(snapshot);
+    config.accounts.push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
+    writeFileSync(configFile, stringify(config));
+    const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
+    const changedVault = changedStacks(before, after).filter(isVaultStack);
+    const prStarted = Date.now();
+    for (const name of changedVault) await applyStack(after.find((s) => s.name === name)!, vaultEnv);
+    const prSeconds = (Date.now() - prStarted) / 1000;
+
+    return [
+      String(accounts).padStart(8),
+      String(roleStacks).padStart(11),
+      String(vaultStacks.length).padStart(12),
+      `${resources} (max ${largest})`.padStart(17),
+      applySeconds.toFixed(1).padStart(15),
+      `${percentile(planSeconds, 50).toFixed(1)} / ${Math.max(...planSeconds).toFixed(1)}`.padStart(22),
+      `${changedVault.length} (${changedVault.join(", ")}) ${prSeconds.toFixed(1)} s`.padStart(10),
+    ].join("  ");
   } finally {
     await vault.stop();
     await emulator.stop();
@@ -135,14 +187,19 @@ async function stackAtSize(binary: string, accounts: number): Promise<string> {
   }
 }
 
+function resourceCount(stack: SynthesizedStack): number {
+  const json = JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"));
+  return Object.values<Record<string, unknown>>(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+}
+
 async function main() {
   const build = await ensureVault((line) => console.error(line));
   console.log(`vault benchmark: vault ${build.version}, node ${process.version}, ${new Date().toISOString()}`);
   if (CALLS > 0) await issuance(build.binary);
   if (SIZES.length > 0) {
-    console.log("\nthe vault stack (init + apply includes terraform's start-up; plan is -detailed-exitcode, 0 changes)");
-    console.log("  accounts  roles  resources  first apply (s)  no-op plan (s)");
-    for (const size of SIZES) console.log(await stackAtSize(build.binary, size));
+    console.log(`\nthe Vault side (each stack's init + apply includes terraform's start-up; roles stacks ${PARALLELISM} at a time; plans are -detailed-exitcode with 0 changes)`);
+    console.log("  accounts  roleStacks  Vault stacks  resources (max)  first apply (s)  no-op plan p50/max (s)  adding one account: stacks applied, time");
+    for (const size of SIZES) for (const roleStacks of ROLE_STACKS) console.log(await vaultSideAtSize(build.binary, size, roleStacks));
   }
 }
 

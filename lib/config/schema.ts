@@ -228,6 +228,14 @@ export const configSchema = strict({
             error: (iss) => `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
           })
           .optional(),
+        // How many `vault-roles-NN` stacks hold the Vault roles. Each account's roles go to the
+        // stack its name hashes to, so changing this number moves roles; see README, "The Vault stacks".
+        roleStacks: z
+          .number({ error: (iss) => expected("a whole number from 1 to 64", iss.input) })
+          .int({ error: "must be a whole number" })
+          .min(1, { error: "must be 1 or more" })
+          .max(64, { error: "must be 64 or less" })
+          .default(16),
       })
       .prefault({}),
     broker: strict({

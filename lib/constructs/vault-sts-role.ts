@@ -21,15 +21,18 @@ export interface VaultStsRoleConfig extends StsRoleSettings {
 export class VaultStsRole extends Construct {
   /** The Vault role's name. */
   public readonly roleName: string;
+  /** The role's Terraform address in its stack, e.g. `vault_generic_endpoint.role-x_role_1A2B3C4D`. */
+  public readonly resourceAddress: string;
 
   constructor(scope: Construct, id: string, config: VaultStsRoleConfig) {
     super(scope, id);
-    new GenericEndpoint(this, "role", {
+    const endpoint = new GenericEndpoint(this, "role", {
       path: `${config.mountPath}/roles/${config.roleName}`,
       dataJson: JSON.stringify(stsRoleBody(config)),
       // Vault returns fields we never set (iam_groups, session_tags, ...); compare only ours.
       ignoreAbsentFields: true,
     });
     this.roleName = config.roleName;
+    this.resourceAddress = `${endpoint.terraformResourceType}.${endpoint.friendlyUniqueId}`;
   }
 }
