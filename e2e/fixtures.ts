@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { ensureVault } from "../sandbox/vault-build";
 import type { VaultClient } from "../sandbox/vault-client";
 import { startVault, type VaultServer } from "../sandbox/vault-server";
@@ -33,6 +34,31 @@ export function smallConfig(): Record<string, any> {
 export function collector(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/** An emulator and a Vault dev server, as `sandboxServers` gives them. */
+export interface SandboxServers {
+  readonly emulator: Emulator;
+  readonly vault: VaultServer;
+}
+
+/**
+ * A fresh emulator and Vault for the describe block it is called in (configs that reuse account
+ * ids or the mount need their own), stopped, and their folder removed, after it.
+ */
+export function sandboxServers(label: string): SandboxServers {
+  const dir = workDir(`servers-${label}`);
+  const servers = {} as { emulator: Emulator; vault: VaultServer };
+  beforeAll(async () => {
+    servers.emulator = await startEmulator();
+    servers.vault = await startTestVault(dir);
+  });
+  afterAll(async () => {
+    await servers.emulator?.stop();
+    await servers.vault?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return servers;
 }
 
 /**

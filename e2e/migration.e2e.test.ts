@@ -4,12 +4,10 @@ import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { applyStack, plannedChanges } from "../sandbox/deploy";
-import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { terraform } from "../scripts/terraform";
 import { requesterTokens } from "../sandbox/vault-checks";
-import type { VaultServer } from "../sandbox/vault-server";
-import { collector, keepIssuing, smallConfig, startTestVault, workDir, writeConfig } from "./fixtures";
+import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
 
 /**
  * An estate deployed with the single `vault` stack (engine, policies and every role, with the
@@ -26,38 +24,29 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   const progress = collector();
   const configFile = writeConfig(dir, "accounts.yaml", smallConfig());
   const model = buildModel(loadConfig(configFile));
-  let emulator: Emulator;
-  let vault: VaultServer;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    vault = await startTestVault(dir);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-    await vault?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const servers = sandboxServers("migration");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The Vault role names Vault holds now. */
-  const rolesInVault = async () => ((await vault.root.request("GET", "aws/roles?list=true")).body.data?.keys ?? []).sort();
+  const rolesInVault = async () => ((await servers.vault.root.request("GET", "aws/roles?list=true")).body.data?.keys ?? []).sort();
 
   test("the old layout deploys: the AWS stacks, then the single vault stack holding every role", async () => {
-    expect((await runSandbox({ configFile, workDir: dir, log: progress.log }, emulator)).ok).toBe(true);
+    expect((await runSandbox({ configFile, workDir: dir, log: progress.log }, servers.emulator)).ok).toBe(true);
     const legacy = JSON.parse(readFileSync(join(__dirname, "legacy", "vault-single-stack.json"), "utf8").replaceAll("/sandbox-state", join(dir, "state")));
-    for (const engine of Object.values<any>(legacy.resource.vault_aws_secret_backend)) Object.assign(engine, { sts_endpoint: emulator.endpoint, iam_endpoint: emulator.endpoint });
+    for (const engine of Object.values<any>(legacy.resource.vault_aws_secret_backend)) Object.assign(engine, { sts_endpoint: servers.emulator.endpoint, iam_endpoint: servers.emulator.endpoint });
     const legacyDir = join(dir, "legacy", "vault");
     mkdirSync(legacyDir, { recursive: true });
     writeFileSync(join(legacyDir, "cdk.tf.json"), JSON.stringify(legacy));
-    const { env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
-    expect((await applyStack({ name: "vault", dir: legacyDir, dependencies: [] }, { ...env, ...vault.env })).detail).toBe("+7 ~0 -0");
+    const { env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
+    expect((await applyStack({ name: "vault", dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).detail).toBe("+7 ~0 -0");
     expect(await rolesInVault()).toEqual(["dev-ec2-admin", "primary-readonly"]);
   });
 
   test("the move plans no delete of any Vault role: the vault stack forgets them, the roles stacks write them", async () => {
-    const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+    const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
     const planned: string[] = [];
     for (const stack of stacks.filter((s) => isVaultStack(s.name))) {
-      for (const c of await plannedChanges(stack, { ...env, ...vault.env })) {
+      for (const c of await plannedChanges(stack, { ...env, ...servers.vault.env })) {
         if (c.actions[0] !== "no-op") planned.push(`${stack.name} ${c.actions.join("+")} ${c.address.replace(/_[0-9A-F]{8}$/, "")}`);
       }
     }
@@ -76,7 +65,7 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   });
 
   test("an ordinary run of the new layout moves it, and credentials are issued throughout; no role ever leaves Vault", async () => {
-    const tokens = await requesterTokens(vault.root, model);
+    const tokens = await requesterTokens(servers.vault.root, model);
     const issuing = [
       keepIssuing(tokens.get("developers")!, "aws/sts/dev-ec2-admin", { ttl: "15m" }, 100),
       keepIssuing(tokens.get("sre")!, "aws/sts/primary-readonly", { ttl: "15m" }, 100),
@@ -90,7 +79,7 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
       }
     })();
     try {
-      const result = await runSandbox({ configFile, workDir: dir, vault, log: progress.log }, emulator);
+      const result = await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
       expect(result.ok).toBe(true);
       expect(Object.entries(result.secondPlan).filter(([, code]) => code !== 0)).toEqual([]);
     } finally {
@@ -107,7 +96,7 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   });
 
   test("afterwards the vault stack's state holds no role, and each roles stack's holds its own", async () => {
-    const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+    const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
     const held = async (name: string) => (await terraform(stacks.find((s) => s.name === name)!.dir, ["state", "list"], env)).output.trim().split("\n").filter(Boolean);
     expect((await held("vault")).filter((a) => a.startsWith("vault_generic_endpoint") || a.startsWith("terraform_data"))).toEqual([]);
     for (const stack of stacks.filter((s) => s.name.startsWith("vault-roles-"))) {

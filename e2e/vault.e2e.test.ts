@@ -6,42 +6,25 @@ import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { plannedChanges, StackFailure } from "../sandbox/deploy";
-import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { requesterTokens } from "../sandbox/vault-checks";
 import type { VaultClient } from "../sandbox/vault-client";
-import type { VaultServer } from "../sandbox/vault-server";
-import { collector, keepIssuing, smallConfig, startTestVault, workDir, writeConfig } from "./fixtures";
+import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
 
 /**
  * The Vault half against a real Vault dev server (built from the pinned wrapper module) and the
  * real hashicorp/vault provider: what Vault refuses, and how changes converge with Vault in the loop.
  * Each describe has its own emulator and Vault, since their configs reuse account ids and the mount.
  */
-let emulator: Emulator;
-let vault: VaultServer;
-/** A fresh emulator and Vault for the describe it is called in. */
-function freshServers(label: string): void {
-  const dir = workDir(`vault-server-${label}`);
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    vault = await startTestVault(dir);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-    await vault?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-}
 
 describe("denials in real Vault, on the shipped example", () => {
-  freshServers("denials");
+  const servers = sandboxServers("denials");
   const dir = workDir("vault-denials");
   const configFile = join(ROOT, "accounts.yaml");
   let tokens: Map<string, VaultClient>;
   beforeAll(async () => {
-    expect((await runSandbox({ configFile, workDir: dir, vault, log: () => undefined }, emulator)).ok).toBe(true);
-    tokens = await requesterTokens(vault.root, buildModel(loadConfig(configFile)));
+    expect((await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: () => undefined }, servers.emulator)).ok).toBe(true);
+    tokens = await requesterTokens(servers.vault.root, buildModel(loadConfig(configFile)));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const as = (requester: string) => tokens.get(requester)!;
@@ -64,7 +47,7 @@ describe("denials in real Vault, on the shipped example", () => {
   test("a role_arn outside a spanning role's list is refused: by the ACL (403), and by the engine even for root (400)", async () => {
     const outside = "arn:aws:iam::444444444444:role/readonly";
     expect((await as("auditors").request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside })).status).toBe(403);
-    const asRoot = await vault.root.request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside });
+    const asRoot = await servers.vault.root.request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside });
     expect(asRoot.status).toBe(400);
     expect(asRoot.body.errors.join(" ")).toContain(outside);
   });
@@ -92,7 +75,7 @@ const qa = {
 };
 
 describe("changes with Vault in the loop", () => {
-  freshServers("changes");
+  const servers = sandboxServers("changes");
   const dir = workDir("vault-changes");
   const progress = collector();
   let written = 0;
@@ -102,14 +85,14 @@ describe("changes with Vault in the loop", () => {
     change(data);
     return writeConfig(dir, `accounts-${++written}.yaml`, data);
   };
-  const sandbox = (configFile: string) => runSandbox({ configFile, workDir: dir, vault, log: progress.log }, emulator);
-  const devToken = async () => (await requesterTokens(vault.root, buildModel(loadConfig(config())))).get("developers")!;
+  const sandbox = (configFile: string) => runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
+  const devToken = async () => (await requesterTokens(servers.vault.root, buildModel(loadConfig(config())))).get("developers")!;
   /** The planned changes of every Vault stack (`vault`, `vault-roles-NN`), as "<stack> <actions> <address>". */
   const vaultStackChanges = async (configFile: string) => {
-    const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+    const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
     const planned: string[] = [];
     for (const stack of stacks.filter((s) => isVaultStack(s.name))) {
-      const changes = await plannedChanges(stack, { ...env, ...vault.env });
+      const changes = await plannedChanges(stack, { ...env, ...servers.vault.env });
       planned.push(...changes.filter((c) => c.actions[0] !== "no-op").map((c) => `${stack.name} ${c.actions.join("+")} ${c.address}`));
     }
     return planned;
@@ -164,13 +147,13 @@ describe("changes with Vault in the loop", () => {
   test("writing external_id \"\" to a role clears it: Vault's own API, read back", async () => {
     const path = "aws/roles/external-id-probe";
     const role = { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"] };
-    await vault.root.write(path, { ...role, external_id: "probe-1" });
-    expect((await vault.root.read(path)).data.external_id).toBe("probe-1");
-    await vault.root.write(path, role);
-    expect((await vault.root.read(path)).data.external_id).toBe("probe-1"); // a body without the field keeps it
-    await vault.root.write(path, { ...role, external_id: "" });
-    expect((await vault.root.read(path)).data.external_id).toBe("");
-    await vault.root.request("DELETE", path);
+    await servers.vault.root.write(path, { ...role, external_id: "probe-1" });
+    expect((await servers.vault.root.read(path)).data.external_id).toBe("probe-1");
+    await servers.vault.root.write(path, role);
+    expect((await servers.vault.root.read(path)).data.external_id).toBe("probe-1"); // a body without the field keeps it
+    await servers.vault.root.write(path, { ...role, external_id: "" });
+    expect((await servers.vault.root.read(path)).data.external_id).toBe("");
+    await servers.vault.root.request("DELETE", path);
   });
 
   test("an account's external id is written to its Vault roles in place, and removing it clears it in place", async () => {
@@ -181,26 +164,26 @@ describe("changes with Vault in the loop", () => {
     });
     expect(await vaultStackChanges(withId)).toEqual([expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/)]);
     expect((await sandbox(withId)).ok).toBe(true);
-    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("dev-ext-1");
+    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("dev-ext-1");
 
     const withoutId = config((c) => c.accounts.push(qa));
     expect(await vaultStackChanges(withoutId)).toEqual([expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/)]);
     expect((await sandbox(withoutId)).ok).toBe(true);
-    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("");
+    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("");
   });
 
   test("rotating the broker's key: Vault always holds an active key, and issuance never fails, between every step", async () => {
     const loop = await issuing();
-    const keyInVault = async () => (await vault.root.read("aws/config/root")).data.access_key as string;
+    const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data.access_key as string;
     const activeKeys = async () => {
-      const sts = new STSClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
+      const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
       const c = (await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }))).Credentials!;
-      const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+      const iam = new IAMClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
       const keys = await iam.send(new ListAccessKeysCommand({ UserName: "vault-account" }));
       return (keys.AccessKeyMetadata ?? []).filter((k) => k.Status === "Active").map((k) => k.AccessKeyId!);
     };
     const brokerKeyId = async (configFile: string) => {
-      const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
+      const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
       return (await brokerCredentials(stacks.find((s) => s.name === "aws-primary")!, env)).accessKeyId;
     };
 
@@ -234,12 +217,12 @@ describe("changes with Vault in the loop", () => {
       {
         configFile: current,
         workDir: dir,
-        vault,
+        vault: servers.vault,
         log: (line) => {
-          if (line === "[vault] applying…") void vault.kill();
+          if (line === "[vault] applying…") void servers.vault.kill();
         },
       },
-      emulator,
+      servers.emulator,
     ).then(
       () => new Error("the run did not fail"),
       (error) => error,
@@ -247,7 +230,7 @@ describe("changes with Vault in the loop", () => {
     expect(failure).toBeInstanceOf(StackFailure);
     expect((failure as StackFailure).stackName).toBe("vault");
 
-    await vault.restart();
+    await servers.vault.restart();
     const result = await sandbox(current);
     expect(Object.entries(result.secondPlan).filter(([, code]) => code !== 0)).toEqual([]);
     expect(result.ok).toBe(true);
