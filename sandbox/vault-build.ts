@@ -52,8 +52,8 @@ export class MissingToolError extends Error {
 }
 
 /** The Go toolchain's version, or a `MissingToolError` that says where to get one. */
-export function goVersion(): string {
-  const result = spawnSync("go", ["version"], { encoding: "utf8" });
+export function goVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync("go", ["version"], { encoding: "utf8", env });
   if (result.error || result.status !== 0) {
     throw new MissingToolError(
       "the sandbox builds Vault from Go modules and needs the Go toolchain (1.25 or later), which is not on the PATH: " +
@@ -91,16 +91,17 @@ export async function ensureVault(log: (line: string) => void, env: NodeJS.Proce
     log(`vault ${version}: reusing the build at ${binary} (key ${buildKey()})`);
     return { binary, version, source: "cache", seconds: 0 };
   }
-  const go = goVersion();
+  const go = goVersion(env);
   mkdirSync(join(binary, ".."), { recursive: true });
   const partial = `${binary}.partial-${process.pid}`;
   const started = Date.now();
   log(`vault ${version}: no build for key ${buildKey()} yet; building with ${go} into ${binary}`);
   log("  (a cold build downloads the modules, then compiles about 2,600 packages: about 16 minutes on 2 cores)");
   try {
-    await goStep(["mod", "download"], "downloading modules", log, started);
-    const total = countPackages();
-    await goStep([...BUILD_ARGS, "-v", "-o", partial, "."], `compiling ${total} packages`, log, started, total);
+    const goEnv = { ...env, ...BUILD_ENV };
+    await goStep(["mod", "download"], "downloading modules", goEnv, log, started);
+    const total = countPackages(goEnv);
+    await goStep([...BUILD_ARGS, "-v", "-o", partial, "."], `compiling ${total} packages`, goEnv, log, started, total);
     renameSync(partial, binary);
   } finally {
     rmSync(partial, { force: true });
@@ -111,8 +112,8 @@ export async function ensureVault(log: (line: string) => void, env: NodeJS.Proce
 }
 
 /** Packages the build compiles (dependencies included), for the progress count. */
-function countPackages(): number {
-  const result = spawnSync("go", ["list", "-deps", "."], { cwd: VAULT_MODULE_DIR, encoding: "utf8", env: { ...process.env, ...BUILD_ENV }, maxBuffer: 64 << 20 });
+function countPackages(env: NodeJS.ProcessEnv): number {
+  const result = spawnSync("go", ["list", "-deps", "."], { cwd: VAULT_MODULE_DIR, encoding: "utf8", env, maxBuffer: 64 << 20 });
   return result.status === 0 ? result.stdout.trim().split("\n").length : 0;
 }
 
@@ -120,9 +121,9 @@ function countPackages(): number {
  * Runs one `go` step in the wrapper module, printing a progress line at most every 15 s
  * (`go build -v` names each package as it compiles it; cached packages are not named).
  */
-function goStep(args: readonly string[], what: string, log: (line: string) => void, started: number, total = 0): Promise<void> {
+function goStep(args: readonly string[], what: string, env: NodeJS.ProcessEnv, log: (line: string) => void, started: number, total = 0): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("go", args, { cwd: VAULT_MODULE_DIR, env: { ...process.env, ...BUILD_ENV }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("go", args, { cwd: VAULT_MODULE_DIR, env, stdio: ["ignore", "ignore", "pipe"] });
     let compiled = 0;
     let tail = "";
     let lastReport = Date.now();
