@@ -30,6 +30,7 @@ for (const size of SIZES) {
   writeFileSync(file, stringify(generatedConfig(size, 2)));
   const usageFile = join(work, `usage-${size}.txt`);
   const walls: number[] = [];
+  let stacks = 0;
   for (let run = 0; run < RUNS; run++) {
     const outdir = join(work, `out-${size}-${run}`);
     const start = process.hrtime.bigint();
@@ -40,6 +41,7 @@ for (const size of SIZES) {
     });
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
     if (result.status !== 0) throw new Error(`synth of ${size} accounts failed:\n${result.stderr}`);
+    stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
     rmSync(outdir, { recursive: true, force: true });
   }
   const rss = readFileSync(usageFile, "utf8").trim().split("\n").map((kib) => Number(kib) / 1024);
@@ -47,7 +49,7 @@ for (const size of SIZES) {
     [
       String(size).padStart(8),
       String(size * 2).padStart(6),
-      String(size + 1).padStart(7),
+      String(stacks).padStart(7),
       median(walls).toFixed(2).padStart(9),
       `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`.padStart(13),
       median(rss).toFixed(0).padStart(14),
