@@ -13,7 +13,8 @@ import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
 import { keepVaultHints } from "./keep";
 import { runSandbox, withEmulator, withVault } from "./run-sandbox";
-import { ensureVault, MissingToolError } from "./vault-build";
+import { MissingToolError, requireSandboxTools } from "./tools";
+import { ensureVault } from "./vault-build";
 import type { VaultServer } from "./vault-server";
 
 const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--endpoint URL] [--via terraform|cdktf] [--parallelism N] [--no-vault] [--keep]
@@ -62,7 +63,8 @@ async function main(): Promise<number> {
   const workDir = args["work-dir"]!;
   const keep = args.keep!;
   try {
-    // The tools first: a missing Go toolchain is reported before anything starts.
+    // The tools first: nothing starts until terraform, moto_server and Vault (or Go to build it) are there.
+    requireSandboxTools({ emulatorGiven: args.endpoint !== undefined });
     const build = args["no-vault"] ? undefined : await ensureVault(log);
     const result = await withEmulator(args.endpoint, keep, async (emulator) => {
       const sandbox = (vault?: VaultServer) =>

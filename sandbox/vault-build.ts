@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../scripts/repo-root";
+import { MissingToolError } from "./tools";
 
 /** The wrapper module that pins Vault: `go.mod`, `go.sum` and a `main.go` of a few lines. */
 export const VAULT_MODULE_DIR = join(repoRoot(), "sandbox", "vault");
@@ -41,14 +42,6 @@ export function pinnedVaultVersion(moduleDir: string = VAULT_MODULE_DIR): string
 /** Path of the cached binary for the current pinning files, whether or not it is built yet. */
 export function cachedBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), `vault-${pinnedVaultVersion()}-${buildKey()}`, "vault");
-}
-
-/** Thrown when a tool the build needs is missing; the message says how to get it. */
-export class MissingToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MissingToolError";
-  }
 }
 
 /** The Go toolchain's version, or a `MissingToolError` that says where to get one. */

@@ -1,7 +1,8 @@
 import { appendFileSync, cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildKey, cachedBinaryPath, ensureVault, MissingToolError, pinnedVaultVersion, VAULT_MODULE_DIR } from "../../sandbox/vault-build";
+import { MissingToolError } from "../../sandbox/tools";
+import { buildKey, cachedBinaryPath, ensureVault, pinnedVaultVersion, VAULT_MODULE_DIR } from "../../sandbox/vault-build";
 
 describe("the Vault build's cache key", () => {
   test("is the pinned version plus a hash of the pinning files, under the cache folder", () => {
