@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from "./lib/app";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE, loadConfig } from "./lib/config/load";
+import { configWarnings } from "./lib/config/warnings";
 import { buildModel, QuotaError } from "./lib/model";
 import { sandboxFromEnv } from "./lib/sandbox";
 
@@ -8,7 +9,9 @@ import { sandboxFromEnv } from "./lib/sandbox";
 // whole config is valid.
 const file = process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE;
 try {
-  const model = buildModel(loadConfig(file));
+  const config = loadConfig(file);
+  for (const warning of configWarnings(config)) console.error(`warning: ${file}: ${warning}`);
+  const model = buildModel(config);
   buildApp(model, { sandbox: sandboxFromEnv(process.env) }).synth();
 } catch (error) {
   if (error instanceof ConfigError) {

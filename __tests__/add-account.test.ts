@@ -101,6 +101,36 @@ describe("adding an account", () => {
   });
 });
 
+describe("binding a requester to an identity-provider group", () => {
+  const before = synth(example()).stacks;
+  const withBinding = () => {
+    const config = example();
+    config.requesters.developers.groups = [{ authMount: "oidc", name: "eng-developers" }];
+    return config;
+  };
+
+  test("adds that binding's group and alias, and changes no other resource", () => {
+    const after = synth(withBinding()).stacks;
+    const { removed, added, changed } = diff(before, after);
+    expect(removed).toEqual([]);
+    expect(changed).toEqual([]);
+    expect(added.map((key) => key.split(".")[0]).sort()).toEqual(["vault vault_identity_group", "vault vault_identity_group_alias"]);
+    for (const name of Object.keys(before).filter((n) => n !== "vault")) expect(after[name]).toEqual(before[name]);
+  });
+  test("a second binding adds only its own group and alias; removing it removes only those", () => {
+    const one = synth(withBinding()).stacks;
+    const config = withBinding();
+    config.requesters.developers.groups.push({ authMount: "oidc", name: "eng-contractors" });
+    const two = synth(config).stacks;
+    const added = diff(one, two);
+    expect([added.removed, added.changed]).toEqual([[], []]);
+    expect(added.added.map((key) => key.split(".")[0]).sort()).toEqual(["vault vault_identity_group", "vault vault_identity_group_alias"]);
+    const back = diff(two, one);
+    expect([back.added, back.changed]).toEqual([[], []]);
+    expect(back.removed.map((key) => key.split(".")[0]).sort()).toEqual(["vault vault_identity_group", "vault vault_identity_group_alias"]);
+  });
+});
+
 describe("reordering accounts and roles", () => {
   test("keeps every resource id", () => {
     const config = example();

@@ -11,6 +11,7 @@ import { buildModel, type Model } from "../lib/model";
 export function baseConfig(): Record<string, any> {
   return {
     broker: { account: "primary" },
+    requesters: { developers: { description: "Application developers" } },
     accounts: [
       { name: "primary", id: "111111111111" },
       {

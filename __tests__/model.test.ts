@@ -85,6 +85,7 @@ describe("buildModel", () => {
     config.accounts[0].roles = [{ name: "readonly", maxSessionDuration: "2h" }];
     config.accounts[1].roles[0].maxSessionDuration = "2h";
     config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly", "dev/ec2-admin"], maxTtl: "2h", requesters: ["auditors"] }];
+    config.requesters.auditors = { description: "Auditors" };
     expect(modelOf(config).vaultRoles.at(-1)).toEqual({
       name: "everywhere",
       roleArns: ["arn:aws:iam::111111111111:role/readonly", "arn:aws:iam::222222222222:role/ec2-admin"],
@@ -107,11 +108,14 @@ describe("buildModel", () => {
     const config = baseConfig();
     config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
     config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly"], requesters: ["sre"] }];
+    config.requesters.sre = { description: "On-call SREs", groups: [{ authMount: "oidc", name: "eng-sre" }] };
     const primary = ["arn:aws:iam::111111111111:role/readonly"];
     expect(modelOf(config).requesterPolicies).toEqual([
       {
         name: "aws-developers",
         requester: "developers",
+        description: "Application developers",
+        bindings: [],
         grants: [
           { path: "aws/sts/primary-readonly", roleArns: primary },
           { path: "aws/sts/dev-ec2-admin", roleArns: ["arn:aws:iam::222222222222:role/ec2-admin"] },
@@ -120,6 +124,8 @@ describe("buildModel", () => {
       {
         name: "aws-sre",
         requester: "sre",
+        description: "On-call SREs",
+        bindings: [{ authMount: "oidc", externalGroup: "eng-sre", identityGroupName: "aws-sre--oidc--eng-sre" }],
         grants: [
           { path: "aws/sts/primary-readonly", roleArns: primary },
           { path: "aws/sts/everywhere", roleArns: primary },

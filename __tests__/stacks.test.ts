@@ -127,7 +127,13 @@ describe("vault stack", () => {
   });
   test("holds the engine and the ACL policies, and no Vault role", () => {
     expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend", "vault_policy"]);
-    expect(vault.output).toBeUndefined();
+  });
+  test("outputs each requester's description, policy and bound groups", () => {
+    expect(vault.output.requesters.value).toEqual({
+      auditors: { description: "Security and compliance reviewers: read-only roles", policy: "aws-auditors", groups: [] },
+      developers: { description: "Application developers: dev and staging only", policy: "aws-developers", groups: [] },
+      sre: { description: "On-call SREs: every account, prod included", policy: "aws-sre", groups: [] },
+    });
   });
   test("releases, without destroying, every role at the address it had when this stack held the roles", () => {
     const addresses = rolesStacks.flatMap(([, s]) => Object.keys(resources(s, "vault_generic_endpoint")).map((id) => `vault_generic_endpoint.${id}`));
@@ -171,6 +177,49 @@ describe("vault-roles-NN stacks", () => {
       "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::222222222222:role/readonly ttl=1h",
       "vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::111111111111:role/readonly ttl=1h",
     ]);
+  });
+});
+
+describe("requester bindings", () => {
+  const config = structuredClone(example);
+  config.requesters.developers.groups = [
+    { authMount: "oidc", name: "eng-developers" },
+    { authMount: "ldap/corp", name: "cn=devs,ou=groups,dc=example,dc=com" },
+  ];
+  config.requesters.sre.groups = [{ authMount: "oidc", name: "eng-sre" }];
+  const bound = synth(config).stacks.vault;
+  const groups = Object.values<any>(resources(bound, "vault_identity_group"));
+  const aliases = Object.values<any>(resources(bound, "vault_identity_group_alias"));
+  const mounts = Object.entries<any>(bound.data.vault_auth_backend);
+
+  test("look up each auth mount's accessor from its path, once per mount", () => {
+    expect(mounts.map(([, m]) => m.path).sort()).toEqual(["ldap/corp", "oidc"]);
+  });
+  test("give each binding an external group carrying the requester's policy", () => {
+    expect(groups.map((g) => [g.name, g.type, g.policies]).sort()).toEqual([
+      ["aws-developers--ldap_corp--cn=devs,ou=groups,dc=example,dc=com-" + groups.find((g) => g.name.includes("ldap")).name.slice(-8), "external", [expect.stringMatching(/^\$\{vault_policy\.policy-developers_policy_\w+\.name\}$/)]],
+      ["aws-developers--oidc--eng-developers", "external", [expect.stringMatching(/^\$\{vault_policy\.policy-developers_policy_\w+\.name\}$/)]],
+      ["aws-sre--oidc--eng-sre", "external", [expect.stringMatching(/^\$\{vault_policy\.policy-sre_policy_\w+\.name\}$/)]],
+    ]);
+    expect(groups.find((g) => g.name === "aws-sre--oidc--eng-sre").metadata).toEqual({
+      managed_by: "vault-aws-multi-account", requester: "sre", auth_mount: "oidc", external_group: "eng-sre",
+    });
+  });
+  test("and an alias naming the external group on its mount's accessor", () => {
+    const [oidcId] = mounts.find(([, m]) => m.path === "oidc")!;
+    const [ldapId] = mounts.find(([, m]) => m.path === "ldap/corp")!;
+    expect(aliases.map((a) => [a.name, a.mount_accessor]).sort()).toEqual([
+      ["cn=devs,ou=groups,dc=example,dc=com", `\${data.vault_auth_backend.${ldapId}.accessor}`],
+      ["eng-developers", `\${data.vault_auth_backend.${oidcId}.accessor}`],
+      ["eng-sre", `\${data.vault_auth_backend.${oidcId}.accessor}`],
+    ]);
+    for (const alias of aliases) expect(alias.canonical_id).toMatch(/^\$\{vault_identity_group\.binding-\S+\.id\}$/);
+  });
+  test("are listed in the requesters output", () => {
+    expect(bound.output.requesters.value.developers.groups).toEqual(["oidc: eng-developers", "ldap/corp: cn=devs,ou=groups,dc=example,dc=com"]);
+  });
+  test("a requester without bindings stays a policy only", () => {
+    expect(groups.some((g) => g.name.startsWith("aws-auditors"))).toBe(false);
   });
 });
 

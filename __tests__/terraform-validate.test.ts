@@ -33,6 +33,13 @@ describe("terraform validate", () => {
     expect(await validate(join(sandboxed.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });
 
+  test("a vault stack with requester bindings (identity groups, aliases, auth mount lookups) is valid with zero warnings", async () => {
+    const config = structuredClone(example);
+    config.requesters.developers.groups = [{ authMount: "oidc", name: "eng-developers" }, { authMount: "ldap/corp", name: "devs" }];
+    const bound = synth(config);
+    expect(await validate(join(bound.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+  });
+
   test("a broker large enough to need several groups is valid with zero warnings", async () => {
     // 1,500 accounts × 2 roles: 22 policies, through 3 groups of at most 10.
     const { outdir: big, stacks: bigStacks } = synth(generatedConfig(1500, 2));

@@ -23,6 +23,7 @@ export function writeConfig(dir: string, name: string, data: unknown): string {
 export function smallConfig(): Record<string, any> {
   return {
     broker: { account: "primary" },
+    requesters: { sre: { description: "On-call SREs" }, developers: { description: "Application developers" } },
     accounts: [
       { name: "primary", id: "111111111111", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] },
       { name: "dev", id: "222222222222", roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }] },

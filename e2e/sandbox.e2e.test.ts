@@ -113,6 +113,7 @@ describe("a config with an external id, a role spanning two accounts, names with
   const config = {
     vault: { mount: "aws-sandbox", defaultTtl: "15m" },
     broker: { account: "hub", userName: "vault.broker@hub" },
+    requesters: { ops: { description: "Operators" } },
     accounts: [
       { name: "hub", id: "555555555555", deployment: { profile: "hub-admin" } },
       {

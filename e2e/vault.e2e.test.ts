@@ -7,7 +7,9 @@ import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { plannedChanges, StackFailure } from "../sandbox/deploy";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
-import { requesterTokens } from "../sandbox/vault-checks";
+import { exportSPKI, generateKeyPair, type KeyLike, SignJWT } from "jose";
+import { checkTarget, checkTargets } from "../sandbox/checks";
+import { requesterTokens, VaultSts } from "../sandbox/vault-checks";
 import type { VaultClient } from "../sandbox/vault-client";
 import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
 
@@ -235,5 +237,61 @@ describe("changes with Vault in the loop", () => {
     expect(Object.entries(result.secondPlan).filter(([, code]) => code !== 0)).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.checks.filter((c) => c.source === "vault write" && c.ok)).toHaveLength(3);
+  });
+});
+
+describe("a requester bound to an identity-provider group, end to end through Vault's JWT auth", () => {
+  const servers = sandboxServers("binding");
+  const dir = workDir("vault-binding");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const issuer = "https://idp.sandbox.test";
+  let privateKey: KeyLike;
+  let configFile: string;
+
+  /** A token the identity provider would sign for `subject`, a member of `groups`. */
+  const idToken = (subject: string, groups: string[]) =>
+    new SignJWT({ groups }).setProtectedHeader({ alg: "RS256" }).setSubject(subject).setIssuer(issuer).setAudience("vault").setIssuedAt().setExpirationTime("5m").sign(privateKey);
+  /** Logs in through the JWT auth mount and returns a client holding the token Vault gave. */
+  const login = async (subject: string, groups: string[]) => {
+    const answer = await servers.vault.root.withToken("").write("auth/jwt/login", { role: "engineer", jwt: await idToken(subject, groups) });
+    return servers.vault.root.withToken(answer.auth.client_token);
+  };
+
+  beforeAll(async () => {
+    // The identity provider: a key pair made here, trusted by a JWT auth mount in the dev Vault.
+    const keys = await generateKeyPair("RS256");
+    privateKey = keys.privateKey;
+    await servers.vault.root.write("sys/auth/jwt", { type: "jwt" });
+    await servers.vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
+    await servers.vault.root.write("auth/jwt/role/engineer", {
+      role_type: "jwt", user_claim: "sub", groups_claim: "groups", bound_audiences: ["vault"], token_policies: [], token_ttl: "15m",
+    });
+    const config = smallConfig();
+    config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }];
+    config.accounts.push({ name: "prod", id: "444444444444", roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["sre"] }] });
+    configFile = writeConfig(dir, "accounts.yaml", config);
+    expect((await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: () => undefined }, servers.emulator)).ok).toBe(true);
+  });
+
+  test("the vault stack made an external group with the developers' policy, aliased to eng-developers on the jwt mount", async () => {
+    const group = (await servers.vault.root.read("identity/group/name/aws-developers--jwt--eng-developers")).data;
+    expect(group).toMatchObject({ type: "external", policies: ["aws-developers"], alias: { name: "eng-developers", mount_path: "auth/jwt/" } });
+  });
+  test("alice from eng-developers logs in and gets dev credentials that are dev's assumed role", async () => {
+    const alice = await login("alice", ["eng-developers"]);
+    const model = buildModel(loadConfig(configFile));
+    const target = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
+    const check = await checkTarget(new VaultSts(alice, "alice"), target, model, { endpoint: servers.emulator.endpoint, region: "us-east-1" });
+    expect(check).toMatchObject({ ok: true, leaseSeconds: 3600 });
+    expect(check.detail).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\//);
+  });
+  test("the same login is refused prod, and the sre role of the primary account", async () => {
+    const alice = await login("alice", ["eng-developers"]);
+    expect((await alice.request("POST", "aws/sts/prod-ec2-admin", { ttl: "15m" })).status).toBe(403);
+    expect((await alice.request("POST", "aws/sts/primary-readonly", { ttl: "15m" })).status).toBe(403);
+  });
+  test("a user outside eng-developers logs in but gets no AWS role at all", async () => {
+    const bob = await login("bob", ["eng-sales"]);
+    expect((await bob.request("POST", "aws/sts/dev-ec2-admin", { ttl: "15m" })).status).toBe(403);
   });
 });

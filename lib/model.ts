@@ -1,9 +1,10 @@
-import type { AccountsConfig } from "./config/schema";
+import type { AccountsConfig, RequesterConfig } from "./config/schema";
 import {
   accountRootArn,
   accountStackName,
   iamRoleArn,
   iamUserArn,
+  identityGroupName,
   requesterPolicyName,
   stsPath,
   targetKey,
@@ -117,7 +118,19 @@ export interface VaultRoleModel {
 export interface RequesterPolicyModel {
   readonly name: string;
   readonly requester: string;
+  /** What the requester group is, from `requesters.<name>.description`. */
+  readonly description: string;
   readonly grants: readonly StsGrant[];
+  /** The identity-provider groups bound to it, each an external Vault identity group. */
+  readonly bindings: readonly RequesterBindingModel[];
+}
+
+/** One external group bound to a requester, on one auth mount. */
+export interface RequesterBindingModel {
+  readonly authMount: string;
+  readonly externalGroup: string;
+  /** The Vault identity group that carries the requester's policy (see `identityGroupName`). */
+  readonly identityGroupName: string;
 }
 
 /** Thrown when a valid config still cannot be deployed within AWS quotas. */
@@ -217,21 +230,26 @@ export function buildModel(config: AccountsConfig): Model {
     },
     accounts,
     vaultRoles,
-    requesterPolicies: requesterPolicies(vault.mount, vaultRoles),
+    requesterPolicies: requesterPolicies(vault.mount, vaultRoles, config.requesters ?? {}),
   };
 }
 
 /** One ACL policy per requester group, sorted by name, granting the STS paths of its Vault roles. */
-function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[]): RequesterPolicyModel[] {
+function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[], declared: Readonly<Record<string, RequesterConfig>>): RequesterPolicyModel[] {
   const grants = new Map<string, StsGrant[]>();
   for (const role of vaultRoles) {
     for (const requester of new Set(role.requesters)) {
       grants.set(requester, [...(grants.get(requester) ?? []), { path: role.stsPath, roleArns: role.roleArns }]);
     }
   }
-  return [...grants.keys()].sort().map((requester) => ({
-    name: requesterPolicyName(mount, requester),
-    requester,
-    grants: grants.get(requester)!,
-  }));
+  return [...grants.keys()].sort().map((requester) => {
+    const name = requesterPolicyName(mount, requester);
+    return {
+      name,
+      requester,
+      description: declared[requester].description,
+      grants: grants.get(requester)!,
+      bindings: declared[requester].groups.map((g) => ({ authMount: g.authMount, externalGroup: g.name, identityGroupName: identityGroupName(name, g.authMount, g.name) })),
+    };
+  });
 }

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Every name and ARN the program derives from the config, in one place.
  * ARNs are computed from config rather than read from resources so that the broker's stack and
@@ -27,6 +29,9 @@ export function vaultRoleName(accountName: string, roleName: string): string {
   return `${accountName}-${roleName}`;
 }
 
+/** A requester group's name: lowercase, as Vault lowercases policy names. */
+export const REQUESTER_NAME = /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/;
+
 /** Vault ACL policy that lets one requester group ask for its roles. */
 export function requesterPolicyName(mount: string, requester: string): string {
   return `${mount}-${requester}`;
@@ -55,4 +60,15 @@ export function accountRootArn(partition: string, accountId: string): string {
 /** `"<account>/<role>"`, the way `vaultRoles[].targets` names an account role. */
 export function targetKey(accountName: string, roleName: string): string {
   return `${accountName}/${roleName}`;
+}
+
+/**
+ * The Vault identity group binding a requester to one external group: `<policy>--<mount>--<group>`,
+ * with `/` and characters Vault's `identity/group/name/<name>` path cannot take replaced by `_`,
+ * and then a hash of the exact mount and group appended so that two bindings never share a name.
+ */
+export function identityGroupName(policyName: string, authMount: string, externalGroup: string): string {
+  const readable = `${policyName}--${authMount}--${externalGroup}`;
+  const clean = readable.replace(/[^A-Za-z0-9_.@=,-]/g, "_");
+  return clean === readable ? readable : `${clean}-${createHash("sha256").update(`${authMount}\0${externalGroup}`).digest("hex").slice(0, 8)}`;
 }

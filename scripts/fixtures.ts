@@ -12,5 +12,9 @@ export function generatedConfig(count: number, rolesPerAccount = 2): Record<stri
       requesters: [i % 2 === 0 ? "developers" : "sre"],
     })),
   }));
-  return { broker: { account: "primary" }, accounts };
+  return {
+    broker: { account: "primary" },
+    requesters: { developers: { description: "Application developers" }, sre: { description: "On-call SREs" } },
+    accounts,
+  };
 }

@@ -39,6 +39,7 @@ export class VaultRolesStack extends TerraformStack {
     new VaultProvider(this, "vault", vaultProviderConfig(model, config.sandbox));
 
     const commands: Record<string, string[]> = {};
+    const byRequester: Record<string, string[]> = {};
     this.roleAddresses = config.roles.map((role) => {
       // The construct id is the one the role had in the single `vault` stack, so its address is too.
       const construct = new VaultStsRole(this, `role-${role.name}`, {
@@ -50,7 +51,12 @@ export class VaultRolesStack extends TerraformStack {
         externalId: role.externalId,
       });
       commands[role.name] = stsCommands(role.stsPath, role.roleArns, role.defaultTtlSeconds);
+      for (const requester of role.requesters) byRequester[requester] = [...(byRequester[requester] ?? []), ...commands[role.name]];
       return construct.resourceAddress;
+    });
+    new TerraformOutput(this, "requester_commands", {
+      description: "The commands each requester group can run for the Vault roles of this stack",
+      value: byRequester,
     });
     new TerraformOutput(this, "sts_commands", {
       description: "The command a requester runs for each Vault role of this stack (one per role ARN when it spans several)",

@@ -1,8 +1,10 @@
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
-import { TerraformStack } from "cdktf";
+import { DataVaultAuthBackend } from "@cdktf/provider-vault/lib/data-vault-auth-backend";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "../lib/backend";
 import type { BrokerIdentity } from "../lib/constructs/broker-identity";
+import { RequesterBinding } from "../lib/constructs/requester-binding";
 import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../lib/constructs/vault-aws-engine";
 import type { Model } from "../lib/model";
@@ -24,7 +26,8 @@ export interface VaultStackConfig {
 }
 
 /**
- * The Vault side's shared part: the AWS secrets engine and the requester groups' ACL policies. The
+ * The Vault side's shared part: the AWS secrets engine, the requester groups' ACL policies and
+ * their bindings to identity-provider groups. The
  * Vault roles live in the `vault-roles-NN` stacks, so that a change to one account touches this
  * stack only where an ACL policy changes.
  */
@@ -49,13 +52,35 @@ export class VaultStack extends TerraformStack {
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;
 
+    // One lookup per auth mount a binding names: its accessor comes from its path.
+    const accessors = new Map<string, string>();
+    const accessorOf = (authMount: string) => {
+      if (!accessors.has(authMount)) accessors.set(authMount, new DataVaultAuthBackend(this, `auth-mount-${authMount}`, { path: authMount }).accessor);
+      return accessors.get(authMount)!;
+    };
+    const requesters: Record<string, { description: string; policy: string; groups: string[] }> = {};
     for (const policy of model.requesterPolicies) {
-      new RequesterPolicy(this, `policy-${policy.requester}`, {
+      const acl = new RequesterPolicy(this, `policy-${policy.requester}`, {
         policyName: policy.name,
         requester: policy.requester,
         grants: policy.grants,
       });
+      for (const binding of policy.bindings) {
+        new RequesterBinding(this, `binding-${policy.requester}-${binding.authMount}-${binding.externalGroup}`, {
+          groupName: binding.identityGroupName,
+          policyName: acl.policyName,
+          requester: policy.requester,
+          authMount: binding.authMount,
+          mountAccessor: accessorOf(binding.authMount),
+          externalGroup: binding.externalGroup,
+        });
+      }
+      requesters[policy.requester] = { description: policy.description, policy: policy.name, groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`) };
     }
+    new TerraformOutput(this, "requesters", {
+      description: "Each requester group: what it is, its ACL policy, and the identity-provider groups bound to it (the vault-roles-NN stacks output its commands)",
+      value: requesters,
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ConfigError } from "../../lib/config/load";
+import { configWarnings } from "../../lib/config/warnings";
 import { baseConfig, configOf } from "../helpers";
 
 /** The problem lines a config produces, without the `file:line:col: ` prefix. */
@@ -96,7 +97,7 @@ describe("error messages", () => {
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles',
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -318,6 +319,77 @@ describe("error messages", () => {
     expect(problems(edited((c) => (c.broker.organizationId = "org-1")))).toEqual([
       'broker.organizationId: "org-1" is not allowed: use an AWS Organizations id such as o-a1b2c3d4e5',
     ]);
+  });
+});
+
+describe("requesters", () => {
+  test("a config that names requesters but declares none gets one error with a block to paste", () => {
+    expect(problems(edited((c) => delete c.requesters))).toEqual([
+      '(top level): has no "requesters:" section: declare every requester group the roles name, with what it is for (and optionally the identity-provider groups bound to it). Paste this at the top level and fill in the descriptions:\n' +
+        "requesters:\n" +
+        '  developers: { description: "TODO: who developers are" }',
+    ]);
+  });
+  test("a config that names no requester may leave the section out", () => {
+    const config = edited((c) => {
+      delete c.requesters;
+      devRole(c).requesters = [];
+    });
+    expect(configOf(config).requesters).toBeUndefined();
+  });
+  test("an undeclared requester names the closest declared one", () => {
+    expect(problems(edited((c) => {
+      c.requesters.qa = { description: "QA" };
+      devRole(c).requesters = ["qa", "develpers"];
+    }))).toEqual([
+      'accounts[1].roles[0].requesters[1]: "develpers" is not a declared requester: did you mean "developers"? Declared: developers, qa; declare it under requesters: to add a group',
+    ]);
+  });
+  test("on a Vault role too", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["dev/ec2-admin"], requesters: ["sre"] }])))).toEqual([
+      'vaultRoles[0].requesters[0]: "sre" is not a declared requester: did you mean "developers"? Declared: developers; declare it under requesters: to add a group',
+    ]);
+  });
+  test("a requester needs a description", () => {
+    expect(problems(edited((c) => (c.requesters.developers = {})))).toEqual([
+      "requesters.developers.description: is required: a sentence saying who this requester group is",
+    ]);
+  });
+  test("an unknown key in a requester or a binding", () => {
+    expect(problems(edited((c) => (c.requesters.developers = { description: "d", group: [] })))).toEqual([
+      'requesters.developers: unknown key "group": allowed keys are description, groups',
+    ]);
+    expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [{ mount: "oidc", name: "g" }] })))).toEqual([
+      "requesters.developers.groups[0].authMount: is required: a string (an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/'))",
+      'requesters.developers.groups[0]: unknown key "mount": allowed keys are authMount, name',
+    ]);
+  });
+  test("an auth mount written as a path with a trailing slash", () => {
+    expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [{ authMount: "oidc/", name: "g" }] })))).toEqual([
+      `requesters.developers.groups[0].authMount: "oidc/" is not allowed: use an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/')`,
+    ]);
+  });
+  test("the same external group bound twice", () => {
+    const group = { authMount: "oidc", name: "eng" };
+    expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [group, group] })))).toEqual([
+      "requesters.developers.groups[1]: duplicates requesters.developers.groups[0]: bind each external group once",
+    ]);
+  });
+  test("a requester name of the wrong form", () => {
+    expect(problems(edited((c) => (c.requesters.Developers = { description: "d" })))).toEqual([
+      `requesters.Developers: "Developers" is not allowed: use lowercase letters, digits, '_' and inner '-'`,
+    ]);
+  });
+});
+
+describe("configWarnings", () => {
+  test("a declared requester that grants nothing", () => {
+    expect(configWarnings(configOf(edited((c) => (c.requesters.qa = { description: "QA", groups: [{ authMount: "oidc", name: "qa" }] }))))).toEqual([
+      "requesters.qa grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound",
+    ]);
+  });
+  test("none when every requester is named", () => {
+    expect(configWarnings(configOf(baseConfig()))).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
+import { closest } from "fastest-levenshtein";
 import type { z } from "zod";
 import { formatDuration } from "../duration";
-import { targetKey, vaultRoleName } from "../names";
+import { REQUESTER_NAME, targetKey, vaultRoleName } from "../names";
 import { roleTtls, vaultRoleTtls } from "../ttl";
 import { formatPath as where } from "./path";
 import type { AccountsConfig } from "./schema";
@@ -115,6 +116,42 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   firstSeen(vaultNames, (path, first, name) =>
     fail(path, `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`),
   );
+  checkRequesters(config, fail);
+}
+
+/** Every requester a role or a Vault role names, with where it is named. */
+export function requesterUses(config: AccountsConfig): [string, Path][] {
+  return [
+    ...config.accounts.flatMap((account, a) => account.roles.flatMap((role, r) => role.requesters.map((name, q): [string, Path] => [name, ["accounts", a, "roles", r, "requesters", q]]))),
+    ...config.vaultRoles.flatMap((vaultRole, v) => vaultRole.requesters.map((name, q): [string, Path] => [name, ["vaultRoles", v, "requesters", q]])),
+  ];
+}
+
+/**
+ * Requesters are declared: a config without `requesters:` gets one error holding a block to paste;
+ * a name no declaration matches gets the closest declared name. Bindings are unique per requester.
+ */
+function checkRequesters(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
+  // A name of the wrong form is already reported by its own field.
+  const uses = requesterUses(config).filter(([name]) => REQUESTER_NAME.test(name));
+  if (config.requesters === undefined) {
+    if (uses.length === 0) return; // nothing to declare
+    const names = [...new Set(uses.map(([name]) => name))].sort();
+    const block = ["requesters:", ...names.map((name) => `  ${name}: { description: "TODO: who ${name} are" }`)];
+    fail([], `has no "requesters:" section: declare every requester group the roles name, with what it is for (and optionally the identity-provider groups bound to it). Paste this at the top level and fill in the descriptions:\n${block.join("\n")}`);
+    return;
+  }
+  const declared = Object.keys(config.requesters).sort();
+  for (const [name, path] of uses) {
+    if (declared.includes(name)) continue;
+    const hint = declared.length > 0 ? `did you mean "${closest(name, declared)}"? Declared: ${declared.join(", ")}` : `none is declared`;
+    fail(path, `"${name}" is not a declared requester: ${hint}; declare it under requesters: to add a group`);
+  }
+  for (const [name, requester] of Object.entries(config.requesters)) {
+    firstSeen(requester.groups.map((g, i) => [`${g.authMount}\0${g.name}`, ["requesters", name, "groups", i]]), (path, first) =>
+      fail(path, `duplicates ${where(first)}: bind each external group once`),
+    );
+  }
 }
 
 /** The message for a default TTL above the max, saying which of the two was inherited. */

@@ -7,6 +7,7 @@ import {
   formatDuration,
   parseDuration,
 } from "../duration";
+import { REQUESTER_NAME } from "../names";
 import { checkReferences } from "./references";
 
 /**
@@ -98,7 +99,7 @@ export const ROLE_NAME = pattern(
   64,
 );
 /** Vault policy names are lowercased by Vault; keep them lowercase so what is written is what is stored. */
-const REQUESTER = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and inner '-'", 100);
+const REQUESTER = pattern(REQUESTER_NAME, "lowercase letters, digits, '_' and inner '-'", 100);
 const VAULT_ROLE_NAME = pattern(
   /^[A-Za-z0-9_](?:[A-Za-z0-9_.@-]*[A-Za-z0-9_])?$/,
   "letters, digits, '_', and inner '.', '@' or '-'",
@@ -193,6 +194,23 @@ const account = strict({
   roles: z.array(role).default([]),
 });
 
+/** A path of an auth method's mount, as `vault auth list` shows it without the trailing `/`. */
+const AUTH_MOUNT = pattern(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, "an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/')", 200);
+
+/** One external group that a requester stands for, on one auth method's mount. */
+const binding = strict({
+  /** Path of the auth method's mount, e.g. `oidc`; its accessor is looked up, never asked for. */
+  authMount: AUTH_MOUNT,
+  /** The group's name as the auth method reports it (OIDC/JWT groups claim, LDAP group). */
+  name: z.string({ error: (iss) => expected("the external group's name as the auth method reports it", iss.input) }).min(1, { error: "must not be empty" }).max(256, { error: "is too long: at most 256 characters" }),
+});
+
+/** A requester group: what it is for, and the identity-provider groups bound to it. */
+const requester = strict({
+  description: z.string({ error: (iss) => expected("a sentence saying who this requester group is", iss.input) }).min(1, { error: "must not be empty" }),
+  groups: z.array(binding).default([]),
+});
+
 const vaultRole = strict({
   name: VAULT_ROLE_NAME,
   targets: z
@@ -269,6 +287,16 @@ export const configSchema = strict({
       error: "is empty: list at least one account",
     }),
     vaultRoles: z.array(vaultRole).default([]),
+    // Optional here so that a config without it gets one message listing the names it uses
+    // (see checkReferences), rather than a bare "required".
+    requesters: z
+      .record(REQUESTER, requester, {
+        error: (iss) =>
+          iss.code === "invalid_key"
+            ? `${show(iss.input)} is not allowed: use lowercase letters, digits, '_' and inner '-'`
+            : expected("a mapping of requester names to { description, groups }", iss.input),
+      })
+      .optional(),
   })
   .superRefine(checkReferences);
 
@@ -277,3 +305,4 @@ export type AccountsConfig = z.output<typeof configSchema>;
 export type AccountConfig = AccountsConfig["accounts"][number];
 export type RoleConfig = AccountConfig["roles"][number];
 export type VaultRoleConfig = AccountsConfig["vaultRoles"][number];
+export type RequesterConfig = NonNullable<AccountsConfig["requesters"]>[string];
