@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { mkdirSync } from "node:fs";
 import { buildApp } from "./lib/app";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE, loadConfig } from "./lib/config/load";
 import { configWarnings } from "./lib/config/warnings";
@@ -12,6 +13,8 @@ try {
   const config = loadConfig(file);
   for (const warning of configWarnings(config)) console.error(`warning: ${file}: ${warning}`);
   const model = buildModel(config);
+  // cdktf creates the output folder but not its parents (CDKTF_OUTDIR=build/out).
+  mkdirSync(process.env.CDKTF_OUTDIR || "cdktf.out", { recursive: true });
   buildApp(model, { sandbox: sandboxFromEnv(process.env) }).synth();
 } catch (error) {
   if (error instanceof ConfigError) {

@@ -62,6 +62,15 @@ describe("main with the example config", () => {
       "aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault", "vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10",
     ]);
   });
+  test("creates an output folder whose parents do not exist yet (CDKTF_OUTDIR=build/out)", () => {
+    const nested = join(mkdtempSync(join(tmpdir(), "vama-main-")), "build", "out");
+    const synth = spawnSync(process.execPath, [join(__dirname, "..", "dist", "main.js")], {
+      env: { ...process.env, ACCOUNTS_FILE: join(__dirname, "..", "accounts.yaml"), CDKTF_OUTDIR: nested },
+      encoding: "utf8",
+    });
+    expect([synth.status, synth.stderr]).toEqual([0, ""]);
+    expect(existsSync(join(nested, "manifest.json"))).toBe(true);
+  });
   test("writes no credential literal anywhere in the output", () => {
     for (const file of filesUnder(result.outdir)) {
       const text = readFileSync(file, "utf8");

@@ -255,6 +255,14 @@ describe("state in S3", () => {
     expect(remote.backend).toBe("s3");
     expect(remote.config).toMatchObject({ bucket: "acme-tf-state", key: "vault-aws-multi-account/aws-primary.tfstate", region: "eu-west-1", encrypt: true });
   });
+  test("passes a named profile to the backend and to the vault stack's read of the broker's state", () => {
+    const withProfile = structuredClone(config);
+    withProfile.state.s3.profile = "state-admin";
+    const stacks = synth(withProfile).stacks;
+    expect(stacks["aws-dev"].terraform.backend.s3.profile).toBe("state-admin");
+    const [remote] = Object.values<any>(stacks.vault.data.terraform_remote_state);
+    expect(remote.config.profile).toBe("state-admin");
+  });
   test("requires a Terraform that has S3's lock file", () => {
     expect(s3["aws-dev"].terraform.required_version).toBe(">= 1.11");
   });

@@ -28,6 +28,7 @@ export function addStateBackend(stack: TerraformStack, state: StateModel, sandbo
       encrypt: true,
       kmsKeyId: state.kmsKeyId,
       assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
+      profile: state.profile,
     });
     stack.addOverride("terraform.backend.s3.use_lockfile", true);
     // use_lockfile is generally available from Terraform 1.11; older versions fail on it obscurely.

@@ -46,6 +46,8 @@ export type StateModel =
       readonly roleArn?: string;
       /** @default - the bucket's default encryption key */
       readonly kmsKeyId?: string;
+      /** @default - the credentials Terraform runs with */
+      readonly profile?: string;
     };
 
 /** The Vault side: where the engine is mounted and how Terraform reaches Vault. */
@@ -217,7 +219,7 @@ export function buildModel(config: AccountsConfig): Model {
 
   return {
     partition,
-    state: config.state.s3 ? { kind: "s3", ...config.state.s3 } : { kind: "local" },
+    state: config.state.s3 ? { kind: "s3", ...withoutDynamodbTable(config.state.s3) } : { kind: "local" },
     vault: { mount: vault.mount, region: vault.region, address: vault.address },
     broker: {
       accountName: brokerAccount.name,
@@ -252,4 +254,10 @@ function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[],
       bindings: declared[requester].groups.map((g) => ({ authMount: g.authMount, externalGroup: g.name, identityGroupName: identityGroupName(name, g.authMount, g.name) })),
     };
   });
+}
+
+/** The S3 state settings without `dynamodbTable`, which validation only lets through as absent. */
+function withoutDynamodbTable<T extends { dynamodbTable?: unknown }>(s3: T): Omit<T, "dynamodbTable"> {
+  const { dynamodbTable: _absent, ...rest } = s3;
+  return rest;
 }

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { QuotaError } from "../lib/model";
 import { StackFailure } from "./deploy";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
@@ -59,6 +60,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const configFile = args.config ?? (process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE);
+  if (!existsSync(configFile)) {
+    const named = args.config !== undefined ? `--config ${args.config}` : process.env.ACCOUNTS_FILE ? `ACCOUNTS_FILE=${process.env.ACCOUNTS_FILE}` : configFile;
+    console.error(`sandbox: ${named}: no such file; pass --config with the accounts file to use\n${USAGE}`);
+    return 2;
+  }
   const log = (line: string) => console.log(line);
   const workDir = args["work-dir"]!;
   const keep = args.keep!;

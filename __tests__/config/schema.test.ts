@@ -409,6 +409,15 @@ describe("state", () => {
       'state.s3.region: "us-gov-west-1" is a region of partition aws-us-gov, but the accounts are in aws',
     ]);
   });
+  test("a named AWS profile for the state bucket", () => {
+    const config = configOf({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1", profile: "state-admin" } } });
+    expect(config.state.s3?.profile).toBe("state-admin");
+  });
+  test("a DynamoDB lock table is refused, saying what replaces it", () => {
+    expect(problems({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1", dynamodbTable: "tf-locks" } } })).toEqual([
+      "state.s3.dynamodbTable: is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
+    ]);
+  });
   test("a bucket name S3 would refuse", () => {
     expect(problems({ ...baseConfig(), state: { s3: { bucket: "Acme_State", region: "us-east-1" } } })).toEqual([
       `state.s3.bucket: "Acme_State" is not allowed: use an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)`,

@@ -281,6 +281,14 @@ export const configSchema = strict({
         keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account"),
         roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN").optional(),
         kmsKeyId: z.string().min(1).optional(),
+        profile: z.string({ error: (iss) => expected("the name of an AWS profile for the state bucket", iss.input) }).min(1, { error: "must not be empty" }).optional(),
+        // Named so that it gets its own message rather than "unknown key".
+        dynamodbTable: z
+          .unknown()
+          .refine((value) => value === undefined, {
+            error: "is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
+          })
+          .optional(),
       }).optional(),
     }).prefault({}),
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
