@@ -4,6 +4,7 @@ import { buildApp } from "./lib/app";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE, loadConfig } from "./lib/config/load";
 import { configWarnings } from "./lib/config/warnings";
 import { buildModel, QuotaError } from "./lib/model";
+import { describeSynth, pruneStacks, stackFiles } from "./lib/output-folder";
 import { sandboxFromEnv } from "./lib/sandbox";
 
 // Reads the accounts file, builds the app and synthesizes it. Nothing is written unless the
@@ -13,9 +14,12 @@ try {
   const config = loadConfig(file);
   for (const warning of configWarnings(config)) console.error(`warning: ${file}: ${warning}`);
   const model = buildModel(config);
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   // cdktf creates the output folder but not its parents (CDKTF_OUTDIR=build/out).
-  mkdirSync(process.env.CDKTF_OUTDIR || "cdktf.out", { recursive: true });
+  mkdirSync(outdir, { recursive: true });
+  const before = stackFiles(outdir);
   buildApp(model, { sandbox: sandboxFromEnv(process.env) }).synth();
+  console.log(describeSynth(outdir, pruneStacks(outdir, before)));
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

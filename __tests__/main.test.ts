@@ -88,6 +88,31 @@ describe("main with the example config", () => {
   });
 });
 
+describe("synthesizing again into the same folder", () => {
+  const example = readFileSync(join(__dirname, "..", "accounts.yaml"), "utf8");
+  const outdir = join(mkdtempSync(join(tmpdir(), "vama-main-")), "cdktf.out");
+  const synthOf = (text: string) =>
+    spawnSync(process.execPath, [MAIN], { env: { ...process.env, ACCOUNTS_FILE: fileWith(text), CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  // The example without the staging account (its roles, and the vaultRoles/requesters that name them).
+  const withoutStaging = example.replace(/\n  - name: staging\n[\s\S]*?(?=\n  - name: prod)/, "");
+
+  test("the first synth lists every stack as created", () => {
+    expect(synthOf(example).stdout).toBe(
+      `synth: 9 stacks in ${outdir}, 9 created (aws-dev, aws-primary, aws-prod, aws-staging, vault, vault-roles-01, vault-roles-03, vault-roles-06, vault-roles-10), 0 unchanged\n`,
+    );
+  });
+  test("the same config again changes nothing", () => {
+    expect(synthOf(example).stdout).toBe(`synth: 9 stacks in ${outdir}, 9 unchanged\n`);
+  });
+  test("removing an account removes its stack folder (and an emptied roles stack's), leaving exactly the manifest's stacks", () => {
+    const result = synthOf(withoutStaging);
+    expect([result.status, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toBe(`synth: 7 stacks in ${outdir}, 2 changed (aws-primary, vault), 2 removed (aws-staging, vault-roles-03), 5 unchanged\n`);
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(Object.keys(manifest.stacks).sort());
+  });
+});
+
 describe("the normal synth and the sandbox switch", () => {
   const example = join(__dirname, "..", "accounts.yaml");
   const plain = run(example);
