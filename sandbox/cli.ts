@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
-import { keepVaultHints } from "./keep";
+import { keepEmulatorHints, keepVaultHints } from "./keep";
 import { runSandbox, withEmulator, withVault } from "./run-sandbox";
 import { MissingToolError, requireSandboxTools } from "./tools";
 import { ensureVault } from "./vault-build";
@@ -83,9 +83,8 @@ async function main(): Promise<number> {
           })
         : await sandbox();
       if (keep && emulator) {
-        log(`\nthe emulator keeps running at ${emulator.endpoint} (pid ${emulator.process.pid}); explore it with`);
-        log(`  AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox aws --endpoint-url ${emulator.endpoint} iam list-users`);
-        log(`and stop it with: kill ${emulator.process.pid}`);
+        const config = loadConfig(configFile);
+        for (const line of keepEmulatorHints(buildModel(config), emulator.endpoint, emulator.process.pid, resolve(workDir), config.deployment.roleName)) log(line);
         emulator.process.unref();
       }
       return outcome;
