@@ -22,13 +22,31 @@ export async function deployWithCdktf(
   const cdktf = join(root, "node_modules", ".bin", "cdktf");
   const args = ["deploy", ...stacks.map((s) => s.name), "--auto-approve", "--skip-provider-lock", "--no-color", "--output", outdir, "--parallelism", String(parallelism)];
   log(`cdktf ${args.join(" ")}`);
-  const result = await run(cdktf, args, root, { ...env, ...CDKTF_OFFLINE_ENV, CDKTF_HOME: join(outdir, "..", "cdktf-home") });
+  // cdktf prefixes each line with its stack's name; a stack is done at Terraform's summary line.
+  const outcomes: StackOutcome[] = [];
+  const onLine = (raw: string) => {
+    const line = stripAnsi(raw);
+    for (const stack of stacks) {
+      if (!line.startsWith(`${stack.name} `) || outcomes.some((o) => o.stack === stack.name)) continue;
+      const counts = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(line);
+      const none = /No changes\. Your infrastructure matches the configuration/.test(line);
+      if (!counts && !none) continue;
+      const outcome: StackOutcome = { stack: stack.name, action: "applied", seconds: (Date.now() - started) / 1000, detail: counts ? `+${counts[1]} ~${counts[2]} -${counts[3]}` : "no changes" };
+      outcomes.push(outcome);
+      log(`[${stack.name}] ${outcome.detail} via cdktf deploy, ${outcome.seconds.toFixed(1)} s since it started`);
+    }
+  };
+  const result = await run(cdktf, args, root, { ...env, ...CDKTF_OFFLINE_ENV, CDKTF_HOME: join(outdir, "..", "cdktf-home") }, onLine);
   if (result.code !== 0) {
     const failed = stacks.find((s) => new RegExp(`^${s.name}\\s.*(Error|error)`, "m").test(stripAnsi(result.output)));
     throw new StackFailure(failed?.name ?? stacks.map((s) => s.name).join(", "), stripAnsi(result.output));
   }
+  // A stack whose summary line was not seen (cdktf's output format changed) is still reported.
   const seconds = (Date.now() - started) / 1000;
-  return stacks.map((s) => ({ stack: s.name, action: "applied" as const, seconds, detail: "via cdktf deploy" }));
+  for (const stack of stacks) {
+    if (!outcomes.some((o) => o.stack === stack.name)) outcomes.push({ stack: stack.name, action: "applied", seconds, detail: "via cdktf deploy" });
+  }
+  return outcomes;
 }
 
 /** What `cdktf` needs to run with no network and without writing to $HOME. */

@@ -86,13 +86,30 @@ export function offlineTerraformEnv(dir: string, base: NodeJS.ProcessEnv = proce
   return { ...base, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 }
 
-/** Runs a command and collects its output (stdout and stderr together), never through a shell. */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+/**
+ * Runs a command and collects its output (stdout and stderr together), never through a shell.
+ * `onLine`, if given, sees each complete line as it arrives.
+ */
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
+    let pending = "";
+    const take = (chunk: Buffer) => {
+      output += chunk;
+      if (!onLine) return;
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) onLine(line);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     child.once("error", reject);
     child.once("close", (code) => resolve({ code: code ?? 1, output }));
   });
