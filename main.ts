@@ -18,7 +18,8 @@ try {
   // cdktf creates the output folder but not its parents (CDKTF_OUTDIR=build/out).
   mkdirSync(outdir, { recursive: true });
   const before = stackFiles(outdir);
-  buildApp(model, { sandbox: sandboxFromEnv(process.env) }).synth();
+  // Local state stays in the project folder (where synth runs) wherever the output goes.
+  buildApp(model, { outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(process.env) }).synth();
   console.log(describeSynth(outdir, pruneStacks(outdir, before)));
 } catch (error) {
   if (error instanceof ConfigError) {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** `main.ts` as users run it: the compiled app in its own process (`npm test` builds it first). */
 const MAIN = join(__dirname, "..", "dist", "main.js");
@@ -10,7 +10,9 @@ function run(accountsFile: string, extraEnv: Record<string, string> = {}) {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (npm test does)`);
   const outdir = join(mkdtempSync(join(tmpdir(), "vama-main-")), "cdktf.out");
   const result = spawnSync(process.execPath, [MAIN], {
-    cwd: join(__dirname, ".."),
+    // Synth runs in the project folder, where local state stays; here that is the output's parent,
+    // the default layout, so the golden files hold the same relative state path as on any machine.
+    cwd: dirname(outdir),
     env: { ...process.env, ACCOUNTS_FILE: accountsFile, CDKTF_OUTDIR: outdir, ...extraEnv },
     encoding: "utf8",
   });
@@ -70,6 +72,17 @@ describe("main with the example config", () => {
     });
     expect([synth.status, synth.stderr]).toEqual([0, ""]);
     expect(existsSync(join(nested, "manifest.json"))).toBe(true);
+  });
+  test("keeps local state in the project folder when the output folder is elsewhere", () => {
+    const base = mkdtempSync(join(tmpdir(), "vama-main-"));
+    const project = join(base, "project");
+    const outdir = join(base, "elsewhere", "out");
+    mkdirSync(project);
+    const synth = spawnSync(process.execPath, [MAIN], { cwd: project, env: { ...process.env, ACCOUNTS_FILE: join(__dirname, "..", "accounts.yaml"), CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    expect(synth.status).toBe(0);
+    const stackDir = join(outdir, "stacks", "aws-dev");
+    const { path } = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform.backend.local;
+    expect(resolve(stackDir, path)).toBe(join(project, "terraform.aws-dev.tfstate"));
   });
   test("writes no credential literal anywhere in the output", () => {
     for (const file of filesUnder(result.outdir)) {

@@ -1,3 +1,4 @@
+import { join, relative, resolve } from "node:path";
 import { App } from "cdktf";
 import type { Model } from "./model";
 import { VAULT_STACK_NAME } from "./names";
@@ -15,6 +16,12 @@ export interface BuildAppOptions {
    */
   readonly outdir?: string;
   /**
+   * The folder local state files live in, so that moving the output folder does not move them.
+   * Written into each stack relative to its folder, which needs `outdir` too.
+   * @default - beside the default output folder: `../../..` from each stack's folder
+   */
+  readonly localStateDir?: string;
+  /**
    * Point the AWS stacks at an emulator.
    * @default - a normal deployment
    */
@@ -28,7 +35,8 @@ export interface BuildAppOptions {
  * mount) and on the account stacks of its roles (a Vault role is useful only once its IAM role
  * exists).
  */
-export function buildApp(model: Model, options: BuildAppOptions = {}): App {
+export function buildApp(given: Model, options: BuildAppOptions = {}): App {
+  const model = withLocalStateDir(given, options);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const stacks = model.accounts.map(
     (account) =>
@@ -62,4 +70,12 @@ function rolesByStack(model: Model): [string, VaultRoleModel[]][] {
   const byStack = new Map<string, VaultRoleModel[]>();
   for (const role of model.vaultRoles) byStack.set(role.stackName, [...(byStack.get(role.stackName) ?? []), role]);
   return [...byStack.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** The model with its local state written relative to the stack folders of `options.outdir`. */
+function withLocalStateDir(model: Model, options: BuildAppOptions): Model {
+  if (model.state.kind !== "local" || options.localStateDir === undefined || options.outdir === undefined) return model;
+  // Every stack's folder is <outdir>/stacks/<stack>, so one relative path serves them all.
+  const fromStackDir = relative(join(resolve(options.outdir), "stacks", "stack"), resolve(options.localStateDir)) || ".";
+  return { ...model, state: { kind: "local", fromStackDir } };
 }

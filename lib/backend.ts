@@ -6,10 +6,11 @@ import type { SandboxOptions } from "./sandbox";
 /**
  * Gives a stack its state backend.
  *
- * - **local** (the default): `terraform.<stack>.tfstate` beside the output folder, where cdktf's
- *   default puts it. cdktf's default writes that place as an absolute path into the synthesized
- *   JSON; here it is relative to the stack's folder (`<outdir>/stacks/<stack>`), where both
- *   `cdktf deploy` and `terraform -chdir=...` run, so the output is the same on every machine.
+ * - **local** (the default): `terraform.<stack>.tfstate` in the project folder, wherever the output
+ *   folder is (see `BuildAppOptions.localStateDir`). cdktf's default writes an absolute path into
+ *   the synthesized JSON; here it is relative to the stack's folder (`<outdir>/stacks/<stack>`),
+ *   where both `cdktf deploy` and `terraform -chdir=...` run, so the default layout's output is the
+ *   same on every machine.
  * - **s3**: `s3://<bucket>/<keyPrefix>/<stack>.tfstate`, always encrypted, locked with S3's own
  *   lock file (`use_lockfile`, Terraform 1.10+) rather than the deprecated DynamoDB table.
  * - **sandbox**: a local file in the sandbox's state folder, whatever the config says.
@@ -19,7 +20,7 @@ export function addStateBackend(stack: TerraformStack, state: StateModel, sandbo
   if (sandbox) {
     new LocalBackend(stack, { path: join(sandbox.stateDir, `${name}.tfstate`) });
   } else if (state.kind === "local") {
-    new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+    new LocalBackend(stack, { path: `${state.fromStackDir ?? "../../.."}/terraform.${name}.tfstate` });
   } else {
     new S3Backend(stack, {
       bucket: state.bucket,

@@ -35,7 +35,14 @@ export interface Model {
 
 /** Terraform state: local files (the default) or one S3 object per stack. */
 export type StateModel =
-  | { readonly kind: "local" }
+  | {
+      readonly kind: "local";
+      /**
+       * Where the state files are, relative to a stack's folder (`<outdir>/stacks/<stack>`).
+       * @default "../../.." - beside the default `cdktf.out`
+       */
+      readonly fromStackDir?: string;
+    }
   | {
       readonly kind: "s3";
       readonly bucket: string;
