@@ -58,7 +58,18 @@ describe("parseConfig locations", () => {
   });
   test("rejects keys written twice", () => {
     const text = `${valid}broker:\n  account: primary\n`;
-    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual(["a.yaml:6:1: not valid YAML: Map keys must be unique"]);
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
+      'a.yaml:6:1: not valid YAML: Map keys must be unique\n    5 |     id: "111111111111"\n    6 | broker:\n      | ^',
+    ]);
+  });
+  test("a mis-indented list item is one problem, with the line, a caret and an indentation hint", () => {
+    const text = `${valid}   - name: dev\n    id: "222222222222"\n`;
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
+      "a.yaml:6:4: not valid YAML: All sequence items must start at the same column (check the indentation: the keys of one mapping, and the '-' items of one list, must start at the same column, with spaces, not tabs)\n" +
+        '    5 |     id: "111111111111"\n' +
+        "    6 |    - name: dev\n" +
+        "      |    ^",
+    ]);
   });
   test("an empty file says what is required", () => {
     expect(errorOf(() => parseConfig("", "a.yaml")).problems).toEqual([

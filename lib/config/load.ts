@@ -42,10 +42,11 @@ export function parseConfig(text: string, file: string): AccountsConfig {
     return `${file}:${line}:${col}`;
   };
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => `${at(e.pos[0])}: not valid YAML: ${e.message.split("\n")[0]}`),
-    );
+    // One mistake often makes several errors further down (a mis-indented item is also "an item
+    // without -"): the first is the one to fix.
+    const [first] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+    const hint = INDENTATION_ERRORS.has(first.code) ? ` (${INDENTATION_HINT})` : "";
+    throw new ConfigError(file, [`${at(first.pos[0])}: not valid YAML: ${first.message.split("\n")[0]}${hint}\n${codeFrame(text, lines.linePos(first.pos[0]))}`]);
   }
   const result = configSchema.safeParse(doc.toJS() ?? {});
   if (result.success) {
@@ -75,4 +76,17 @@ function offsetOf(doc: Document, path: FieldPath, unknownKey?: string): number |
     return node.range[0];
   }
   return undefined;
+}
+
+/** The `yaml` library's error codes that mean the indentation is off. */
+const INDENTATION_ERRORS = new Set(["BAD_INDENT", "MISSING_CHAR", "MULTILINE_IMPLICIT_KEY", "UNEXPECTED_TOKEN"]);
+const INDENTATION_HINT = "check the indentation: the keys of one mapping, and the '-' items of one list, must start at the same column, with spaces, not tabs";
+
+/** The line before and the line of a position, numbered, with a caret under the column. */
+function codeFrame(text: string, { line, col }: { line: number; col: number }): string {
+  const all = text.split("\n");
+  const shown = [line - 1, line].filter((n) => n >= 1 && n <= all.length);
+  const width = String(line).length;
+  const rows = shown.map((n) => `    ${String(n).padStart(width)} | ${all[n - 1]}`);
+  return [...rows, `    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, col - 1))}^`].join("\n");
 }
