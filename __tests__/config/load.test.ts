@@ -71,6 +71,10 @@ describe("parseConfig locations", () => {
         "      |    ^",
     ]);
   });
+  test("problems come in the order of the file", () => {
+    const text = `broker:\n  account: primary\nrequesters:\n  developers: {}\naccounts:\n  - name: primary\n    id: 111\n`;
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems.map((p) => p.split(": ")[0])).toEqual(["a.yaml:4:15", "a.yaml:7:9"]);
+  });
   test("an empty file says what is required", () => {
     expect(errorOf(() => parseConfig("", "a.yaml")).problems).toEqual([
       "a.yaml: broker: is required: a mapping",

@@ -182,7 +182,17 @@ describe("error messages", () => {
   });
   test("a vaultRoles target that is not a configured role", () => {
     expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["dev/readonly"] }])))).toEqual([
-      'vaultRoles[0].targets[0]: "dev/readonly" is not a configured role: targets are "<account>/<role>" from accounts[].roles',
+      `vaultRoles[0].targets[0]: "dev/readonly" is not a configured role: dev's roles are ec2-admin`,
+    ]);
+  });
+  test("a vaultRoles target in an account that does not exist", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["qa/readonly"] }])))).toEqual([
+      'vaultRoles[0].targets[0]: "qa/readonly" is not a configured role: there is no account "qa": use one of primary, dev',
+    ]);
+  });
+  test("a role ARN given as a target is one problem, not two", () => {
+    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["arn:aws:iam::222222222222:role/ec2-admin"] }])))).toEqual([
+      `vaultRoles[0].targets[0]: "arn:aws:iam::222222222222:role/ec2-admin" is not allowed: use "<account>/<role>", e.g. "prod/readonly"`,
     ]);
   });
   test("a vaultRoles target written without its account", () => {

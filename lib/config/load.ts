@@ -52,14 +52,14 @@ export function parseConfig(text: string, file: string): AccountsConfig {
   if (result.success) {
     return result.data;
   }
-  throw new ConfigError(
-    file,
-    result.error.issues.map((issue) => {
-      const field = issue.path.length > 0 ? formatPath(issue.path) : "(top level)";
-      const key = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
-      return `${at(offsetOf(doc, issue.path, key))}: ${field}: ${issue.message}`;
-    }),
-  );
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? formatPath(issue.path) : "(top level)";
+    const key = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const offset = offsetOf(doc, issue.path, key);
+    return { offset: offset ?? Number.MAX_SAFE_INTEGER, text: `${at(offset)}: ${field}: ${issue.message}` };
+  });
+  // In the order of the file, top to bottom (a stable sort keeps same-place problems in order).
+  throw new ConfigError(file, problems.sort((a, b) => a.offset - b.offset).map((p) => p.text));
 }
 
 /** Where a field is written in the file: its value, or the key itself for an unknown key. */

@@ -8,6 +8,9 @@ import type { AccountsConfig } from "./schema";
 
 type Path = (string | number)[];
 
+/** A well-formed `vaultRoles[].targets` entry, `"<account>/<role>"` (the schema's own pattern). */
+const TARGET_FORM = /^[a-z0-9-]+\/[A-Za-z0-9_.@-]+$/;
+
 /** How the regions of each partition are named. */
 const REGION_PREFIX: Record<string, string> = { "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
 
@@ -99,8 +102,16 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     const externalIds = new Set<string | undefined>();
     vaultRole.targets.forEach((target, t) => {
       const role = roles.get(target);
-      if (!role && target.includes("/")) {
-        fail([...path, "targets", t], `"${target}" is not a configured role: targets are "<account>/<role>" from accounts[].roles`);
+      // A target of the wrong form (an ARN, a bare role name) is reported by its own field, once.
+      if (!role && TARGET_FORM.test(target)) {
+        const [accountName] = target.split("/");
+        const account = config.accounts.find((a) => a.name === accountName);
+        const hint = account
+          ? account.roles.length > 0
+            ? `${accountName}'s roles are ${account.roles.map((r) => r.name).join(", ")}`
+            : `${accountName} has no roles`
+          : `there is no account "${accountName}": use one of ${config.accounts.map((a) => a.name).join(", ")}`;
+        fail([...path, "targets", t], `"${target}" is not a configured role: ${hint}`);
       }
       if (!role) return;
       externalIds.add(role.externalId);
