@@ -38,19 +38,19 @@ describe("parseConfig locations", () => {
   test("points at the line and column of the bad value", () => {
     const text = valid.replace('"111111111111"', "011111111111");
     expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
-      'a.yaml:5:9: accounts[0].id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"',
+      'a.yaml:5:9: accounts[0] (primary).id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "011111111111"',
     ]);
   });
   test("points at an unknown key itself", () => {
     const text = `${valid}    rols: []\n`;
     expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
-      'a.yaml:6:5: accounts[0]: unknown key "rols": allowed keys are name, id, externalId, deployment, roles',
+      'a.yaml:6:5: accounts[0] (primary): unknown key "rols": allowed keys are name, id, externalId, deployment, roles',
     ]);
   });
   test("points a missing field at its parent", () => {
     const text = valid.replace('    id: "111111111111"\n', "");
     expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
-      "a.yaml:4:5: accounts[0].id: is required: a quoted 12-digit account id",
+      "a.yaml:4:5: accounts[0] (primary).id: is required: a quoted 12-digit account id",
     ]);
   });
   test("reports YAML syntax errors with their position", () => {

@@ -76,12 +76,13 @@ describe("overrides", () => {
 describe("error messages", () => {
   test("an unquoted account id", () => {
     expect(problems(edited((c) => (c.accounts[1].id = 12345678901)))).toEqual([
-      'accounts[1].id: got the number 12345678901: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"',
+      // The hint quotes the id as the file wrote it (here, as YAML wrote the number).
+      'accounts[1] (dev).id: got the number 12345678901: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "12345678901"',
     ]);
   });
   test("an account id that is not 12 digits", () => {
     expect(problems(edited((c) => (c.accounts[1].id = "2222")))).toEqual([
-      'accounts[1].id: "2222" is not an AWS account id: use exactly 12 digits, quoted',
+      'accounts[1] (dev).id: "2222" is not an AWS account id: use exactly 12 digits, quoted',
     ]);
   });
   test("a missing accounts list", () => {
@@ -92,7 +93,7 @@ describe("error messages", () => {
   });
   test("an unknown key", () => {
     expect(problems(edited((c) => (c.accounts[1].rolse = [])))).toEqual([
-      'accounts[1]: unknown key "rolse": allowed keys are name, id, externalId, deployment, roles',
+      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, externalId, deployment, roles',
     ]);
   });
   test("an unknown top-level key", () => {
@@ -102,27 +103,27 @@ describe("error messages", () => {
   });
   test("an account name IAM-safe but not allowed here", () => {
     expect(problems(edited((c) => (c.accounts[1].name = "Dev_1")))).toEqual([
-      'accounts[1].name: "Dev_1" is not allowed: use lowercase letters, digits and inner hyphens',
+      'accounts[1] (Dev_1).name: "Dev_1" is not allowed: use lowercase letters, digits and inner hyphens',
     ]);
   });
   test("a role name IAM would accept but Vault would not", () => {
     expect(problems(edited((c) => (devRole(c).name = "ec2+admin")))).toEqual([
-      `accounts[1].roles[0].name: "ec2+admin" is not allowed: use letters, digits, '_', and inner '.', '@' or '-' (IAM role names that Vault also accepts)`,
+      `accounts[1] (dev).roles[0].name: "ec2+admin" is not allowed: use letters, digits, '_', and inner '.', '@' or '-' (IAM role names that Vault also accepts)`,
     ]);
   });
   test("a role name longer than IAM's 64 characters", () => {
     expect(problems(edited((c) => (devRole(c).name = "r".repeat(65))))).toEqual([
-      `accounts[1].roles[0].name: "${"r".repeat(65)}" is too long: at most 64 characters`,
+      `accounts[1] (dev).roles[0].name: "${"r".repeat(65)}" is too long: at most 64 characters`,
     ]);
   });
   test("a duration that is not one", () => {
     expect(problems(edited((c) => (devRole(c).maxTtl = "1 hour")))).toEqual([
-      'accounts[1].roles[0].maxTtl: "1 hour" is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"',
+      'accounts[1] (dev).roles[0].maxTtl: "1 hour" is not a duration: write e.g. "900s", "15m", "1h" or "1h30m"',
     ]);
   });
   test("a TTL below STS's 15 minutes", () => {
     expect(problems(edited((c) => (devRole(c).defaultTtl = "5m")))).toEqual([
-      'accounts[1].roles[0].defaultTtl: "5m" is out of range: STS credentials live between 15m and 12h',
+      'accounts[1] (dev).roles[0].defaultTtl: "5m" is out of range: STS credentials live between 15m and 12h',
     ]);
   });
   test("a TTL above 12 hours", () => {
@@ -132,17 +133,17 @@ describe("error messages", () => {
   });
   test("a maxSessionDuration outside IAM's 1h-12h", () => {
     expect(problems(edited((c) => (devRole(c).maxSessionDuration = "30m")))).toEqual([
-      'accounts[1].roles[0].maxSessionDuration: "30m" is not allowed: IAM takes a MaxSessionDuration between 1h and 12h',
+      'accounts[1] (dev).roles[0].maxSessionDuration: "30m" is not allowed: IAM takes a MaxSessionDuration between 1h and 12h',
     ]);
   });
   test("a default TTL above the max", () => {
     expect(problems(edited((c) => Object.assign(devRole(c), { defaultTtl: "2h", maxTtl: "1h" })))).toEqual([
-      "accounts[1].roles[0].defaultTtl: defaultTtl 2h exceeds maxTtl 1h: the default must not exceed the max",
+      "accounts[1] (dev).roles[0].defaultTtl: defaultTtl 2h exceeds maxTtl 1h: the default must not exceed the max",
     ]);
   });
   test("a role max TTL below the inherited default", () => {
     expect(problems(edited((c) => (devRole(c).maxTtl = "30m")))).toEqual([
-      "accounts[1].roles[0].maxTtl: defaultTtl 1h (inherited from vault.defaultTtl) exceeds maxTtl 30m: the default must not exceed the max",
+      "accounts[1] (dev).roles[0].maxTtl: defaultTtl 1h (inherited from vault.defaultTtl) exceeds maxTtl 30m: the default must not exceed the max",
     ]);
   });
   test("inherited TTLs in the wrong order are reported once, at the vault section", () => {
@@ -152,27 +153,27 @@ describe("error messages", () => {
   });
   test("a maxSessionDuration shorter than the max TTL", () => {
     expect(problems(edited((c) => Object.assign(devRole(c), { maxTtl: "2h", maxSessionDuration: "1h" })))).toEqual([
-      "accounts[1].roles[0].maxSessionDuration: 1h is shorter than the role's max TTL 2h: AWS would refuse credentials that long; raise it or lower maxTtl",
+      "accounts[1] (dev).roles[0].maxSessionDuration: 1h is shorter than the role's max TTL 2h: AWS would refuse credentials that long; raise it or lower maxTtl",
     ]);
   });
   test("duplicate account names", () => {
     expect(problems(edited((c) => (c.accounts[1].name = "primary")))).toEqual([
-      "accounts[1].name: duplicates accounts[0].name: account names must be unique",
+      "accounts[1] (primary).name: duplicates accounts[0].name: account names must be unique",
     ]);
   });
   test("duplicate account ids", () => {
     expect(problems(edited((c) => (c.accounts[1].id = "111111111111")))).toEqual([
-      "accounts[1].id: duplicates accounts[0].id: each AWS account may be listed once",
+      "accounts[1] (dev).id: duplicates accounts[0].id: each AWS account may be listed once",
     ]);
   });
   test("duplicate role names in one account", () => {
     expect(problems(edited((c) => c.accounts[1].roles.push({ name: "ec2-admin" })))).toEqual([
-      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
+      "accounts[1] (dev).roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
     ]);
   });
   test("role names that differ only in case (IAM treats them as one)", () => {
     expect(problems(edited((c) => c.accounts[1].roles.push({ name: "EC2-Admin" })))).toEqual([
-      "accounts[1].roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
+      "accounts[1] (dev).roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
     ]);
   });
   test("a broker in an unknown account", () => {
@@ -218,7 +219,7 @@ describe("error messages", () => {
   test("names that collide once joined", () => {
     const config = edited((c) => c.accounts.push({ name: "dev-ec2", id: "333333333333", roles: [{ name: "admin" }] }));
     expect(problems(config)).toEqual([
-      'accounts[2].roles[0].name: makes the Vault role name "dev-ec2-admin", which accounts[1].roles[0].name already makes: "<account>-<role>" and vaultRoles names must all differ',
+      'accounts[2] (dev-ec2).roles[0].name: makes the Vault role name "dev-ec2-admin", which accounts[1].roles[0].name already makes: "<account>-<role>" and vaultRoles names must all differ',
     ]);
   });
   test("a vaultRoles name taken by an account role", () => {
@@ -228,34 +229,34 @@ describe("error messages", () => {
   });
   test("a requester name Vault would lowercase", () => {
     expect(problems(edited((c) => (devRole(c).requesters = ["Developers"])))).toEqual([
-      `accounts[1].roles[0].requesters[0]: "Developers" is not allowed: use lowercase letters, digits, '_' and inner '-'`,
+      `accounts[1] (dev).roles[0].requesters[0]: "Developers" is not allowed: use lowercase letters, digits, '_' and inner '-'`,
     ]);
   });
   test("more managed policies than IAM's per-role quota", () => {
     const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`);
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = arns)))).toEqual([
-      "accounts[1].roles[0].managedPolicyArns: at most 10 managed policies per role (IAM's default quota)",
+      "accounts[1] (dev).roles[0].managedPolicyArns: at most 10 managed policies per role (IAM's default quota)",
     ]);
   });
   test("a managed policy that is not an ARN", () => {
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["AmazonEC2FullAccess"])))).toEqual([
-      'accounts[1].roles[0].managedPolicyArns[0]: "AmazonEC2FullAccess" is not allowed: use an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'accounts[1] (dev).roles[0].managedPolicyArns[0]: "AmazonEC2FullAccess" is not allowed: use an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
     ]);
   });
   test("the same managed policy twice", () => {
     const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = [arn, arn])))).toEqual([
-      "accounts[1].roles[0].managedPolicyArns: lists a policy twice: list each ARN once",
+      "accounts[1] (dev).roles[0].managedPolicyArns: lists a policy twice: list each ARN once",
     ]);
   });
   test("a managed policy of another partition", () => {
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws-cn:iam::aws:policy/ReadOnlyAccess"])))).toEqual([
-      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess" is in partition aws-cn, but the accounts are in aws',
+      'accounts[1] (dev).roles[0].managedPolicyArns[0]: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess" is in partition aws-cn, but the accounts are in aws',
     ]);
   });
   test("a customer managed policy of another account", () => {
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::999999999999:policy/Ops"])))).toEqual([
-      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::999999999999:policy/Ops" belongs to account 999999999999: a role can only attach AWS managed policies or its own account\'s (222222222222)',
+      'accounts[1] (dev).roles[0].managedPolicyArns[0]: "arn:aws:iam::999999999999:policy/Ops" belongs to account 999999999999: a role can only attach AWS managed policies or its own account\'s (222222222222)',
     ]);
   });
   test("a China region in the aws partition", () => {
@@ -267,7 +268,7 @@ describe("error messages", () => {
     expect(problems(edited((c) => (c.partition = "aws-us-gov")))).toEqual([
       'vault.region: "us-east-1" is a region of partition aws, but the accounts are in aws-us-gov',
       'deployment.region: "us-east-1" is a region of partition aws, but the accounts are in aws-us-gov',
-      'accounts[1].roles[0].managedPolicyArns[0]: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" is in partition aws, but the accounts are in aws-us-gov',
+      'accounts[1] (dev).roles[0].managedPolicyArns[0]: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" is in partition aws, but the accounts are in aws-us-gov',
     ]);
   });
   test("a Vault mount Vault reserves", () => {
@@ -278,35 +279,35 @@ describe("error messages", () => {
   test("an inline statement without an Action", () => {
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Resource: "*" }] };
     expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
-      "accounts[1].roles[0].inlinePolicy.Statement[0]: needs Action or NotAction",
+      "accounts[1] (dev).roles[0].inlinePolicy.Statement[0]: needs Action or NotAction",
     ]);
   });
   test("an inline statement without a Resource", () => {
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket" }] };
     expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
-      "accounts[1].roles[0].inlinePolicy.Statement[0]: needs Resource or NotResource (a role's policy names what it acts on)",
+      "accounts[1] (dev).roles[0].inlinePolicy.Statement[0]: needs Resource or NotResource (a role's policy names what it acts on)",
     ]);
   });
   test("an inline policy over IAM's 10,240 characters", () => {
     const statement = { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(10_300)}/*` };
     expect(problems(edited((c) => (devRole(c).inlinePolicy = { Version: "2012-10-17", Statement: [statement] })))).toEqual([
-      "accounts[1].roles[0].inlinePolicy: is 10410 characters without whitespace; IAM allows at most 10240 for a role's inline policies: use managedPolicyArns",
+      "accounts[1] (dev).roles[0].inlinePolicy: is 10410 characters without whitespace; IAM allows at most 10240 for a role's inline policies: use managedPolicyArns",
     ]);
   });
   test("an inline policy with a bad Effect", () => {
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "allow", Action: "s3:*", Resource: "*" }] };
     expect(problems(edited((c) => (devRole(c).inlinePolicy = policy)))).toEqual([
-      'accounts[1].roles[0].inlinePolicy.Statement[0].Effect: expected "Allow" or "Deny", got "allow"',
+      'accounts[1] (dev).roles[0].inlinePolicy.Statement[0].Effect: expected "Allow" or "Deny", got "allow"',
     ]);
   });
   test("an external id with characters STS rejects", () => {
     expect(problems(edited((c) => (c.accounts[1].externalId = "has space")))).toEqual([
-      `accounts[1].externalId: "has space" is not allowed: use 2 to 1224 characters of letters, digits and + = , . @ : / _ -`,
+      `accounts[1] (dev).externalId: "has space" is not allowed: use 2 to 1224 characters of letters, digits and + = , . @ : / _ -`,
     ]);
   });
   test("a deployment with both a role and a profile", () => {
     expect(problems(edited((c) => (c.accounts[1].deployment = { roleName: "Deploy", profile: "dev" })))).toEqual([
-      "accounts[1].deployment: set roleName or profile, not both",
+      "accounts[1] (dev).deployment: set roleName or profile, not both",
     ]);
   });
   test("a Vault address that is not a URL", () => {
@@ -352,7 +353,7 @@ describe("requesters", () => {
       c.requesters.qa = { description: "QA" };
       devRole(c).requesters = ["qa", "develpers"];
     }))).toEqual([
-      'accounts[1].roles[0].requesters[1]: "develpers" is not a declared requester: did you mean "developers"? Declared: developers, qa; declare it under requesters: to add a group',
+      'accounts[1] (dev).roles[0].requesters[1]: "develpers" is not a declared requester: did you mean "developers"? Declared: developers, qa; declare it under requesters: to add a group',
     ]);
   });
   test("on a Vault role too", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Document, isMap, LineCounter, parseDocument } from "yaml";
+import { Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { type FieldPath, formatPath } from "./path";
-import { type AccountsConfig, configSchema } from "./schema";
+import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE } from "./schema";
 
 /** The config file read when `ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";
@@ -52,11 +52,12 @@ export function parseConfig(text: string, file: string): AccountsConfig {
   if (result.success) {
     return result.data;
   }
+  const data = doc.toJS() as { accounts?: { name?: unknown }[] } | null;
   const problems = result.error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? formatPath(issue.path) : "(top level)";
+    const field = issue.path.length > 0 ? namedPath(issue.path, data) : "(top level)";
     const key = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
     const offset = offsetOf(doc, issue.path, key);
-    return { offset: offset ?? Number.MAX_SAFE_INTEGER, text: `${at(offset)}: ${field}: ${issue.message}` };
+    return { offset: offset ?? Number.MAX_SAFE_INTEGER, text: `${at(offset)}: ${field}: ${withOwnId(issue.message, doc, issue.path)}` };
   });
   // In the order of the file, top to bottom (a stable sort keeps same-place problems in order).
   throw new ConfigError(file, problems.sort((a, b) => a.offset - b.offset).map((p) => p.text));
@@ -89,4 +90,20 @@ function codeFrame(text: string, { line, col }: { line: number; col: number }): 
   const width = String(line).length;
   const rows = shown.map((n) => `    ${String(n).padStart(width)} | ${all[n - 1]}`);
   return [...rows, `    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, col - 1))}^`].join("\n");
+}
+
+/** A field path with the account's name after its index, `accounts[4] (qa).roles[0]`, where it has one. */
+function namedPath(path: FieldPath, data: { accounts?: { name?: unknown }[] } | null): string {
+  const text = formatPath(path);
+  const name = path[0] === "accounts" && typeof path[1] === "number" ? data?.accounts?.[path[1]]?.name : undefined;
+  if (typeof name !== "string" || name === "") return text;
+  const head = formatPath(path.slice(0, 2));
+  return `${head} (${name})${text.slice(head.length)}`;
+}
+
+/** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example. */
+function withOwnId(message: string, doc: Document, path: FieldPath): string {
+  if (!message.includes(UNQUOTED_ID_EXAMPLE)) return message;
+  const node = doc.getIn(path as unknown[], true);
+  return isScalar(node) && node.source ? message.replace(UNQUOTED_ID_EXAMPLE, `id: "${node.source}"`) : message;
 }

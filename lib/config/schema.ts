@@ -17,6 +17,9 @@ import { checkReferences } from "./references";
  * Messages follow one pattern: what is wrong, the value received, what is allowed.
  */
 
+/** The example in the unquoted-id message; the loader puts the id as written in its place. */
+export const UNQUOTED_ID_EXAMPLE = 'id: "012345678901"';
+
 function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
 }
@@ -110,7 +113,7 @@ const ACCOUNT_ID = z
   .string({
     error: (iss) =>
       typeof iss.input === "number"
-        ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"`
+        ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. ${UNQUOTED_ID_EXAMPLE}`
         : expected("a quoted 12-digit account id", iss.input),
   })
   .regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not an AWS account id: use exactly 12 digits, quoted` });
