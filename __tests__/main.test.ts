@@ -40,7 +40,7 @@ describe("main with a bad config", () => {
   test("exits non-zero", () => expect(result.status).toBe(1));
   test("names the file, line, field, problem and fix on stderr", () => {
     expect(result.stderr).toBe(
-      `${file} is not a valid accounts file:\n  ${file}:5:9: accounts[0].id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "012345678901"\n`,
+      `${file} is not a valid accounts file:\n  ${file}:5:9: accounts[0] (primary).id: got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "011111111111"\n`,
     );
   });
   test("prints no stack trace", () => expect(result.stderr).not.toMatch(/\n\s+at /));

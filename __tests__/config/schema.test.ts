@@ -1,5 +1,6 @@
 import { ConfigError } from "../../lib/config/load";
 import { configWarnings } from "../../lib/config/warnings";
+import { MANAGED_POLICY_SNAPSHOT } from "../../lib/policy/managed-policies";
 import { baseConfig, configOf } from "../helpers";
 
 /** The problem lines a config produces, without the `file:line:col: ` prefix. */
@@ -98,7 +99,7 @@ describe("error messages", () => {
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles, requesters',
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles, unknownManagedPolicies, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -233,9 +234,27 @@ describe("error messages", () => {
     ]);
   });
   test("more managed policies than IAM's per-role quota", () => {
-    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`);
+    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::222222222222:policy/P${i}`);
     expect(problems(edited((c) => (devRole(c).managedPolicyArns = arns)))).toEqual([
       "accounts[1] (dev).roles[0].managedPolicyArns: at most 10 managed policies per role (IAM's default quota)",
+    ]);
+  });
+  test("a misspelled AWS managed policy names the closest one and the snapshot it checked", () => {
+    expect(problems(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::aws:policy/AmazonEC2FullAcess"])))).toEqual([
+      `accounts[1] (dev).roles[0].managedPolicyArns[0]: "arn:aws:iam::aws:policy/AmazonEC2FullAcess" is not an AWS managed policy (${MANAGED_POLICY_SNAPSHOT}): did you mean AmazonEC2FullAccess? If the policy is newer than that list, set unknownManagedPolicies: warn`,
+    ]);
+  });
+  test("AWS managed policies with a path are known by their path", () => {
+    expect(configOf(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"]))).accounts[1].roles[0].managedPolicyArns).toHaveLength(1);
+  });
+  test("unknownManagedPolicies: warn turns the error into a warning, for policies newer than the snapshot", () => {
+    const config = edited((c) => {
+      c.unknownManagedPolicies = "warn";
+      devRole(c).managedPolicyArns = ["arn:aws:iam::aws:policy/BrandNewPolicy2027"];
+    });
+    expect(configOf(config).unknownManagedPolicies).toBe("warn");
+    expect(configWarnings(configOf(config))).toEqual([
+      expect.stringMatching(/^accounts\[1\] \(dev\)\.roles\[0\]\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/BrandNewPolicy2027" is not an AWS managed policy \(moto 5\.2\.1, .*\): did you mean \w+\? If the policy is newer/),
     ]);
   });
   test("a managed policy that is not an ARN", () => {

@@ -2,6 +2,7 @@ import { closest } from "fastest-levenshtein";
 import type { z } from "zod";
 import { formatDuration } from "../duration";
 import { REQUESTER_NAME, targetKey, vaultRoleName } from "../names";
+import { MANAGED_POLICY_SNAPSHOT, unknownManagedPolicy } from "../policy/managed-policies";
 import { roleTtls, vaultRoleTtls } from "../ttl";
 import { formatPath as where } from "./path";
 import type { AccountsConfig } from "./schema";
@@ -79,6 +80,9 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
           fail([...path, "managedPolicyArns", m], `"${arn}" is in partition ${partition}, but the accounts are in ${config.partition}`);
         } else if (owner !== "aws" && owner !== account.id) {
           fail([...path, "managedPolicyArns", m], `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})`);
+        } else if (config.unknownManagedPolicies === "error") {
+          const unknown = unknownManagedPolicy(arn);
+          if (unknown) fail([...path, "managedPolicyArns", m], unknownManagedPolicyMessage(arn, unknown.closest));
         }
       });
       if (account.roles.findIndex((other) => other.name.toLowerCase() === role.name.toLowerCase()) === r) {
@@ -182,4 +186,9 @@ function firstSeen(entries: [string, Path][], onRepeat: (path: Path, first: Path
       seen.set(key, path);
     }
   }
+}
+
+/** The message for an AWS managed policy name the snapshot does not know. */
+export function unknownManagedPolicyMessage(arn: string, closestName: string): string {
+  return `"${arn}" is not an AWS managed policy (${MANAGED_POLICY_SNAPSHOT}): did you mean ${closestName}? If the policy is newer than that list, set unknownManagedPolicies: warn`;
 }

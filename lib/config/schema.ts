@@ -298,6 +298,9 @@ export const configSchema = strict({
       error: "is empty: list at least one account",
     }),
     vaultRoles: z.array(vaultRole).default([]),
+    // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
+    // apply otherwise), or a warning for policies newer than the snapshot.
+    unknownManagedPolicies: z.enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) }).default("error"),
     // Optional here so that a config without it gets one message listing the names it uses
     // (see checkReferences), rather than a bare "required".
     requesters: z
