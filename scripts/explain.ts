@@ -1,0 +1,79 @@
+/**
+ * `npm run explain -- [--stack NAME] [--outdir DIR]`: every policy the synthesized stacks hand to
+ * AWS and Vault, as they will store it, so a reviewer can read a change without unescaping JSON
+ * strings: IAM trust, inline and managed policies pretty-printed, managed policy attachments by
+ * ARN, Vault ACL policies as plain HCL, and each Vault role's body. Reads `cdktf.out` (run
+ * `npm run synth` first); `cdktf.out` is git-ignored, so this, not a diff of it, is what to read.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { stacksInOrder } from "../sandbox/stacks";
+
+/** What one resource stores, in words and text, or nothing when it holds no policy. */
+type Explained = { readonly title: string; readonly body: string } | undefined;
+
+const pretty = (json: string) => JSON.stringify(JSON.parse(json), null, 2);
+
+/** The readable policy text of one resource, by its type; `ref` turns a reference into a name. */
+const EXPLAIN: Record<string, (r: any, ref: (value: string) => string) => Explained> = {
+  aws_iam_role: (r) => ({ title: `IAM role ${r.name}: trust policy (max session ${r.max_session_duration} s)`, body: pretty(r.assume_role_policy) }),
+  aws_iam_role_policy: (r, ref) => ({ title: `IAM role ${ref(r.role)}: inline policy ${r.name}`, body: pretty(r.policy) }),
+  aws_iam_role_policy_attachment: (r, ref) => ({ title: `IAM role ${ref(r.role)}: managed policy attached`, body: ref(r.policy_arn) }),
+  aws_iam_policy: (r) => ({ title: `IAM managed policy ${r.name}`, body: pretty(r.policy) }),
+  aws_iam_group_policy_attachment: (r, ref) => ({ title: `IAM group ${ref(r.group)}: managed policy attached`, body: ref(r.policy_arn) }),
+  vault_policy: (r) => ({ title: `Vault ACL policy ${r.name}`, body: r.policy.trimEnd() }),
+  vault_generic_endpoint: (r) => ({ title: `Vault write ${r.path}`, body: pretty(r.data_json) }),
+};
+
+/**
+ * A reference to another resource of the stack (`${aws_iam_role.<id>.name}`) as the name it
+ * stands for; an ARN not known before apply as "the ARN of <name>"; anything else as written.
+ */
+function referenceResolver(json: any): (value: string) => string {
+  return (value) => {
+    const match = /^\$\{([a-z_]+)\.([^.}]+)\.([a-z_]+)\}$/.exec(value);
+    const resource = match && json.resource?.[match[1]]?.[match[2]];
+    if (!match || !resource) return value;
+    if (typeof resource[match[3]] === "string") return resource[match[3]];
+    return `the ${match[3]} of ${match[1].replace(/^aws_iam_/, "").replace(/_/g, " ")} ${resource.name ?? match[2]}`;
+  };
+}
+
+/** The explanation of one synthesized stack, as text. */
+export function explainStack(name: string, json: any): string {
+  const sections: string[] = [];
+  const ref = referenceResolver(json);
+  for (const [type, byId] of Object.entries<Record<string, any>>(json.resource ?? {})) {
+    const explain = EXPLAIN[type];
+    if (!explain) continue;
+    for (const resource of Object.values(byId)) {
+      const explained = explain(resource, ref);
+      if (explained) sections.push(`## ${explained.title}\n\n${explained.body}\n`);
+    }
+  }
+  return `# ${name}\n\n${sections.length > 0 ? sections.join("\n") : "(no policies)\n"}`;
+}
+
+function main(): number {
+  const { values } = parseArgs({ options: { stack: { type: "string" }, outdir: { type: "string", default: process.env.CDKTF_OUTDIR || "cdktf.out" }, help: { type: "boolean" } } });
+  if (values.help) {
+    console.log("usage: npm run explain -- [--stack NAME] [--outdir DIR]\n  every policy of every synthesized stack (or of NAME), as AWS and Vault will store it");
+    return 0;
+  }
+  const outdir = values.outdir!;
+  if (!existsSync(join(outdir, "manifest.json"))) {
+    console.error(`explain: ${outdir}/manifest.json is missing: run npm run synth first (or pass --outdir)`);
+    return 1;
+  }
+  const stacks = stacksInOrder(outdir);
+  const chosen = values.stack === undefined ? stacks : stacks.filter((s) => s.name === values.stack);
+  if (chosen.length === 0) {
+    console.error(`explain: no stack ${values.stack} in ${outdir}: the stacks are ${stacks.map((s) => s.name).join(", ")}`);
+    return 1;
+  }
+  for (const stack of chosen) console.log(explainStack(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"))));
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main();
