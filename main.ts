@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
-import { buildApp } from "./lib/app";
+import { buildApp } from "./app";
 import { ConfigError, DEFAULT_ACCOUNTS_FILE, loadConfig } from "./lib/config/load";
 import { configWarnings } from "./lib/config/warnings";
 import { buildModel, QuotaError } from "./lib/model";

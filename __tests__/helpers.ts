@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { buildApp, type BuildAppOptions } from "../lib/app";
+import { buildApp, type BuildAppOptions } from "../app";
 import { parseConfig } from "../lib/config/load";
 import type { AccountsConfig } from "../lib/config/schema";
 import { buildModel, type Model } from "../lib/model";

@@ -1,5 +1,16 @@
-import type { AccountsConfig, RoleConfig, VaultRoleConfig } from "./config/schema";
 import { MIN_ROLE_SESSION_SECONDS } from "./duration";
+
+/** The `vault:` TTL defaults, in seconds. */
+export interface TtlDefaults {
+  readonly defaultTtl: number;
+  readonly maxTtl: number;
+}
+
+/** A role's or Vault role's own TTLs, in seconds, each optional. */
+export interface TtlOverrides {
+  readonly defaultTtl?: number;
+  readonly maxTtl?: number;
+}
 
 /** The TTLs a role ends up with once the `vault:` defaults are applied. */
 export interface RoleTtls {
@@ -15,7 +26,7 @@ export interface RoleTtls {
  * Applies the `vault:` defaults to a role. Without `maxSessionDuration` the role's session lasts as
  * long as its max TTL, but never less than IAM's floor of one hour.
  */
-export function roleTtls(vault: AccountsConfig["vault"], role: RoleConfig): RoleTtls {
+export function roleTtls(vault: TtlDefaults, role: TtlOverrides & { readonly maxSessionDuration?: number }): RoleTtls {
   const defaultTtlSeconds = role.defaultTtl ?? vault.defaultTtl;
   const maxTtlSeconds = role.maxTtl ?? vault.maxTtl;
   const maxSessionSeconds = role.maxSessionDuration ?? Math.max(MIN_ROLE_SESSION_SECONDS, maxTtlSeconds);
@@ -23,6 +34,6 @@ export function roleTtls(vault: AccountsConfig["vault"], role: RoleConfig): Role
 }
 
 /** The TTLs of a `vaultRoles` entry once the `vault:` defaults are applied. */
-export function vaultRoleTtls(vault: AccountsConfig["vault"], vaultRole: VaultRoleConfig): Omit<RoleTtls, "maxSessionSeconds"> {
+export function vaultRoleTtls(vault: TtlDefaults, vaultRole: TtlOverrides): Omit<RoleTtls, "maxSessionSeconds"> {
   return { defaultTtlSeconds: vaultRole.defaultTtl ?? vault.defaultTtl, maxTtlSeconds: vaultRole.maxTtl ?? vault.maxTtl };
 }

@@ -1,12 +1,12 @@
 import { join, relative, resolve } from "node:path";
 import { App } from "cdktf";
-import type { Model } from "./model";
-import { VAULT_STACK_NAME } from "./names";
-import type { VaultRoleModel } from "./model";
-import type { SandboxOptions } from "./sandbox";
-import { AccountStack } from "../stacks/account-stack";
-import { VaultRolesStack } from "../stacks/vault-roles-stack";
-import { VaultStack } from "../stacks/vault-stack";
+import type { Model } from "./lib/model";
+import { VAULT_STACK_NAME } from "./lib/names";
+import type { VaultRoleModel } from "./lib/model";
+import type { SandboxOptions } from "./lib/sandbox";
+import { AccountStack } from "./stacks/account-stack";
+import { VaultRolesStack } from "./stacks/vault-roles-stack";
+import { VaultStack } from "./stacks/vault-stack";
 
 /** Options of `buildApp`. */
 export interface BuildAppOptions {
