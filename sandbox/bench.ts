@@ -14,23 +14,15 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { accountStackName } from "../lib/names";
 import { BrokerAssumeRole, checkTargets, sessionName } from "./checks";
 import { startEmulator } from "./emulator";
+import { percentile, time } from "./timing";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 
 const callsFlag = process.argv.indexOf("--calls");
 const CALLS = callsFlag > 0 ? Number(process.argv[callsFlag + 1]) : 100;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function timed(count: number, call: () => Promise<unknown> | unknown): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = process.hrtime.bigint();
-    await call();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
+  for (let i = 0; i < count; i++) times.push(await time(call));
   return times;
 }
 

@@ -68,6 +68,15 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(line);
   const workDir = args["work-dir"]!;
   const keep = args.keep!;
+  // What --keep prints is derived from the config, read once and only then.
+  let kept: { model: ReturnType<typeof buildModel>; deployRoleName: string } | undefined;
+  const keptModel = () => {
+    if (!kept) {
+      const config = loadConfig(configFile);
+      kept = { model: buildModel(config), deployRoleName: config.deployment.roleName };
+    }
+    return kept;
+  };
   try {
     // The tools first: nothing starts until terraform, moto_server and Vault (or Go to build it) are there.
     requireSandboxTools({ emulatorGiven: args.endpoint !== undefined });
@@ -78,13 +87,13 @@ async function main(): Promise<number> {
       const outcome = build
         ? await withVault(build, workDir, keep, log, async (vault) => {
             const ran = await sandbox(vault);
-            if (keep) for (const line of await keepVaultHints(buildModel(loadConfig(configFile)), vault, build.binary, resolve(workDir))) log(line);
+            if (keep) for (const line of await keepVaultHints(keptModel().model, vault, build.binary, resolve(workDir))) log(line);
             return ran;
           })
         : await sandbox();
       if (keep && emulator) {
-        const config = loadConfig(configFile);
-        for (const line of keepEmulatorHints(buildModel(config), emulator.endpoint, emulator.process.pid, resolve(workDir), config.deployment.roleName)) log(line);
+        const { model, deployRoleName } = keptModel();
+        for (const line of keepEmulatorHints(model, emulator.endpoint, emulator.process.pid, resolve(workDir), deployRoleName)) log(line);
         emulator.process.unref();
       }
       return outcome;

@@ -16,12 +16,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { accountStackName, isVaultStack } from "../lib/names";
+import { stackFiles } from "../lib/output-folder";
 import { generatedConfig } from "../scripts/fixtures";
 import { BrokerAssumeRole, type CheckTarget, checkTargets, type CredentialSource } from "./checks";
 import { applyStack, planExitCode } from "./deploy";
 import { startEmulator } from "./emulator";
+import { percentile, time } from "./timing";
 import { inPool } from "./pool";
-import { type SynthesizedStack, stacksInOrder } from "./stacks";
+import type { SynthesizedStack } from "./stacks";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { requesterTokens, VaultSts } from "./vault-checks";
@@ -41,17 +43,6 @@ const SIZES = flags.sizes!.split(",").filter(Boolean).map(Number);
 const ROLE_STACKS = flags["role-stacks"]!.split(",").filter(Boolean).map(Number);
 /** Stacks applied at once, as the sandbox does. */
 const PARALLELISM = 2;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function time(call: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await call();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 /** `workers` loops at once, `perWorker` calls each; latencies of the calls that worked, and errors. */
 async function concurrently(workers: number, perWorker: number, call: () => Promise<unknown>): Promise<{ times: number[]; errors: number }> {
@@ -119,10 +110,10 @@ async function issuance(binary: string): Promise<void> {
 }
 
 /** Stack names whose synthesized JSON differs between two synth outputs, or exists in one only. */
-function changedStacks(before: readonly SynthesizedStack[], after: readonly SynthesizedStack[]): string[] {
-  const text = (stack?: SynthesizedStack) => (stack ? readFileSync(join(stack.dir, "cdk.tf.json"), "utf8") : "");
-  const names = new Set([...before, ...after].map((s) => s.name));
-  return [...names].filter((name) => text(before.find((s) => s.name === name)) !== text(after.find((s) => s.name === name))).sort();
+function changedStacks(beforeOutdir: string, afterOutdir: string): string[] {
+  const before = stackFiles(beforeOutdir);
+  const after = stackFiles(afterOutdir);
+  return [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name)).sort();
 }
 
 /**
@@ -162,11 +153,10 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     // The pull request: one more account, at the end of the list.
     const snapshot = join(work, "before");
     cpSync(join(work, "cdktf.out"), snapshot, { recursive: true });
-    const before = stacksInOrder(snapshot);
     config.accounts.push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
-    const changedVault = changedStacks(before, after).filter(isVaultStack);
+    const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);
     const prStarted = Date.now();
     for (const name of changedVault) await applyStack(after.find((s) => s.name === name)!, vaultEnv);
     const prSeconds = (Date.now() - prStarted) / 1000;
