@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { generatedConfig } from "../scripts/fixtures";
-import { offlineTerraformEnv, terraform } from "../scripts/terraform";
+import { offlineTerraformEnv } from "../scripts/terraform";
+import { terraform } from "../pipeline/runner";
 import { synth } from "./helpers";
 
 /**

@@ -1,11 +1,9 @@
-#!/usr/bin/env node
 /**
- * `npm run sandbox`: deploys the AWS stacks into a local moto_server and the vault stack into a
+ * `vault-aws sandbox` (`npm run sandbox`): deploys the AWS stacks into a local moto_server and the vault stack into a
  * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
  * with the broker's key and through Vault with each requester group's token. See README, "Sandbox".
  */
-import { parseArgs } from "node:util";
-import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
+import { ConfigError } from "../lib/config/load";
 import { QuotaError } from "../lib/model";
 import { StackFailure } from "./deploy";
 import { existsSync } from "node:fs";
@@ -18,56 +16,32 @@ import { MissingToolError, requireSandboxTools } from "./tools";
 import { ensureVault } from "./vault-build";
 import type { VaultServer } from "./vault-server";
 
-const USAGE = `usage: npm run sandbox -- [--config FILE] [--work-dir DIR] [--endpoint URL] [--via terraform|cdktf] [--parallelism N] [--no-vault] [--keep]
-  --config    accounts file (default: $ACCOUNTS_FILE, else ${DEFAULT_ACCOUNTS_FILE})
-  --work-dir  synth output, state and Terraform config; reused by the next run (default: .sandbox)
-  --endpoint  use an emulator already running at this URL instead of starting moto_server
-  --via       apply with plain terraform per stack (default) or with cdktf deploy
-  --parallelism  stacks applied at once (default 2)
-  --no-vault  the AWS half only: do not build or start Vault, do not apply the vault stack
-  --keep      leave the emulator and Vault running after the checks, to explore them`;
+/** Options of `vault-aws sandbox`, checked by the command line. */
+export interface SandboxCommandOptions {
+  /** Accounts file. */
+  readonly config: string;
+  /** How the file was named, for errors: `--config x`, `ACCOUNTS_FILE=x` or the default. */
+  readonly configNamed: string;
+  readonly workDir: string;
+  readonly endpoint?: string;
+  readonly via: "terraform" | "cdktf";
+  readonly parallelism: number;
+  /** False for the AWS half only. */
+  readonly vault: boolean;
+  readonly keep: boolean;
+}
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        config: { type: "string" },
-        "work-dir": { type: "string", default: ".sandbox" },
-        endpoint: { type: "string" },
-        via: { type: "string", default: "terraform" },
-        keep: { type: "boolean", default: false },
-        "no-vault": { type: "boolean", default: false },
-        parallelism: { type: "string", default: "2" },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (args.via !== "terraform" && args.via !== "cdktf") {
-    console.error(`--via ${args.via} is not known: use terraform or cdktf\n${USAGE}`);
-    return 2;
-  }
-  const parallelism = Number(args.parallelism);
-  if (!Number.isInteger(parallelism) || parallelism < 1) {
-    console.error(`--parallelism ${args.parallelism} is not allowed: use a whole number from 1\n${USAGE}`);
-    return 2;
-  }
-  const configFile = args.config ?? (process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE);
+/** `vault-aws sandbox`: returns the exit code. */
+export async function sandboxMain(args: SandboxCommandOptions): Promise<number> {
+  const configFile = args.config;
   if (!existsSync(configFile)) {
-    const named = args.config !== undefined ? `--config ${args.config}` : process.env.ACCOUNTS_FILE ? `ACCOUNTS_FILE=${process.env.ACCOUNTS_FILE}` : configFile;
-    console.error(`sandbox: ${named}: no such file; pass --config with the accounts file to use\n${USAGE}`);
+    console.error(`sandbox: ${args.configNamed}: no such file; pass --config with the accounts file to use`);
     return 2;
   }
+  const parallelism = args.parallelism;
   const log = (line: string) => console.log(line);
-  const workDir = args["work-dir"]!;
-  const keep = args.keep!;
+  const workDir = args.workDir;
+  const keep = args.keep;
   // What --keep prints is derived from the config, read once and only then.
   let kept: { model: ReturnType<typeof buildModel>; deployRoleName: string } | undefined;
   const keptModel = () => {
@@ -80,10 +54,10 @@ async function main(): Promise<number> {
   try {
     // The tools first: nothing starts until terraform, moto_server and Vault (or Go to build it) are there.
     requireSandboxTools({ emulatorGiven: args.endpoint !== undefined });
-    const build = args["no-vault"] ? undefined : await ensureVault(log);
+    const build = !args.vault ? undefined : await ensureVault(log);
     const result = await withEmulator(args.endpoint, keep, async (emulator) => {
       const sandbox = (vault?: VaultServer) =>
-        runSandbox({ configFile, workDir, endpoint: args.endpoint, via: args.via as "terraform" | "cdktf", parallelism, vault, log }, emulator);
+        runSandbox({ configFile, workDir, endpoint: args.endpoint, via: args.via, parallelism, vault, log }, emulator);
       const outcome = build
         ? await withVault(build, workDir, keep, log, async (vault) => {
             const ran = await sandbox(vault);
@@ -111,4 +85,3 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code));

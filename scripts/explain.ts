@@ -1,5 +1,5 @@
 /**
- * `npm run explain -- [--stack NAME] [--outdir DIR]`: every policy the synthesized stacks hand to
+ * `vault-aws explain [--stack NAME] [--outdir DIR]` (`npm run explain`): every policy the synthesized stacks hand to
  * AWS and Vault, as they will store it, so a reviewer can read a change without unescaping JSON
  * strings: IAM trust, inline and managed policies pretty-printed, managed policy attachments by
  * ARN, Vault ACL policies as plain HCL, and each Vault role's body. Reads `cdktf.out` (run
@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { stacksInOrder } from "../sandbox/stacks";
 
 /** What one resource stores, in words and text, or nothing when it holds no policy. */
@@ -55,15 +54,11 @@ export function explainStack(name: string, json: any): string {
   return `# ${name}\n\n${sections.length > 0 ? sections.join("\n") : "(no policies)\n"}`;
 }
 
-function main(): number {
-  const { values } = parseArgs({ options: { stack: { type: "string" }, outdir: { type: "string", default: process.env.CDKTF_OUTDIR || "cdktf.out" }, help: { type: "boolean" } } });
-  if (values.help) {
-    console.log("usage: npm run explain -- [--stack NAME] [--outdir DIR]\n  every policy of every synthesized stack (or of NAME), as AWS and Vault will store it");
-    return 0;
-  }
-  const outdir = values.outdir!;
+/** `vault-aws explain`: prints the policies of every synthesized stack, or of one. Returns the exit code. */
+export function explainMain(values: { stack?: string; outdir: string }): number {
+  const outdir = values.outdir;
   if (!existsSync(join(outdir, "manifest.json"))) {
-    console.error(`explain: ${outdir}/manifest.json is missing: run npm run synth first (or pass --outdir)`);
+    console.error(`explain: ${outdir}/manifest.json is missing: run vault-aws synth first (or pass --outdir)`);
     return 1;
   }
   const stacks = stacksInOrder(outdir);
@@ -76,4 +71,3 @@ function main(): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main();

@@ -114,8 +114,3 @@ export function run(
     child.once("close", (code) => resolve({ code: code ?? 1, output }));
   });
 }
-
-/** Runs terraform in a stack directory, without colour codes. */
-export function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return run("terraform", [...args, "-no-color"], dir, env);
-}

@@ -1,0 +1,138 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
+import { synthMain } from "../main";
+import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
+import { parseShard } from "../pipeline/changes";
+
+/** A whole number from 1, or commander's error naming the flag. */
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${value} is not allowed: use a whole number from 1`);
+  return n;
+}
+
+function shard(value: string) {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^--shard \S+ is not allowed: /, ""));
+  }
+}
+
+/** `--config` and `--outdir`, which every command that synthesizes takes. */
+function withConfig(command: Command): Command {
+  return command
+    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .addOption(new Option("--outdir <dir>", "where the stacks are synthesized").env("CDKTF_OUTDIR").default("cdktf.out"));
+}
+
+/** Results go to stdout; progress of the base synth, warnings and errors to stderr, so `--json` output stays pure. */
+function context(options: { config: string; outdir: string }): CommandContext {
+  return { configFile: options.config, outdir: options.outdir, env: process.env, log: (line) => console.log(line), note: (line) => console.error(line) };
+}
+
+/** Sets the exit code from a command's result, and prints an error without a stack trace. */
+function exit(code: Promise<number> | number): Promise<void> {
+  return Promise.resolve(code).then(
+    (c) => {
+      process.exitCode = c;
+    },
+    (error) => {
+      console.error(`vault-aws: ${(error as Error).message}`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+/** How the user gave an option's value: `--flag value`, `ENV=value`, or the bare default. */
+function named(command: Command, key: string, flag: string, env: string): string {
+  const value = command.getOptionValue(key);
+  const source = command.getOptionValueSource(key);
+  return source === "cli" ? `${flag} ${value}` : source === "env" ? `${env}=${value}` : String(value);
+}
+
+/** The `vault-aws` command line. Each subcommand's `--help` lists its flags. */
+export function buildProgram(): Command {
+  const program = new Command("vault-aws")
+    .description("HashiCorp Vault's AWS secrets engine across many AWS accounts, as cdktf code")
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: false });
+
+  withConfig(program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)")).action((o) =>
+    exit(synthMain(o.config, o.outdir)),
+  );
+
+  withConfig(
+    program
+      .command("changes")
+      .description("which stacks a change touches, in apply order, and who gains or loses access")
+      .requiredOption("--base <ref|dir>", "what is deployed: a git ref (its code and config are synthesized, cached) or the output folder of an earlier synth")
+      .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
+  ).action((o) => exit(changesCommand(o.base, o.json, context(o))));
+
+  withConfig(
+    program
+      .command("plan")
+      .description("terraform plan of only the stacks a change touches; writes <out>/<stack>.tfplan, summary.json and summary.md")
+      .requiredOption("--base <ref|dir>", "what is deployed, as for changes")
+      .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first)")
+      .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
+      .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard),
+  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard }, context(o))));
+
+  program
+    .command("apply")
+    .description("apply saved plans wave by wave; stops at the first failure, and a rerun applies what is left")
+    .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
+    .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
+    .action((o) => exit(applyCommand(o.plans, o.parallelism, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))));
+
+  withConfig(
+    program
+      .command("drift")
+      .description("plan every stack and list those whose real resources differ from the config; exit 2 on drift")
+      .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
+      .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
+      .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false),
+  ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
+
+  program
+    .command("explain")
+    .description("every policy the synthesized stacks hand to AWS and Vault, readable")
+    .option("--stack <name>", "only this stack")
+    .addOption(new Option("--outdir <dir>", "the synth output").env("CDKTF_OUTDIR").default("cdktf.out"))
+    .action(async (o) => exit((await import("../scripts/explain")).explainMain({ stack: o.stack, outdir: o.outdir })));
+
+  program
+    .command("sandbox")
+    .description("deploy into a local AWS emulator and a Vault dev server, and prove every role through Vault")
+    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .option("--work-dir <dir>", "synth output, state and Terraform config; reused by the next run", ".sandbox")
+    .option("--endpoint <url>", "use an emulator already running at this URL instead of starting moto_server")
+    .addOption(new Option("--via <how>", "apply with plain terraform per stack or with cdktf deploy").choices(["terraform", "cdktf"]).default("terraform"))
+    .option("--parallelism <n>", "stacks applied at once", positiveInt, 2)
+    .option("--no-vault", "the AWS half only: do not build or start Vault, do not apply the Vault stacks")
+    .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
+    .action(async (o, command: Command) =>
+      exit(
+        (await import("../sandbox/cli")).sandboxMain({
+          config: o.config,
+          configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
+          workDir: o.workDir,
+          endpoint: o.endpoint,
+          via: o.via,
+          parallelism: o.parallelism,
+          vault: o.vault,
+          keep: o.keep,
+        }),
+      ),
+    );
+
+  program
+    .command("bench")
+    .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
+    .option("--runs <n>", "runs per size", positiveInt, 5)
+    .action(async (o) => exit((await import("../scripts/bench")).benchMain(o.runs)));
+
+  return program;
+}

@@ -1,0 +1,101 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { buildSync } from "esbuild";
+import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
+import { cacheDir } from "../sandbox/vault-build";
+
+/** Where the base of a comparison comes from. */
+export type BaseSource = { readonly kind: "folder"; readonly outdir: string } | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };
+
+/**
+ * `--base` as given: a folder holding a previous synth (its `manifest.json`), else a git ref of the
+ * repository the command runs in. Throws saying which was tried.
+ */
+export function resolveBase(base: string, cwd: string = process.cwd()): BaseSource {
+  if (existsSync(join(resolve(cwd, base), "manifest.json"))) return { kind: "folder", outdir: resolve(cwd, base) };
+  const repo = git(["rev-parse", "--show-toplevel"], cwd);
+  const commit = repo.ok ? git(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd) : repo;
+  if (!repo.ok || !commit.ok) {
+    const why = repo.ok ? `no commit ${base} in ${repo.out}` : `${cwd} is not in a git repository`;
+    throw new Error(`--base ${base} is neither a synth output folder (no ${join(base, "manifest.json")}) nor a git ref: ${why}`);
+  }
+  return { kind: "commit", ref: base, commit: commit.out, repo: repo.out };
+}
+
+/** What the base commit's synth needs besides its code. */
+export interface BaseSynthInput {
+  /** The current config file; the base uses the file at the same path in the base commit. */
+  readonly configFile: string;
+  /** The current output folder; the base synth uses the same path inside the base's tree, so relative local state paths match. */
+  readonly outdir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The output folder of what the base commit's code makes of the base commit's config, synthesized
+ * once and cached under `<cache>/base/<commit>-<key>` (the key covers the config's path, the output
+ * path and sandbox mode). The commit's tree is exported with `git archive`, uses the current
+ * `node_modules` when its `package-lock.json` is the same (else `npm ci` there, cached too), and
+ * its `main.ts` is bundled with esbuild and run, as `vault-aws synth` runs the current one.
+ */
+export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, input: BaseSynthInput): Promise<string> {
+  const cwd = process.cwd();
+  const configPath = relative(base.repo, resolve(cwd, input.configFile));
+  const outPath = relative(base.repo, resolve(cwd, input.outdir));
+  if (configPath.startsWith("..") || isAbsolute(configPath)) throw new Error(`--base ${base.ref}: the config ${input.configFile} is outside the repository ${base.repo}, so the base commit cannot hold it; pass --base a synth output folder instead`);
+  const sandbox = [SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV].map((name) => `${name}=${input.env[name] ?? ""}`);
+  const key = createHash("sha256").update(JSON.stringify({ configPath, outPath, sandbox })).digest("hex").slice(0, 12);
+  const dir = join(cacheDir(input.env), "base", `${base.commit}-${key}`);
+  const outdir = join(dir, "tree", outPath);
+  if (existsSync(join(dir, "complete"))) {
+    input.log(`base ${base.ref} (${base.commit.slice(0, 12)}): synth reused from ${dir}`);
+    return outdir;
+  }
+  const started = Date.now();
+  rmSync(dir, { recursive: true, force: true });
+  const tree = join(dir, "tree");
+  mkdirSync(tree, { recursive: true });
+  const archive = spawnSync("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", base.repo, base.commit, tree], { encoding: "utf8" });
+  if (archive.status !== 0) throw new Error(`--base ${base.ref}: git archive failed: ${archive.stderr.trim()}`);
+  if (!existsSync(join(tree, configPath))) throw new Error(`--base ${base.ref}: the base commit has no ${configPath}; pass --base a synth output folder, or a commit that has the config`);
+  if (!existsSync(join(tree, "main.ts"))) throw new Error(`--base ${base.ref}: the base commit has no main.ts, so it is not a commit of this program`);
+  const lockfile = (root: string) => (existsSync(join(root, "package-lock.json")) ? readFileSync(join(root, "package-lock.json"), "utf8") : "");
+  if (lockfile(tree) === lockfile(base.repo) && existsSync(join(base.repo, "node_modules"))) {
+    symlinkSync(join(base.repo, "node_modules"), join(tree, "node_modules"), "dir");
+  } else {
+    input.log(`base ${base.ref}: its package-lock.json differs from the current one; npm ci in ${tree}`);
+    const install = spawnSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tree, encoding: "utf8" });
+    if (install.status !== 0) throw new Error(`--base ${base.ref}: npm ci of the base commit failed:\n${install.stderr.trim().split("\n").slice(-10).join("\n")}`);
+  }
+  const app = join(tree, ".build", "main.js");
+  try {
+    buildSync({ entryPoints: [join(tree, "main.ts")], outfile: app, bundle: true, platform: "node", target: "node20", format: "cjs", packages: "external", logLevel: "silent" });
+  } catch (error) {
+    throw new Error(`--base ${base.ref}: the base commit's main.ts does not compile:\n${(error as Error).message}`);
+  }
+  const env = { ...input.env, ACCOUNTS_FILE: join(tree, configPath), CDKTF_OUTDIR: outdir };
+  const synth = await runNode(app, tree, env);
+  if (synth.code !== 0) throw new Error(`--base ${base.ref}: the base commit's synth of ${configPath} failed:\n${synth.output.trim()}`);
+  writeFileSync(join(dir, "complete"), `${new Date().toISOString()}\n`);
+  input.log(`base ${base.ref} (${base.commit.slice(0, 12)}): synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s, cached in ${dir}`);
+  return outdir;
+}
+
+function runNode(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.once("error", fail);
+    child.once("close", (code) => done({ code: code ?? 1, output }));
+  });
+}
+
+function git(args: readonly string[], cwd: string): { ok: boolean; out: string } {
+  const result = spawnSync("git", args, { cwd, encoding: "utf8" });
+  return { ok: result.status === 0, out: (result.stdout ?? "").trim() };
+}
