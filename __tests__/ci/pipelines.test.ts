@@ -1,0 +1,444 @@
+// The CI files under ci/: GitHub workflows through GitHub's own parser, the GitLab file's
+// structure, every `vault-aws` command they run against the real command line, and the shell
+// steps whose logic matters (the shard matrix, drift's exit code) run against a stand-in CLI.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { parse } from "yaml";
+import { buildProgram } from "../../cli/program";
+
+const ROOT = join(__dirname, "..", "..");
+const GITHUB_DIR = join(ROOT, "ci", "github");
+const GITLAB_FILE = join(ROOT, "ci", "gitlab", ".gitlab-ci.yml");
+
+const githubNames = readdirSync(GITHUB_DIR).filter((name) => /\.ya?ml$/.test(name)).sort();
+const githubText = Object.fromEntries(githubNames.map((name) => [name, readFileSync(join(GITHUB_DIR, name), "utf8")]));
+const github: Record<string, any> = Object.fromEntries(githubNames.map((name) => [name, parse(githubText[name])]));
+const gitlabText = readFileSync(GITLAB_FILE, "utf8");
+const gitlab: Record<string, any> = parse(gitlabText);
+
+/**
+ * Errors @actions/workflow-parser reports for each workflow, by file name. The package is ESM
+ * only, which ts-jest here cannot import, so test-support/parse-workflows.mjs runs it in node.
+ */
+function workflowErrors(files: { name: string; content: string }[]): Record<string, string[]> {
+  const out = execFileSync(process.execPath, [join(ROOT, "test-support", "parse-workflows.mjs")], { cwd: ROOT, input: JSON.stringify(files), encoding: "utf8" });
+  return JSON.parse(out);
+}
+
+// ---- the shell the pipelines run -------------------------------------------------------------
+
+/** Top-level keys of a GitLab file that are settings, not jobs. */
+const GITLAB_KEYWORDS = new Set(["workflow", "stages", "variables", "default", "include", "image", "services", "cache", "before_script", "after_script"]);
+
+/** A GitLab job with its `extends` merged in (hashes deeply, everything else replaced), as GitLab does. */
+function resolvedJob(file: Record<string, any>, name: string): Record<string, any> {
+  const job = file[name];
+  if (!job) throw new Error(`no job ${name}`);
+  const parents = [job.extends ?? []].flat().map((parent: string) => resolvedJob(file, parent));
+  const merge = (a: any, b: any): any =>
+    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]])) : b;
+  const { extends: _, ...own } = job;
+  return [...parents, own].reduce(merge, {});
+}
+
+function gitlabJobs(file: Record<string, any>): string[] {
+  return Object.keys(file).filter((key) => !key.startsWith(".") && !GITLAB_KEYWORDS.has(key));
+}
+
+/** One `run:` or `script:` block, and where it is. */
+interface Shell {
+  readonly where: string;
+  readonly text: string;
+}
+
+function githubShell(name: string, workflow: any): Shell[] {
+  return Object.entries<any>(workflow.jobs).flatMap(([id, job]) =>
+    (job.steps ?? []).filter((step: any) => typeof step.run === "string").map((step: any) => ({ where: `${name} ${id} "${step.name ?? step.run.split("\n")[0]}"`, text: step.run })),
+  );
+}
+
+function gitlabShell(file: Record<string, any>): Shell[] {
+  // Hidden templates too: what they hold runs in every job that extends them.
+  return Object.entries<any>(file)
+    .filter(([key, job]) => !GITLAB_KEYWORDS.has(key) && job && typeof job === "object")
+    .flatMap(([key, job]) =>
+      ["before_script", "script", "after_script"].flatMap((part) => [job[part] ?? []].flat(Infinity).map((text: string) => ({ where: `.gitlab-ci.yml ${key} ${part}`, text }))),
+    );
+}
+
+const allShell: Shell[] = [...githubNames.flatMap((name) => githubShell(name, github[name])), ...gitlabShell(gitlab)];
+
+/** One `vault-aws` command in a shell block: its subcommand and the `--flags` given. */
+interface Invocation {
+  readonly where: string;
+  readonly text: string;
+  readonly subcommand: string;
+  readonly flags: string[];
+}
+
+/**
+ * Every `node bin/vault-aws.js <sub> ...` and `npm run vault-aws -- <sub> ...` in shell text,
+ * up to the end of the command (a line end not continued by `\`, or `;`, `&&`, `|`, `>`, `)`).
+ */
+function vaultAwsInvocations(where: string, text: string): Invocation[] {
+  const joined = text.replace(/\\\n/g, " ");
+  const pattern = /(?:node\s+(?:\.\/)?bin\/vault-aws\.js|npm\s+run\s+vault-aws\s+--)\s+([a-z][\w-]*)([^\n;&|<>()]*)/g;
+  return [...joined.matchAll(pattern)].map((m) => ({
+    where,
+    text: m[0].trim(),
+    subcommand: m[1],
+    flags: (m[2].match(/(?:^|\s)--[\w-]+/g) ?? []).map((flag) => flag.trim()),
+  }));
+}
+
+/** What is wrong with an invocation, checked against the command line's own definition. */
+function invocationProblems(program: Command, invocation: Invocation): string[] {
+  const command = program.commands.find((c) => c.name() === invocation.subcommand);
+  if (!command) return [`${invocation.where}: vault-aws has no subcommand ${invocation.subcommand} (${invocation.text})`];
+  const known = new Set([...command.options.map((o) => o.long), "--help"]);
+  const unknown = invocation.flags.filter((flag) => !known.has(flag)).map((flag) => `${invocation.where}: vault-aws ${invocation.subcommand} has no option ${flag} (${invocation.text})`);
+  const missing = command.options
+    .filter((o) => o.mandatory && !invocation.flags.includes(o.long!))
+    .map((o) => `${invocation.where}: vault-aws ${invocation.subcommand} needs ${o.long} (${invocation.text})`);
+  return [...unknown, ...missing];
+}
+
+// ---- GitHub ------------------------------------------------------------------------------------
+
+describe("GitHub workflows", () => {
+  let errors: Record<string, string[]>;
+  beforeAll(() => {
+    errors = workflowErrors(githubNames.map((name) => ({ name, content: githubText[name] })));
+  });
+
+  test("there are the three workflows", () => {
+    expect(githubNames).toEqual(["vault-aws-drift.yml", "vault-aws-main.yml", "vault-aws-pr.yml"]);
+  });
+
+  test.each(githubNames)("%s: @actions/workflow-parser reports no error", (name) => {
+    expect(errors[name]).toEqual([]);
+  });
+
+  test("the parser check fails on a broken workflow", () => {
+    const broken = `on: push
+jobs:
+  no-runner:
+    steps:
+      - run: echo
+  typo:
+    runs-on: ubuntu-latest
+    permisions: { id-token: write }
+    needs: [nope]
+    steps:
+      - run: echo "\${{ neds.x.outputs.y }}"
+`;
+    const result = workflowErrors([{ name: "broken.yml", content: broken }])["broken.yml"];
+    expect(result).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("Required property is missing: runs-on"),
+        expect.stringContaining("Unexpected value 'permisions'"),
+        expect.stringContaining("Unrecognized named-value: 'neds'"),
+      ]),
+    );
+    // Also the converter's checks, which run only when the schema check passes by default.
+    const unknownNeed = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [nope]\n    steps:\n      - run: echo\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+    expect(workflowErrors([{ name: "need.yml", content: unknownNeed }])["need.yml"]).toEqual([expect.stringContaining("depends on unknown job 'nope'")]);
+  });
+
+  test.each(githubNames)("%s: every action is pinned to a version tag", (name) => {
+    const uses = Object.values<any>(github[name].jobs).flatMap((job) => (job.steps ?? []).map((s: any) => s.uses).filter(Boolean));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+){0,2}$/);
+  });
+
+  test.each(githubNames)("%s: cloud access only through OIDC, and only in jobs allowed an ID token", (name) => {
+    const workflow = github[name];
+    expect(githubText[name]).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|VAULT_TOKEN:/);
+    for (const [id, job] of Object.entries<any>(workflow.jobs)) {
+      const steps: any[] = job.steps ?? [];
+      const aws = steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      const vault = steps.filter((s) => s.uses?.startsWith("hashicorp/vault-action@"));
+      if (aws.length + vault.length === 0) continue;
+      expect([id, (job.permissions ?? workflow.permissions)?.["id-token"]]).toEqual([id, "write"]);
+      for (const step of aws) expect(step.with).toEqual(expect.objectContaining({ "role-to-assume": "${{ vars.VAULT_AWS_DEPLOY_ROLE_ARN }}" }));
+      for (const step of vault) {
+        expect(step.with).toEqual({ url: "${{ vars.VAULT_ADDR }}", method: "jwt", role: "${{ vars.VAULT_JWT_ROLE }}", exportToken: true });
+      }
+      // vault-action exports only VAULT_TOKEN; the Vault provider also needs the address.
+      if (vault.length > 0) expect(job.env?.VAULT_ADDR ?? workflow.env?.VAULT_ADDR).toBe("${{ vars.VAULT_ADDR }}");
+    }
+  });
+
+  test.each(githubNames)("%s: a job reads needs.<job> only of jobs it needs", (name) => {
+    for (const [id, job] of Object.entries<any>(github[name].jobs)) {
+      const needs = [job.needs ?? []].flat();
+      const read = [...JSON.stringify(job).matchAll(/needs\.([\w-]+)\./g)].map((m) => m[1]);
+      expect([id, [...new Set(read)].filter((j) => !needs.includes(j))]).toEqual([id, []]);
+    }
+  });
+
+  test("pull requests: full history, a matrix from changes, plans without .terraform, one comment", () => {
+    const { jobs, on } = github["vault-aws-pr.yml"];
+    expect(Object.keys(on)).toEqual(["pull_request"]);
+    for (const id of ["changes", "plan"]) expect(jobs[id].steps[0]).toEqual({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
+    expect(jobs.changes.outputs).toEqual(expect.objectContaining({ changes: expect.any(String), shards: expect.any(String), total: expect.any(String) }));
+    expect(jobs.plan.strategy.matrix.shard).toBe("${{ fromJSON(needs.changes.outputs.shards) }}");
+    const terraform = jobs.plan.steps.find((s: any) => s.uses?.startsWith("hashicorp/setup-terraform@"));
+    expect(github["vault-aws-pr.yml"].env.TERRAFORM_VERSION).toMatch(/^1\.11\.\d+$/);
+    expect(terraform.with.terraform_version).toBe("${{ env.TERRAFORM_VERSION }}");
+    const upload = jobs.plan.steps.find((s: any) => s.with?.name === "plan-shard-${{ matrix.shard }}");
+    expect(upload.with.path).toContain("!${{ env.OUT }}/**/.terraform/**");
+    expect(jobs.comment.permissions).toEqual({ "pull-requests": "write" });
+    expect(jobs.comment.steps.some((s: any) => s.uses === "actions/github-script@v7" && /updateComment/.test(s.with.script) && /createComment/.test(s.with.script))).toBe(true);
+  });
+
+  test("main: one run at a time, apply behind the production environment, of this run's plans", () => {
+    const workflow = github["vault-aws-main.yml"];
+    expect(workflow.on).toEqual({ push: { branches: ["main"] } });
+    expect(workflow.concurrency).toEqual({ group: "vault-aws-apply", "cancel-in-progress": false });
+    expect(workflow.env.BASE).toBe("${{ github.event.before }}");
+    const { apply, plan } = workflow.jobs;
+    expect(apply.environment).toBe("production");
+    expect(apply.needs).toEqual(["changes", "plan"]);
+    const uploaded = plan.steps.find((s: any) => s.uses === "actions/upload-artifact@v4").with.name;
+    const download = apply.steps.find((s: any) => s.uses === "actions/download-artifact@v4").with;
+    expect(uploaded).toBe("plan-shard-${{ matrix.shard }}");
+    expect(download).toEqual({ pattern: "plan-shard-*", path: "plans" });
+    expect(apply.steps.at(-1).run).toBe("node bin/vault-aws.js apply --plans plans/* --parallelism 4");
+  });
+
+  test("drift: nightly and by hand", () => {
+    const { on } = github["vault-aws-drift.yml"];
+    expect(on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(on).toHaveProperty("workflow_dispatch");
+  });
+});
+
+// ---- GitLab ------------------------------------------------------------------------------------
+
+describe("GitLab pipeline", () => {
+  const jobs = gitlabJobs(gitlab);
+
+  test("has the jobs, and every job's stage is declared", () => {
+    expect(jobs).toEqual(["changes", "plan", "plan-summary", "apply", "drift"]);
+    expect(gitlab.stages).toEqual(expect.any(Array));
+    for (const name of jobs) {
+      const { stage } = resolvedJob(gitlab, name);
+      expect({ job: name, stage, declared: gitlab.stages.includes(stage) }).toEqual({ job: name, stage, declared: true });
+    }
+  });
+
+  test("extends and needs name jobs that exist", () => {
+    for (const [name, job] of Object.entries<any>(gitlab)) {
+      for (const parent of [job?.extends ?? []].flat()) expect([name, parent in gitlab]).toEqual([name, true]);
+      for (const need of [job?.needs ?? []].flat()) expect([name, jobs.includes(typeof need === "string" ? need : need.job)]).toEqual([name, true]);
+    }
+  });
+
+  test("a job and the jobs it needs run in the same pipelines", () => {
+    // Evaluates the `if:` forms this file uses: $VAR, "string", ==, !=, &&, ||.
+    const holds = (condition: string, vars: Record<string, string>) => {
+      if (!/^(\s|\$\w+|"[^"]*"|==|!=|&&|\|\||\(|\))*$/.test(condition)) throw new Error(`cannot evaluate ${condition}`);
+      const js = condition.replace(/\$(\w+)|"[^"]*"/g, (token, name) => (name ? JSON.stringify(vars[name] ?? null) : token));
+      return Boolean(new Function(`return ${js.replace(/==/g, "===").replace(/!=/g, "!==")};`)());
+    };
+    const runs = (rules: any[] | undefined, vars: Record<string, string>) =>
+      rules === undefined ? true : rules.some((rule) => (rule.if === undefined || holds(rule.if, vars)) && rule.when !== "never");
+    const pipelines: Record<string, Record<string, string>> = {
+      "merge request": { CI_PIPELINE_SOURCE: "merge_request_event", CI_DEFAULT_BRANCH: "main" },
+      "push to main": { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" },
+      "push to a branch": { CI_PIPELINE_SOURCE: "push", CI_COMMIT_BRANCH: "topic", CI_DEFAULT_BRANCH: "main" },
+      schedule: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" },
+    };
+    const expected: Record<string, string[]> = {
+      "merge request": ["changes", "plan", "plan-summary"],
+      "push to main": ["changes", "plan", "apply"],
+      "push to a branch": [],
+      schedule: ["drift"],
+    };
+    for (const [pipeline, vars] of Object.entries(pipelines)) {
+      const running = runs(gitlab.workflow.rules, vars) ? jobs.filter((name) => runs(resolvedJob(gitlab, name).rules, vars)) : [];
+      expect([pipeline, running]).toEqual([pipeline, expected[pipeline]]);
+      for (const name of running) {
+        const needs = [resolvedJob(gitlab, name).needs ?? []].flat().map((n: any) => (typeof n === "string" ? n : n.job));
+        expect([pipeline, name, needs.filter((n) => !running.includes(n))]).toEqual([pipeline, name, []]);
+      }
+    }
+  });
+
+  test("apply: manual, one at a time, in the production environment, of this pipeline's plans", () => {
+    const apply = resolvedJob(gitlab, "apply");
+    expect(apply.resource_group).toBe("vault-aws-apply");
+    expect(apply.environment).toEqual({ name: "production" });
+    expect(apply.rules).toEqual([expect.objectContaining({ when: "manual" })]);
+    expect(apply.allow_failure).toBe(false);
+    expect(apply.needs).toEqual(["changes", "plan"]);
+    expect(apply.script.at(-1)).toBe("node bin/vault-aws.js apply --plans plans/shard-* --parallelism 4");
+  });
+
+  test("plan: parallel shards from CI_NODE_INDEX, artifacts without .terraform", () => {
+    const plan = resolvedJob(gitlab, "plan");
+    expect(plan.parallel).toBe(Number(resolvedJob(gitlab, "changes").variables.PLAN_JOBS));
+    expect(plan.script.join("\n")).toContain('--shard "$CI_NODE_INDEX/$VAULT_AWS_SHARDS"');
+    expect(plan.artifacts.exclude).toEqual(["plans/**/.terraform/**"]);
+    expect(gitlab.variables.TERRAFORM_VERSION).toBe(github["vault-aws-main.yml"].env.TERRAFORM_VERSION);
+  });
+
+  test("cloud access only through ID tokens", () => {
+    expect(gitlabText).not.toMatch(/AWS_SECRET_ACCESS_KEY:|VAULT_TOKEN:/);
+    for (const name of ["plan", "apply", "drift"]) {
+      const job = resolvedJob(gitlab, name);
+      expect(job.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" }, VAULT_ID_TOKEN: { aud: "$VAULT_ADDR" } });
+      const before = job.before_script.join("\n");
+      expect(before).toContain("aws sts assume-role-with-web-identity");
+      expect(before).toContain("vault write -field=token auth/jwt/login");
+    }
+  });
+});
+
+// ---- the vault-aws commands --------------------------------------------------------------------
+
+describe("vault-aws commands in the pipelines", () => {
+  const program = buildProgram();
+  const invocations = allShell.flatMap((shell) => vaultAwsInvocations(shell.where, shell.text));
+
+  test("each platform runs changes, plan, apply and drift", () => {
+    const on = (prefix: string) => new Set(invocations.filter((i) => i.where.startsWith(prefix)).map((i) => i.subcommand));
+    expect([...on("vault-aws-")].sort()).toEqual(["apply", "changes", "drift", "plan"]);
+    expect([...on(".gitlab-ci.yml")].sort()).toEqual(["apply", "changes", "drift", "plan"]);
+  });
+
+  test("every subcommand and --flag exists, and every required option is given", () => {
+    expect(invocations.length).toBeGreaterThanOrEqual(10);
+    expect(invocations.flatMap((i) => invocationProblems(program, i))).toEqual([]);
+  });
+
+  test("the check fails on a made-up flag, a missing required option and an unknown subcommand", () => {
+    const shell = 'node bin/vault-aws.js plan --base "$BASE" \\\n  --shards 4 > out.txt\nnpm run vault-aws -- deploy --all && node bin/vault-aws.js drift --json';
+    const found = vaultAwsInvocations("example", shell);
+    expect(found.map((i) => [i.subcommand, i.flags])).toEqual([
+      ["plan", ["--base", "--shards"]],
+      ["deploy", ["--all"]],
+      ["drift", ["--json"]],
+    ]);
+    expect(found.flatMap((i) => invocationProblems(program, i))).toEqual([
+      'example: vault-aws plan has no option --shards (node bin/vault-aws.js plan --base "$BASE"    --shards 4)',
+      'example: vault-aws plan needs --out (node bin/vault-aws.js plan --base "$BASE"    --shards 4)',
+      "example: vault-aws has no subcommand deploy (npm run vault-aws -- deploy --all)",
+    ]);
+  });
+
+  test("the CLI is never run through npx (it does not resolve the package's own bin) or npm without --", () => {
+    for (const shell of allShell) {
+      expect([shell.where, /npx\s+vault-aws/.test(shell.text)]).toEqual([shell.where, false]);
+      expect([shell.where, /npm\s+run\s+vault-aws(?!\s+--\s)/.test(shell.text)]).toEqual([shell.where, false]);
+    }
+  });
+
+  test("every shell block parses (bash -n)", () => {
+    for (const shell of allShell) {
+      const check = spawnSync("bash", ["-n"], { input: shell.text, encoding: "utf8" });
+      expect([shell.where, check.stderr]).toEqual([shell.where, ""]);
+    }
+  });
+});
+
+// ---- shell steps run against a stand-in vault-aws ----------------------------------------------
+
+/**
+ * A folder with a `bin/vault-aws.js` that prints FAKE_STDOUT, exits with FAKE_EXIT and records
+ * its arguments in args.txt, for running a pipeline's shell where the real CLI would need clouds.
+ */
+function fakeCli(): string {
+  const dir = mkdtempSync(join(tmpdir(), "vama-ci-"));
+  mkdirSync(join(dir, "bin"));
+  writeFileSync(
+    join(dir, "bin", "vault-aws.js"),
+    'require("node:fs").appendFileSync("args.txt", process.argv.slice(2).join(" ") + "\\n");\nprocess.stdout.write(process.env.FAKE_STDOUT ?? "");\nprocess.exitCode = Number(process.env.FAKE_EXIT ?? 0);\n',
+  );
+  return dir;
+}
+
+/** Runs shell as GitHub runs a `run:` step (bash -e) or GitLab a job's script (bash -eo pipefail). */
+function runShell(dir: string, text: string, flags: string[], env: Record<string, string>) {
+  return spawnSync("bash", [...flags, "-c", text], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir, ...env }, encoding: "utf8" });
+}
+
+const hasJq = spawnSync("jq", ["--version"]).status === 0;
+const changesJson = (stacks: number) =>
+  JSON.stringify({ create: [], update: Array.from({ length: stacks }, (_, i) => `aws-a${i}`), destroy: [], unchanged: 3, waves: [], access: { granted: [{ requester: "r", vaultRole: "v", roleArn: "arn" }], revoked: [] } });
+
+describe("pipeline shell against a stand-in vault-aws", () => {
+  (hasJq ? test.each : test.skip.each)([
+    [0, 1, [1]],
+    [1, 1, [1]],
+    [50, 1, [1]],
+    [120, 3, [1, 2, 3]],
+    [5000, 20, Array.from({ length: 20 }, (_, i) => i + 1)],
+  ])("GitHub: %i changed stacks make %i plan jobs", (stacks, total, shards) => {
+    for (const name of ["vault-aws-pr.yml", "vault-aws-main.yml"]) {
+      const workflow = github[name];
+      const step = workflow.jobs.changes.steps.find((s: any) => s.id === "changes");
+      const dir = fakeCli();
+      const out = join(dir, "github-output");
+      const run = runShell(dir, step.run, ["-e"], { ...workflow.env, BASE: "origin/main", GITHUB_OUTPUT: out, FAKE_STDOUT: changesJson(stacks) });
+      expect(run.status).toBe(0);
+      const outputs = Object.fromEntries(readFileSync(out, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+      expect({ stacks: Number(outputs.stacks), total: Number(outputs.total), shards: JSON.parse(outputs.shards) }).toEqual({ stacks, total, shards });
+      expect(JSON.parse(outputs.changes).access).toEqual({ granted: 1, revoked: 0 });
+      expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base origin/main --json\n");
+    }
+  });
+
+  test.each([
+    [0, 0],
+    [120, 3],
+    [5000, 20],
+  ])("GitLab: %i changed stacks make %i plan jobs", (stacks, shards) => {
+    const job = resolvedJob(gitlab, "changes");
+    const dir = fakeCli();
+    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { ...gitlab.variables, ...job.variables, CI_COMMIT_BEFORE_SHA: "abc123", FAKE_STDOUT: changesJson(stacks) });
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, "shards.env"), "utf8")).toBe(`VAULT_AWS_STACKS=${stacks}\nVAULT_AWS_SHARDS=${shards}\n`);
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base abc123 --json\n");
+  });
+
+  const drifted = JSON.stringify({ drifted: [{ stack: "aws-dev", resources: [{ address: "aws_iam_role.x", actions: ["update"] }] }], failed: [], skipped: ["vault"], inSync: 3 });
+  const inSync = JSON.stringify({ drifted: [], failed: [], skipped: [], inSync: 4 });
+
+  (hasJq ? test.each : test.skip.each)([
+    ["drift", 2, drifted, 2],
+    ["no drift", 0, inSync, 0],
+    ["a failed run", 1, "", 1],
+  ])("GitHub drift: %s ends the step with the CLI's exit code and a job summary", (_, code, stdout, expected) => {
+    const step = github["vault-aws-drift.yml"].jobs.drift.steps.find((s: any) => s.name === "Drift");
+    const dir = fakeCli();
+    const summary = join(dir, "summary.md");
+    const run = runShell(dir, step.run, ["-e"], { SHARD: "2/4", GITHUB_STEP_SUMMARY: summary, FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
+    expect(run.status).toBe(expected);
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --json --shard 2/4 --parallelism 4\n");
+    const text = readFileSync(summary, "utf8");
+    expect(text).toContain("## vault-aws drift, shard 2/4");
+    if (code === 2) {
+      expect(run.stdout).toContain("::error title=Drift::");
+      expect(text).toContain("3 in sync, 1 drifted, 0 failed to plan, 1 skipped.");
+      expect(text).toContain("### aws-dev\n\n- `update` aws_iam_role.x");
+    }
+    if (code === 1) expect(text).toContain("vault-aws drift exited 1 without a result");
+  });
+
+  test.each([
+    ["drift", 2, drifted, 2],
+    ["no drift", 0, inSync, 0],
+  ])("GitLab drift: %s ends the job with the CLI's exit code, the drift listed", (_, code, stdout, expected) => {
+    const job = resolvedJob(gitlab, "drift");
+    const dir = fakeCli();
+    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { CI_NODE_INDEX: "2", CI_NODE_TOTAL: "4", FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
+    expect(run.status).toBe(expected);
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --json --shard 2/4 --parallelism 4\n");
+    if (code === 2) expect(readFileSync(join(dir, "drift.txt"), "utf8")).toBe("3 in sync, 1 drifted, 0 failed to plan, 1 skipped.\naws-dev:\n  update aws_iam_role.x\n");
+  });
+});
