@@ -77,15 +77,17 @@ export function buildProgram(): Command {
       .requiredOption("--base <ref|dir>", "what is deployed, as for changes")
       .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first)")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
-      .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard),
-  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard }, context(o))));
+      .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
+      .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m"),
+  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, lockTimeout: o.lockTimeout }, context(o))));
 
   program
     .command("apply")
     .description("apply saved plans wave by wave; stops at the first failure, and a rerun applies what is left")
     .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
     .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
-    .action((o) => exit(applyCommand(o.plans, o.parallelism, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))));
+    .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds (then the plan is stale and is refused)", "5m")
+    .action((o) => exit(applyCommand({ plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout }, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))));
 
   withConfig(
     program

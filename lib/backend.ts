@@ -13,11 +13,27 @@ import type { SandboxOptions } from "./sandbox";
  *   same on every machine.
  * - **s3**: `s3://<bucket>/<keyPrefix>/<stack>.tfstate`, always encrypted, locked with S3's own
  *   lock file (`use_lockfile`, Terraform 1.10+) rather than the deprecated DynamoDB table.
- * - **sandbox**: a local file in the sandbox's state folder, whatever the config says.
+ * - **sandbox**: with `state.s3` in the config, the same S3 backend on the emulator's S3 (its
+ *   endpoint, path-style addressing, no account lookups; the throwaway keys come from the
+ *   environment, so no role or profile), locking included; otherwise a local file in the sandbox's
+ *   state folder.
  */
 export function addStateBackend(stack: TerraformStack, state: StateModel, sandbox?: SandboxOptions): void {
   const name = stack.node.id;
-  if (sandbox) {
+  if (sandbox && state.kind === "s3") {
+    new S3Backend(stack, {
+      bucket: state.bucket,
+      key: `${state.keyPrefix}/${name}.tfstate`,
+      region: state.region,
+      encrypt: true,
+      endpoints: { s3: sandbox.awsEndpoint, sts: sandbox.awsEndpoint, iam: sandbox.awsEndpoint },
+      usePathStyle: true,
+      skipCredentialsValidation: true,
+      skipRequestingAccountId: true,
+      skipMetadataApiCheck: true,
+    });
+    stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  } else if (sandbox) {
     new LocalBackend(stack, { path: join(sandbox.stateDir, `${name}.tfstate`) });
   } else if (state.kind === "local") {
     new LocalBackend(stack, { path: `${state.fromStackDir ?? "../../.."}/terraform.${name}.tfstate` });

@@ -64,6 +64,7 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   if (!existsSync(join(tree, "main.ts"))) throw new Error(`--base ${base.ref}: the base commit has no main.ts, so it is not a commit of this program`);
   const lockfile = (root: string) => (existsSync(join(root, "package-lock.json")) ? readFileSync(join(root, "package-lock.json"), "utf8") : "");
   if (lockfile(tree) === lockfile(base.repo) && existsSync(join(base.repo, "node_modules"))) {
+    rmSync(join(tree, "node_modules"), { recursive: true, force: true }); // a committed symlink, say
     symlinkSync(join(base.repo, "node_modules"), join(tree, "node_modules"), "dir");
   } else {
     input.log(`base ${base.ref}: its package-lock.json differs from the current one; npm ci in ${tree}`);

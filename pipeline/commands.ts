@@ -87,6 +87,8 @@ export interface PlanOptions {
   readonly out: string;
   readonly parallelism: number;
   readonly shard?: Shard;
+  /** How long to wait for a state lock held by someone else. */
+  readonly lockTimeout: string;
 }
 
 /**
@@ -102,10 +104,10 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
   const skip = vaultSkipReason(ctx.env, configuredVaultAddress(ctx.outdir));
   const waves: Wave[] = [];
   const skipped: string[] = [];
+  // Every wave of the change is kept, empty ones included, so the shards' waves line up by index.
   for (const wave of shardOf(set.waveDetails, options.shard)) {
-    const stacks = wave.stacks.filter((s) => !(skip && isVaultStack(s)));
+    waves.push({ action: wave.action, stacks: wave.stacks.filter((s) => !(skip && isVaultStack(s))) });
     skipped.push(...wave.stacks.filter((s) => skip && isVaultStack(s)));
-    if (stacks.length > 0) waves.push({ action: wave.action, stacks });
   }
   for (const stack of skipped) ctx.log(`${stack}: ${skip}`);
   const env = pipelineEnv(ctx.env);
@@ -121,7 +123,7 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
     const dir = join(out, "stacks", stack);
     copyStack(join(from.outdir, "stacks", stack), dir);
     const planFile = join(out, `${stack}.tfplan`);
-    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy" });
+    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout });
     const counts = countChanges(changes);
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
     const json = (output: SynthOutput) => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
@@ -152,10 +154,13 @@ const APPLIED_MARKER = "applied";
 /** Reads `summary.json` of one or more plan folders (one per shard) and merges their waves in order. */
 export function readPlans(dirs: readonly string[]): { waves: { action: Wave["action"]; stacks: { stack: string; dir: string }[] }[] } {
   const waves: { action: Wave["action"]; stacks: { stack: string; dir: string }[] }[] = [];
+  let first: { dir: string; changes: string } | undefined;
   for (const dir of dirs) {
     const file = join(dir, "summary.json");
     if (!existsSync(file)) throw new Error(`--plans ${dir}: no summary.json there; pass the folder vault-aws plan --out wrote`);
     const summary = JSON.parse(readFileSync(file, "utf8")) as PlanSummary;
+    first ??= { dir, changes: JSON.stringify(summary.changes) };
+    if (JSON.stringify(summary.changes) !== first.changes) throw new Error(`--plans: ${dir} and ${first.dir} are not shards of one plan (their changes differ); plan again`);
     summary.waves.forEach((wave, i) => {
       waves[i] ??= { action: wave.action, stacks: [] };
       if (waves[i].action !== wave.action) throw new Error(`--plans: wave ${i + 1} applies in one folder and destroys in another; the folders are not shards of one plan`);
@@ -170,21 +175,22 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
  * stack; later waves are not applied, and a rerun applies only what is left. A stale plan is
  * refused by Terraform and reported as such.
  */
-export async function applyCommand(plans: readonly string[], parallelism: number, ctx: CommandContext): Promise<number> {
+export async function applyCommand(options: { plans: readonly string[]; parallelism: number; lockTimeout: string }, ctx: CommandContext): Promise<number> {
+  const { plans, parallelism } = options;
   const { waves } = readPlans(plans);
   const env = pipelineEnv(ctx.env);
   const all = waves.flatMap((w) => w.stacks);
   const left = all.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));
-  ctx.log(`apply: ${left.length} plans to apply in ${waves.length} waves${all.length > left.length ? ` (${all.length - left.length} applied by an earlier run)` : ""}`);
+  ctx.log(`apply: ${left.length} plans to apply in ${waves.filter((w) => w.stacks.length > 0).length} waves${all.length > left.length ? ` (${all.length - left.length} applied by an earlier run)` : ""}`);
   const done = progress(left.length, ctx.log);
   for (const [i, wave] of waves.entries()) {
     const pending = wave.stacks.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));
     if (pending.length === 0) continue;
-    ctx.log(`wave ${i + 1}/${waves.length} (${wave.action}): ${pending.map((p) => p.stack).join(", ")}`);
+    ctx.log(`wave ${i + 1} of ${waves.length} (${wave.action}): ${pending.map((p) => p.stack).join(", ")}`);
     try {
       await inPool(pending, parallelism, async ({ stack, dir }) => {
         const started = Date.now();
-        const counts = await applyPlanFile(stack, join(dir, "stacks", stack), join(dir, `${stack}.tfplan`), env);
+        const counts = await applyPlanFile(stack, join(dir, "stacks", stack), join(dir, `${stack}.tfplan`), env, options.lockTimeout);
         writeFileSync(join(dir, "stacks", stack, APPLIED_MARKER), `${new Date().toISOString()}\n`);
         done(stack, `${wave.action === "destroy" ? "destroyed" : "applied"} ${counts}`, (Date.now() - started) / 1000);
       });

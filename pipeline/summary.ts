@@ -43,7 +43,7 @@ export interface PlanSummary {
   readonly shard?: string;
   readonly changes: Changes;
   readonly accessKnown: boolean;
-  /** The waves of this shard, in apply order. */
+  /** Every wave of the change in apply order, each with this shard's stacks (possibly none), so shards line up by index. */
   readonly waves: readonly Wave[];
   readonly stacks: Readonly<Record<string, StackPlan>>;
   readonly danger: readonly DangerFlag[];
@@ -129,7 +129,7 @@ export function summaryMarkdown(summary: PlanSummary): string {
   out.push(`## vault-aws plan against \`${summary.base}\`${shard}`);
   out.push(
     `${changes.create.length} stacks to create, ${changes.update.length} to update, ${changes.destroy.length} to destroy, ${changes.unchanged} unchanged; ` +
-      `${stacks.length} planned here, in ${summary.waves.length} waves.`,
+      `${stacks.length} planned here, in ${summary.waves.filter((w) => w.stacks.length > 0).length} waves.`,
   );
   out.push(summary.danger.length > 0 ? `### ⚠️ ${summary.danger.length} danger flags` : "### No danger flags");
   if (summary.danger.length > 0) out.push(list(summary.danger.map((d) => `**${d.stack}** \`${d.address}\`: ${d.reason}`), "danger flags"));

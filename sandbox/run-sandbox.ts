@@ -16,6 +16,7 @@ import { type Emulator, startEmulator } from "./emulator";
 import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
 import { type SynthesizedStack, stacksInOrder } from "./stacks";
 import { checkStoredRoles, type StoredRoleResult } from "./stored-roles";
+import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { proveThroughVault } from "./vault-checks";
 import type { VaultBuild } from "./vault-build";
@@ -176,6 +177,7 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
   log(`synth: ${configFile} in sandbox mode (emulator ${endpoint})`);
   const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
   if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
+  if (model.state.kind === "s3") await ensureStateBucket(model.state.bucket, model.state.region, endpoint, log);
   const env = {
     ...offlineTerraformEnv(join(work, "terraform"), synthEnv),
     ...SANDBOX_KEY,
@@ -185,6 +187,21 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
     ...sandboxProfiles(model, join(work, "aws"), config.deployment.roleName),
   };
   return { model, stacks: stacksInOrder(outdir), env, appliedDir: join(work, "applied"), deployRoleName: config.deployment.roleName };
+}
+
+/**
+ * Creates the config's state bucket on the emulator if it is not there yet, versioned as a state
+ * bucket should be, so the sandbox runs the S3 backend (and its lock file) as production does.
+ */
+async function ensureStateBucket(bucket: string, region: string, endpoint: string, log: (line: string) => void): Promise<void> {
+  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY } });
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    log(`state: bucket s3://${bucket} created on the emulator (versioned)`);
+  }
 }
 
 /** The broker's access key from its stack's sensitive outputs. Never printed. */
