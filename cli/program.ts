@@ -78,8 +78,9 @@ export function buildProgram(): Command {
       .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first)")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
+      .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
       .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m"),
-  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, lockTimeout: o.lockTimeout }, context(o))));
+  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout }, context(o))));
 
   program
     .command("apply")

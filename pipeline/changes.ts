@@ -74,12 +74,15 @@ export interface ChangeSet {
  * stack to create or update goes one wave after the latest of its own dependencies that also
  * changes (so the AWS stacks, then `vault`, then the `vault-roles-NN` stacks); stacks to destroy
  * come after all of those, in the reverse order of the base's dependencies (a Vault role is gone
- * before the IAM role it hands out).
+ * before the IAM role it hands out). Stacks in `include` are planned as updates even when their
+ * JSON is the same (e.g. `vault` after the broker's key changed; see README).
  */
-export function compareOutputs(base: SynthOutput, current: SynthOutput): ChangeSet {
+export function compareOutputs(base: SynthOutput, current: SynthOutput, include: readonly string[] = []): ChangeSet {
   const names = [...current.stacks.keys()].sort();
+  const unknown = include.filter((n) => !current.stacks.has(n));
+  if (unknown.length > 0) throw new Error(`--include ${unknown.join(", ")}: no such stack in the current synth; the stacks are named aws-<account>, vault and vault-roles-NN`);
   const create = names.filter((n) => !base.stacks.has(n));
-  const update = names.filter((n) => base.stacks.has(n) && base.stacks.get(n) !== current.stacks.get(n));
+  const update = names.filter((n) => base.stacks.has(n) && (base.stacks.get(n) !== current.stacks.get(n) || include.includes(n)));
   const destroy = [...base.stacks.keys()].filter((n) => !current.stacks.has(n)).sort();
   const applied = new Set([...create, ...update]);
   const applyWaves = levels([...applied], (name) => (current.dependencies.get(name) ?? []).filter((d) => applied.has(d)));

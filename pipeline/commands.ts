@@ -33,7 +33,7 @@ export interface ComputedChanges {
  * Synthesizes the current sources and config into the output folder and the base (a folder, or a
  * git ref's code and config, cached), at the same time, and compares them.
  */
-export async function computeChanges(baseArg: string, ctx: CommandContext): Promise<ComputedChanges> {
+export async function computeChanges(baseArg: string, ctx: CommandContext, include: readonly string[] = []): Promise<ComputedChanges> {
   const source = resolveBase(baseArg);
   // The base synth runs in a child process while the current one runs here.
   const pending = source.kind === "folder" ? Promise.resolve(source.outdir) : baseSynth(source, { configFile: ctx.configFile, outdir: ctx.outdir, env: ctx.env, log: ctx.note });
@@ -42,7 +42,7 @@ export async function computeChanges(baseArg: string, ctx: CommandContext): Prom
   const baseDir = await pending;
   const base = readSynthOutput(baseDir);
   const current = readSynthOutput(ctx.outdir);
-  return { base, current, set: compareOutputs(base, current) };
+  return { base, current, set: compareOutputs(base, current, include) };
 }
 
 /** `vault-aws changes`: the stacks a change touches, as text or as the JSON pipelines read. */
@@ -87,6 +87,8 @@ export interface PlanOptions {
   readonly out: string;
   readonly parallelism: number;
   readonly shard?: Shard;
+  /** Stacks to plan even though their JSON did not change. */
+  readonly include: readonly string[];
   /** How long to wait for a state lock held by someone else. */
   readonly lockTimeout: string;
 }
@@ -97,7 +99,7 @@ export interface PlanOptions {
  * and `summary.json` and `summary.md` for the reviewer.
  */
 export async function planCommand(options: PlanOptions, ctx: CommandContext): Promise<number> {
-  const { base, current, set } = await computeChanges(options.base, ctx);
+  const { base, current, set } = await computeChanges(options.base, ctx, options.include);
   const out = resolve(options.out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
