@@ -266,11 +266,30 @@ describe("state in S3", () => {
   test("requires a Terraform that has S3's lock file", () => {
     expect(s3["aws-dev"].terraform.required_version).toBe(">= 1.11");
   });
-  test("the sandbox keeps every stack's state locally, the vault stack's too", () => {
+  test("the sandbox keeps the S3 backend, on the emulator's S3, locked the same way; the vault stack reads the broker's state there", () => {
     const sandboxed = synth(config, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
     for (const [name, stack] of Object.entries(sandboxed)) {
-      expect(stack.terraform.backend).toEqual({ local: { path: `/s/${name}.tfstate` } });
+      expect(stack.terraform.backend).toEqual({
+        s3: {
+          bucket: "acme-tf-state",
+          key: `vault-aws-multi-account/${name}.tfstate`,
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+          endpoints: { s3: "http://127.0.0.1:1", sts: "http://127.0.0.1:1", iam: "http://127.0.0.1:1" },
+          use_path_style: true,
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+        },
+      });
     }
-    expect(JSON.stringify(sandboxed)).not.toContain("acme-tf-state");
+    const [remote] = Object.values<any>(sandboxed.vault.data.terraform_remote_state);
+    expect(remote.config.endpoints.s3).toBe("http://127.0.0.1:1");
+  });
+  test("the sandbox keeps a config without state.s3 in local files in its state folder", () => {
+    const { state: _state, ...local } = config;
+    const sandboxed = synth(local, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
+    for (const [name, stack] of Object.entries(sandboxed)) expect(stack.terraform.backend).toEqual({ local: { path: `/s/${name}.tfstate` } });
   });
 });

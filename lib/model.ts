@@ -87,6 +87,8 @@ export interface AccountModel {
   readonly name: string;
   readonly id: string;
   readonly stackName: string;
+  /** Labels from the config, for selectors and reports. */
+  readonly tags: readonly string[];
   readonly region: string;
   readonly deployment: DeploymentModel;
   readonly roles: readonly RoleModel[];
@@ -193,6 +195,7 @@ export function buildModel(config: AccountsConfig): Model {
       name: account.name,
       id: account.id,
       stackName: accountStackName(account.name),
+      tags: account.tags,
       region: deployment.region,
       deployment: override?.profile
         ? { profile: override.profile }

@@ -94,7 +94,7 @@ describe("error messages", () => {
   });
   test("an unknown key", () => {
     expect(problems(edited((c) => (c.accounts[1].rolse = [])))).toEqual([
-      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, externalId, deployment, roles',
+      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, tags, externalId, deployment, roles',
     ]);
   });
   test("an unknown top-level key", () => {

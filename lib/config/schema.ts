@@ -189,9 +189,13 @@ const role = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
+/** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
+const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+
 const account = strict({
   name: ACCOUNT_NAME,
   id: ACCOUNT_ID,
+  tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]),
   externalId: EXTERNAL_ID.optional(),
   deployment: deploymentOverride.optional(),
   roles: z.array(role).default([]),
