@@ -1,4 +1,6 @@
 import type { Model } from "./model";
+import { type PrivilegeLevel, rolePrivilege } from "./policy/privilege";
+import { stsCommands } from "./vault-commands";
 
 /**
  * Who may mint credentials for what: one requester group, one Vault role, one IAM role ARN that
@@ -23,12 +25,29 @@ export interface AccessGrant extends AccessEntry {
   readonly maxTtlSeconds: number;
   /** Identity-provider groups bound to the requester, as `<authMount>/<group>`. */
   readonly externalGroups: readonly string[];
+  /** The account's tags from the config (`[]` when it has none). */
+  readonly accountTags: readonly string[];
+  /** The IAM role's managed policies, by ARN. */
+  readonly managedPolicyArns: readonly string[];
+  /** Whether the IAM role has an inline policy. */
+  readonly hasInlinePolicy: boolean;
+  /** Whether assuming the role requires the account's `sts:ExternalId` (Vault sends it). */
+  readonly externalIdRequired: boolean;
+  /** What the IAM role lets its holder do, from its policies (see `rolePrivilege`). */
+  readonly privilege: PrivilegeLevel;
+  /** Why the role has that level: one reason per policy at that level. */
+  readonly privilegeReasons: readonly string[];
+  /** The exact `vault write` the requester runs for this ARN, at the default TTL. */
+  readonly vaultCommand: string;
 }
 
 /** The file a synth writes beside `manifest.json`, so a later `changes` can diff access against it. */
 export const ACCESS_FILE = "access.json";
 
-/** The contents of `access.json`. */
+/**
+ * The contents of `access.json`. Files written before the access report carry only the fields up
+ * to `externalGroups`; `changes` reads nothing but `requester`, `vaultRole` and `roleArn`.
+ */
 export interface AccessFile {
   readonly version: 1;
   readonly grants: readonly AccessGrant[];
@@ -39,10 +58,13 @@ export function accessOf(model: Model): AccessGrant[] {
   const accountByArn = new Map(model.accounts.flatMap((a) => a.roles.map((r) => [r.roleArn, { account: a, role: r }] as const)));
   const groups = new Map(model.requesterPolicies.map((p) => [p.requester, p.bindings.map((b) => `${b.authMount}/${b.externalGroup}`)]));
   const grants: AccessGrant[] = [];
+  const privileges = new Map(model.accounts.flatMap((a) => a.roles.map((r) => [r.roleArn, rolePrivilege(r)] as const)));
   for (const vaultRole of model.vaultRoles) {
+    const commands = stsCommands(vaultRole.stsPath, vaultRole.roleArns, vaultRole.defaultTtlSeconds);
     for (const requester of vaultRole.requesters) {
-      for (const roleArn of vaultRole.roleArns) {
+      for (const [index, roleArn] of vaultRole.roleArns.entries()) {
         const target = accountByArn.get(roleArn)!;
+        const privilege = privileges.get(roleArn)!;
         grants.push({
           requester,
           vaultRole: vaultRole.name,
@@ -54,6 +76,13 @@ export function accessOf(model: Model): AccessGrant[] {
           defaultTtlSeconds: vaultRole.defaultTtlSeconds,
           maxTtlSeconds: vaultRole.maxTtlSeconds,
           externalGroups: groups.get(requester) ?? [],
+          accountTags: target.account.tags,
+          managedPolicyArns: target.role.managedPolicyArns,
+          hasInlinePolicy: target.role.inlinePolicy !== undefined,
+          externalIdRequired: target.role.externalId !== undefined,
+          privilege: privilege.level,
+          privilegeReasons: privilege.reasons,
+          vaultCommand: commands[index],
         });
       }
     }
