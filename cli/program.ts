@@ -3,6 +3,7 @@ import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { synthMain } from "../main";
 import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
 import { parseShard } from "../pipeline/changes";
+import { ACCESS_FORMATS, accessCommand } from "../report/command";
 
 /** A whole number from 1, or commander's error naming the flag. */
 function positiveInt(value: string): number {
@@ -19,10 +20,15 @@ function shard(value: string) {
   }
 }
 
+/** `--config`: the accounts file, from `ACCOUNTS_FILE` or `accounts.yaml` by default. */
+function configOption(): Option {
+  return new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE);
+}
+
 /** `--config` and `--outdir`, which every command that synthesizes takes. */
 function withConfig(command: Command): Command {
   return command
-    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .addOption(configOption())
     .addOption(new Option("--outdir <dir>", "where the stacks are synthesized").env("CDKTF_OUTDIR").default("cdktf.out"));
 }
 
@@ -98,6 +104,33 @@ export function buildProgram(): Command {
       .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
       .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false),
   ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
+
+  program
+    .command("access")
+    .description("who can get credentials for which account, with which permissions, for how long (from the same model as the stacks)")
+    .addOption(configOption())
+    .addOption(new Option("--format <format>", "terminal text, the whole matrix as JSON, markdown tables for a pull request, or one self-contained HTML page").choices(ACCESS_FORMATS).default("terminal"))
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .addOption(new Option("--by <view>", "one section per requester (what it may request) or per account (who can get in)").choices(["requester", "account"]).default("requester"))
+    .option("--requester <name...>", "only these requester groups (names or globs such as 'dev*')")
+    .option("--account <name...>", "only these accounts (names, ids or globs)")
+    .option("--tag <tag...>", "only accounts carrying one of these tags (or globs)")
+    .option("--privileged", "only the paths that reach an admin-level role", false)
+    .action((o) =>
+      exit(
+        accessCommand(
+          {
+            configFile: o.config,
+            format: o.format,
+            by: o.by,
+            filter: { requesters: o.requester, accounts: o.account, tags: o.tag, privileged: o.privileged },
+            out: o.out,
+            color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+          },
+          { stdout: (text) => process.stdout.write(text), note: (line) => console.error(line) },
+        ),
+      ),
+    );
 
   program
     .command("explain")

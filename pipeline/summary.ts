@@ -1,4 +1,4 @@
-import { type AccessEntry, describeAccess } from "../lib/access";
+import { accessChangesMarkdown, foldedList as list, foldedTable } from "../report/markdown";
 import type { Changes, Wave } from "./changes";
 import type { PlannedChange } from "./runner";
 
@@ -107,19 +107,6 @@ function configChanged(change: PlannedChange, baseJson: any, currentJson: any): 
   return changed(change.type, change.name);
 }
 
-/** Markdown lists longer than this fold into a `<details>` block. */
-const FOLD_AFTER = 15;
-
-function list(items: readonly string[], label: string): string {
-  const lines = items.map((item) => `- ${item}`);
-  if (lines.length <= FOLD_AFTER) return lines.join("\n");
-  return `<details><summary>${items.length} ${label}</summary>\n\n${lines.join("\n")}\n\n</details>`;
-}
-
-function accessLines(entries: readonly AccessEntry[], change: "granted" | "revoked"): string[] {
-  return entries.map((e) => describeAccess(e, change));
-}
-
 /** `summary.md`: what a reviewer reads in the pull request, danger first. */
 export function summaryMarkdown(summary: PlanSummary): string {
   const { changes } = summary;
@@ -133,19 +120,10 @@ export function summaryMarkdown(summary: PlanSummary): string {
   );
   out.push(summary.danger.length > 0 ? `### ⚠️ ${summary.danger.length} danger flags` : "### No danger flags");
   if (summary.danger.length > 0) out.push(list(summary.danger.map((d) => `**${d.stack}** \`${d.address}\`: ${d.reason}`), "danger flags"));
-  out.push("### Access");
-  if (!summary.accessKnown) {
-    out.push("The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown.");
-  } else if (changes.access.granted.length + changes.access.revoked.length === 0) {
-    out.push("No requester gains or loses access.");
-  } else {
-    if (changes.access.granted.length > 0) out.push(`Granted (${changes.access.granted.length}):\n\n${list(accessLines(changes.access.granted, "granted"), "grants")}`);
-    if (changes.access.revoked.length > 0) out.push(`Revoked (${changes.access.revoked.length}):\n\n${list(accessLines(changes.access.revoked, "revoked"), "revocations")}`);
-  }
+  out.push("### Access", ...accessChangesMarkdown(summary.accessKnown ? changes.access : undefined));
   out.push("### Stacks");
-  const rows = stacks.map((s) => `| ${s.stack} | ${s.predicted} | ${s.add} | ${s.change} | ${s.destroy} | ${s.replace} |`);
-  const table = ["| stack | change | add | change | destroy | of which replace |", "| --- | --- | ---: | ---: | ---: | ---: |", ...rows].join("\n");
-  out.push(rows.length > FOLD_AFTER ? `<details><summary>${rows.length} stacks</summary>\n\n${table}\n\n</details>` : table);
+  const rows = stacks.map((s) => [s.stack, s.predicted, ...[s.add, s.change, s.destroy, s.replace].map(String)]);
+  out.push(foldedTable(["stack", "change", "add", "change", "destroy", "of which replace"], rows, "stacks", [2, 3, 4, 5]));
   out.push(`Waves: ${summary.waves.map((w, i) => `${i + 1}. ${w.action} ${w.stacks.length}`).join("; ") || "none"}. Unchanged stacks: ${changes.unchanged}.`);
   return `${out.join("\n\n")}\n`;
 }

@@ -1,0 +1,55 @@
+import { writeFileSync } from "node:fs";
+import { loadConfig } from "../lib/config/load";
+import { buildModel } from "../lib/model";
+import { accessReport } from "./access-report";
+import { type AccessFilter, filterReport } from "./filter";
+import { accessJson } from "./json";
+import { accessMarkdown } from "./markdown";
+import { accessTerminal } from "./terminal";
+
+/** The formats of `vault-aws access`. */
+export const ACCESS_FORMATS = ["terminal", "json", "markdown", "html"] as const;
+
+/** Options of `vault-aws access`, as the command line parsed them. */
+export interface AccessCommandOptions {
+  readonly configFile: string;
+  readonly format: (typeof ACCESS_FORMATS)[number];
+  readonly by: "requester" | "account";
+  readonly filter: AccessFilter;
+  /** @default - stdout */
+  readonly out?: string;
+  /** Colour the terminal format. */
+  readonly color: boolean;
+}
+
+/** Where the command writes: the report to stdout (or a file), what it did to stderr. */
+export interface AccessIo {
+  readonly stdout: (text: string) => void;
+  readonly note: (line: string) => void;
+}
+
+/** Builds the report from the config, as synth builds the stacks, and writes it in one format. Returns the exit code. */
+export async function accessCommand(options: AccessCommandOptions, io: AccessIo): Promise<number> {
+  const report = filterReport(accessReport(buildModel(loadConfig(options.configFile))), options.filter);
+  const text = await render(report, options);
+  if (options.out === undefined) {
+    io.stdout(text);
+  } else {
+    writeFileSync(options.out, text);
+    io.note(`wrote ${options.out} (${Math.round(Buffer.byteLength(text) / 1024)} KiB): ${report.grants.length} grants, ${report.accounts.length} accounts`);
+  }
+  return 0;
+}
+
+async function render(report: ReturnType<typeof filterReport>, options: AccessCommandOptions): Promise<string> {
+  switch (options.format) {
+    case "terminal":
+      return accessTerminal(report, { by: options.by, color: options.color && options.out === undefined, privileged: options.filter.privileged === true });
+    case "json":
+      return `${JSON.stringify(accessJson(report, options.filter), null, 2)}\n`;
+    case "markdown":
+      return accessMarkdown(report, { by: options.by, privileged: options.filter.privileged === true });
+    case "html":
+      return (await import("./html")).accessHtml(report, { title: options.configFile, filter: options.filter });
+  }
+}
