@@ -50,6 +50,6 @@ async function render(report: ReturnType<typeof filterReport>, options: AccessCo
     case "markdown":
       return accessMarkdown(report, { by: options.by, privileged: options.filter.privileged === true });
     case "html":
-      return (await import("./html")).accessHtml(report, { title: options.configFile, filter: options.filter });
+      return (await import("./html")).accessHtml(report, { source: options.configFile, filter: options.filter });
   }
 }

@@ -1,0 +1,66 @@
+import { graphlib, layout } from "@dagrejs/dagre";
+import type { FlowEdge, FlowGraph, FlowNode } from "./flow-graph";
+
+/** A box with its place: `x`, `y` is its top-left corner, in pixels. */
+export interface PlacedNode extends FlowNode {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An arrow with its route, and where its label goes. */
+export interface PlacedEdge extends FlowEdge {
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** @default - no label */
+  readonly labelAt?: { readonly x: number; readonly y: number };
+}
+
+/** A laid-out diagram, ready to draw. */
+export interface FlowLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly PlacedNode[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+/**
+ * Text is drawn in the browser's monospace font, so its width can be known here: 12 px glyphs
+ * are 0.6 em wide in every common monospace font (DejaVu Sans Mono, Menlo, Consolas).
+ */
+export const TEXT = { labelSize: 12, sublabelSize: 10, charWidth: 0.61, padding: 10 } as const;
+
+/** The size of a box for its text. */
+export function nodeSize(node: Pick<FlowNode, "label" | "sublabel">): { width: number; height: number } {
+  const label = node.label.length * TEXT.labelSize * TEXT.charWidth;
+  const sublabel = (node.sublabel?.length ?? 0) * TEXT.sublabelSize * TEXT.charWidth;
+  return { width: Math.ceil(Math.max(label, sublabel) + 2 * TEXT.padding), height: node.sublabel ? 36 : 24 };
+}
+
+/**
+ * Lays the diagram out left to right with dagre's layered layout (ranks, crossing reduction,
+ * coordinates and edge routes), in Node at generation time: the page holds static SVG and runs no
+ * layout code. Coordinates are rounded to whole pixels to keep the file small.
+ */
+export function layoutFlow(graph: FlowGraph): FlowLayout {
+  const g = new graphlib.Graph({ multigraph: false });
+  g.setGraph({ rankdir: "LR", nodesep: 8, ranksep: 110, edgesep: 6, marginx: 8, marginy: 8 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const node of graph.nodes) g.setNode(node.id, nodeSize(node));
+  for (const edge of graph.edges) {
+    g.setEdge(edge.from, edge.to, edge.label ? { width: edge.label.length * TEXT.sublabelSize * TEXT.charWidth + 6, height: 14, labelpos: "c" } : {});
+  }
+  layout(g);
+  const round = (n: number | undefined) => Math.round(n ?? 0);
+  const nodes = graph.nodes.map((node): PlacedNode => {
+    const placed = g.node(node.id);
+    return { ...node, x: round(placed.x! - placed.width / 2), y: round(placed.y! - placed.height / 2), width: placed.width, height: placed.height };
+  });
+  const edges = graph.edges.map((edge): PlacedEdge => {
+    const placed = g.edge(edge.from, edge.to);
+    const points = ((placed.points ?? []) as { x: number; y: number }[]).map((p) => ({ x: round(p.x), y: round(p.y) }));
+    return edge.label ? { ...edge, points, labelAt: { x: round(placed.x), y: round(placed.y) } } : { ...edge, points };
+  });
+  const { width, height } = g.graph();
+  return { width: Math.ceil(width ?? 0), height: Math.ceil(height ?? 0), nodes, edges };
+}
