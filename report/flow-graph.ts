@@ -20,8 +20,8 @@ export interface FlowEdge {
   readonly to: string;
   readonly privilege: PrivilegeLevel;
   readonly grants: readonly number[];
-  /** @default - none */
-  readonly label?: string;
+  /** Shown when the pointer rests on it. @default - none */
+  readonly title?: string;
 }
 
 /** The diagram before layout: boxes and arrows, in a stable order. */
@@ -53,10 +53,10 @@ class GraphBuilder {
     } else this.edges.set(key, { from, to, grants: [grant], privilege });
   }
 
-  build(edgeLabel?: (grants: readonly number[]) => string): FlowGraph {
+  build(edgeTitle?: (edge: { from: string; to: string; grants: readonly number[] }) => string): FlowGraph {
     return {
       nodes: [...this.nodes.values()].map(({ node, grants, privilege }) => ({ ...node, grants, privilege })),
-      edges: [...this.edges.values()].map((e) => (edgeLabel ? { ...e, label: edgeLabel(e.grants) } : e)),
+      edges: [...this.edges.values()].map((e) => (edgeTitle ? { ...e, title: edgeTitle(e) } : e)),
     };
   }
 }
@@ -79,8 +79,8 @@ export function detailGraph(grants: readonly AccessGrant[], indexes: readonly nu
 }
 
 /**
- * Requester → account group: the diagram collapsed, one arrow per requester and group, labelled
- * with how many roles it reaches there.
+ * Requester → account group: the diagram collapsed, one arrow per requester and group, which says
+ * how many roles it reaches there when the pointer rests on it.
  */
 export function overviewGraph(grants: readonly AccessGrant[], groupOf: (accountName: string) => string, groupSizes: ReadonlyMap<string, number>): FlowGraph {
   const graph = new GraphBuilder();
@@ -91,8 +91,8 @@ export function overviewGraph(grants: readonly AccessGrant[], groupOf: (accountN
     const target = graph.node({ id: `g:${group}`, kind: "group", label: group, sublabel: `${size} ${size === 1 ? "account" : "accounts"} · click to expand` }, i, g.privilege);
     graph.edge(requester, target, i, g.privilege);
   }
-  return graph.build((indexes) => {
+  return graph.build(({ from, to, grants: indexes }) => {
     const roles = new Set(indexes.map((i) => grants[i].roleArn)).size;
-    return `${roles} ${roles === 1 ? "role" : "roles"}`;
+    return `${from.slice(2)} → ${to.slice(2)}: ${roles} ${roles === 1 ? "role" : "roles"}`;
   });
 }

@@ -9,10 +9,13 @@ import type { ClientData } from "./html-data";
  */
 export function accessReportClient(): void {
   const data = JSON.parse(document.getElementById("report-data")!.textContent!) as ClientData;
-  const grantText = data.grants.map((g) => {
-    const a = data.accounts[g[1]];
-    return `${data.requesters[g[0]]} ${g[2]} ${a[0]} ${a[1]} ${a[2]} ${a[3]} ${g[3]}`.toLowerCase();
+  const grantText = data.grants.map(([requester, path]) => {
+    const [vaultRole, , role] = data.paths[path];
+    const [account, roleName] = data.roles[role];
+    return `${data.requesters[requester]} ${vaultRole} ${data.accounts[account].join(" ")} ${roleName}`.toLowerCase();
   });
+  const levels = ["read", "write", "admin"];
+  const level = data.grants.map(([, path]) => levels.indexOf(data.roles[data.paths[path][2]][2]));
   const accountText = data.accounts.map((a) => a.join(" ").toLowerCase());
   const match = new Uint8Array(data.grants.length).fill(1);
   const parsed = new WeakMap<Element, number[]>();
@@ -44,9 +47,20 @@ export function accessReportClient(): void {
   }));
   let active = false;
 
-  /** Dims every box and arrow of the diagrams under `root` that no matching grant goes through. */
+  /**
+   * Dims every box and arrow of the diagrams under `root` that no matching grant goes through, and
+   * colours the others by the highest privilege among the matching grants.
+   */
   const paintDiagram = (root: ParentNode) => {
-    for (const el of Array.from(root.querySelectorAll(".flow [data-g]"))) el.classList.toggle("dim", active && !lit(el));
+    for (const el of Array.from(root.querySelectorAll(".flow [data-g]"))) {
+      let highest = -1;
+      for (const i of grantsOf(el)) if (match[i] === 1 && level[i] > highest) highest = level[i];
+      el.classList.toggle("dim", highest < 0);
+      if (highest >= 0) {
+        el.classList.remove("p-read", "p-write", "p-admin");
+        el.classList.add(`p-${levels[highest]}`);
+      }
+    }
   };
 
   const apply = (expandMatches: boolean) => {
@@ -55,7 +69,7 @@ export function accessReportClient(): void {
     active = terms.length > 0 || onlyAdmin;
     let grants = 0;
     for (let i = 0; i < data.grants.length; i++) {
-      const on = (!onlyAdmin || data.grants[i][4] === "admin") && terms.every((t) => grantText[i].includes(t));
+      const on = (!onlyAdmin || level[i] === 2) && terms.every((t) => grantText[i].includes(t));
       match[i] = on ? 1 : 0;
       if (on) grants++;
     }
@@ -80,7 +94,8 @@ export function accessReportClient(): void {
     }
     none.hidden = accounts > 0;
     none.textContent = onlyAdmin && terms.length === 0 ? "No requester can reach an admin-level role." : "Nothing matches the filter.";
-    status.textContent = active ? `${accounts} accounts and ${grants} grants match` : `${accounts} accounts, ${grants} grants`;
+    const counted = `${accounts} ${accounts === 1 ? "account" : "accounts"}${active ? " and" : ","} ${grants} ${grants === 1 ? "grant" : "grants"}`;
+    status.textContent = active ? `${counted} match` : counted;
     paintDiagram(document);
   };
 
@@ -101,7 +116,9 @@ export function accessReportClient(): void {
     head.append(" ", close);
     detail.append(head);
     for (const i of shown) {
-      const [requester, account, vaultRole, roleName, level, policies, ttl, externalId, command] = data.grants[i];
+      const [requester, path] = data.grants[i];
+      const [vaultRole, ttl, role, command] = data.paths[path];
+      const [account, roleName, level, policies, externalId] = data.roles[role];
       const a = data.accounts[account];
       const item = document.createElement("p");
       const badge = document.createElement("span");

@@ -36,7 +36,7 @@ tbody.collapsed tr.a, tr.a.out { display: none; }
 .diagram { overflow: auto; max-height: 80vh; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 12px; }
 .diagram h3 { font-size: 14px; margin: 8px; }
 .flow { display: block; font: 12px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-.flow .n rect { fill: #fff; stroke: #8c959f; }
+.flow .n rect { fill: #fff; stroke: #8c959f; rx: 4px; }
 .flow .n.k-requester rect { fill: #eaeef2; }
 .flow .n.p-admin rect { stroke: var(--admin); fill: var(--admin-bg); stroke-width: 1.5; }
 .flow .n.p-write rect { stroke: var(--write); fill: var(--write-bg); }
@@ -46,10 +46,9 @@ tbody.collapsed tr.a, tr.a.out { display: none; }
 .flow .n[data-group] { cursor: pointer; }
 .flow .n[data-group]:hover rect, .flow .n[data-group]:focus rect, .flow .n[aria-expanded="true"] rect { stroke-width: 3; }
 .flow .e { fill: none; stroke-width: 1.2; }
-.flow .e.p-admin { stroke: var(--admin); stroke-width: 1.8; }
-.flow .e.p-write { stroke: var(--write); }
-.flow .e.p-read { stroke: var(--read); }
-.flow .el { font-size: 10px; fill: #57606a; text-anchor: middle; }
+.flow .e.p-admin { stroke: var(--admin); stroke-width: 1.8; marker-end: url(#arrow-admin); }
+.flow .e.p-write { stroke: var(--write); marker-end: url(#arrow-write); }
+.flow .e.p-read { stroke: var(--read); marker-end: url(#arrow-read); }
 .flow .dim { opacity: .12; }
 .defs { position: absolute; }
 marker.p-admin path { fill: var(--admin); }
