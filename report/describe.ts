@@ -4,10 +4,15 @@ import { type AccessReport, policyShortName, privilegeCounts } from "./access-re
 
 /** Words shared by the terminal and markdown reports, so both say the same thing the same way. */
 
+/** "1 account", "4 accounts" */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** "3 requesters, 4 accounts, 12 grants (0 admin, 6 write, 6 read)" */
 export function reportSummary(report: AccessReport): string {
   const counts = privilegeCounts(report.grants);
-  return `${report.requesters.length} requesters, ${report.accounts.length} accounts, ${report.grants.length} grants (${counts.admin} admin, ${counts.write} write, ${counts.read} read)`;
+  return `${counted(report.requesters.length, "requester")}, ${counted(report.accounts.length, "account")}, ${counted(report.grants.length, "grant")} (${counts.admin} admin, ${counts.write} write, ${counts.read} read)`;
 }
 
 /** "AmazonEC2FullAccess; no inline policy", "no managed policy; inline policy" */

@@ -1,5 +1,6 @@
 import type { AccessGrant } from "../lib/access";
 import { higherPrivilege, type PrivilegeLevel } from "../lib/policy/privilege";
+import { counted } from "./describe";
 
 /** A box of the flow diagram. */
 export interface FlowNode {
@@ -88,11 +89,11 @@ export function overviewGraph(grants: readonly AccessGrant[], groupOf: (accountN
     const group = groupOf(g.accountName);
     const size = groupSizes.get(group) ?? 0;
     const requester = graph.node({ id: `r:${g.requester}`, kind: "requester", label: g.requester }, i, g.privilege);
-    const target = graph.node({ id: `g:${group}`, kind: "group", label: group, sublabel: `${size} ${size === 1 ? "account" : "accounts"} · click to expand` }, i, g.privilege);
+    const target = graph.node({ id: `g:${group}`, kind: "group", label: group, sublabel: `${counted(size, "account")} · click to expand` }, i, g.privilege);
     graph.edge(requester, target, i, g.privilege);
   }
   return graph.build(({ from, to, grants: indexes }) => {
     const roles = new Set(indexes.map((i) => grants[i].roleArn)).size;
-    return `${from.slice(2)} → ${to.slice(2)}: ${roles} ${roles === 1 ? "role" : "roles"}`;
+    return `${from.slice(2)} → ${to.slice(2)}: ${counted(roles, "role")}`;
   });
 }

@@ -46,6 +46,7 @@ export function accessReportClient(): void {
     })),
   }));
   let active = false;
+  const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
   /**
    * Dims every box and arrow of the diagrams under `root` that no matching grant goes through, and
@@ -89,13 +90,12 @@ export function accessReportClient(): void {
       }
       if (expandMatches && active && shown > 0) setCollapsed(group, false);
       group.tbody.hidden = shown === 0;
-      group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : `${group.rows.length} ${group.rows.length === 1 ? "account" : "accounts"}`;
+      group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : counted(group.rows.length, "account");
       accounts += shown;
     }
     none.hidden = accounts > 0;
     none.textContent = onlyAdmin && terms.length === 0 ? "No requester can reach an admin-level role." : "Nothing matches the filter.";
-    const counted = `${accounts} ${accounts === 1 ? "account" : "accounts"}${active ? " and" : ","} ${grants} ${grants === 1 ? "grant" : "grants"}`;
-    status.textContent = active ? `${counted} match` : counted;
+    status.textContent = active ? `${counted(accounts, "account")} and ${counted(grants, "grant")} match` : `${counted(accounts, "account")}, ${counted(grants, "grant")}`;
     paintDiagram(document);
   };
 
@@ -108,7 +108,7 @@ export function accessReportClient(): void {
     detail.replaceChildren();
     const shown = grants.filter((i) => match[i] === 1 || !active);
     const head = document.createElement("h3");
-    head.textContent = `${shown.length} ${shown.length === 1 ? "grant" : "grants"}`;
+    head.textContent = counted(shown.length, "grant");
     const close = document.createElement("button");
     close.type = "button";
     close.textContent = "close";

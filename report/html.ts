@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { PRIVILEGE_LEVELS, type PrivilegeLevel } from "../lib/policy/privilege";
 import { type AccessReport, accountGroups, privilegeCounts, type ReportAccount } from "./access-report";
-import { reportSummary } from "./describe";
+import { counted, reportSummary } from "./describe";
 import type { AccessFilter } from "./filter";
 import { detailGraph, overviewGraph } from "./flow-graph";
 import { layoutFlow } from "./flow-layout";
@@ -116,7 +116,7 @@ function matrix(report: AccessReport): string {
     const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells));
     return (
       `<tbody class="grp${collapsed ? " collapsed" : ""}"><tr class="gh"><th colspan="${2 + report.requesters.length}">` +
-      `<button type="button" class="gt" aria-expanded="${!collapsed}">${escapeXml(group)}</button><span class="gcount">${accounts.length} ${accounts.length === 1 ? "account" : "accounts"}</span>` +
+      `<button type="button" class="gt" aria-expanded="${!collapsed}">${escapeXml(group)}</button><span class="gcount">${counted(accounts.length, "account")}</span>` +
       `<span class="glevels">${summary || "no grants"}</span></th></tr>${rows.join("")}</tbody>`
     );
   });

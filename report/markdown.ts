@@ -1,7 +1,7 @@
 import { type AccessDiff, type AccessGrant, describeAccess } from "../lib/access";
 import type { PrivilegeLevel } from "../lib/policy/privilege";
 import { type AccessReport, accountGroups, grantsByAccount, grantsByRequester } from "./access-report";
-import { accountText, externalIdText, noGrantsText, policiesText, reportSummary, ttlText } from "./describe";
+import { accountText, counted, externalIdText, noGrantsText, policiesText, reportSummary, ttlText } from "./describe";
 
 /**
  * Markdown of access for pull-request comments: the report (`vault-aws access --format markdown`)
@@ -90,7 +90,7 @@ function requesterSections(report: AccessReport): Section[] {
 function accountSections(report: AccessReport): Section[] {
   const grants = new Map(grantsByAccount(report).map((a) => [a.account.name, a.grants]));
   return accountGroups(report.accounts).map(({ group, accounts }) => ({
-    title: `### ${group} (${accounts.length} ${accounts.length === 1 ? "account" : "accounts"})`,
+    title: `### ${group} (${counted(accounts.length, "account")})`,
     intro: "",
     header: ["account", "IAM role", "privilege", "policies", "requester", "Vault role", "TTL", "external ID"],
     rows: accounts.flatMap((a) => {
@@ -132,6 +132,6 @@ function fit(head: string, sections: readonly Section[]): string {
     out.push(text);
     used += text.length + 2;
   }
-  if (leftOut > 0) out.push(`_${leftOut} more sections left out to fit a pull-request comment: \`vault-aws access --format html\` shows everything, \`--requester\`, \`--account\` and \`--tag\` narrow this report._`);
+  if (leftOut > 0) out.push(`_${counted(leftOut, "more section")} left out to fit a pull-request comment: \`vault-aws access --format html\` shows everything, \`--requester\`, \`--account\` and \`--tag\` narrow this report._`);
   return out.join("\n\n");
 }

@@ -63,6 +63,6 @@ export function accessReportConfig(count: number): Record<string, unknown> {
       platform: { description: "Platform team: IAM administration" },
     },
     accounts,
-    vaultRoles: [{ name: "readonly-prod-eu", targets: prodEu, requesters: ["auditors"] }],
+    vaultRoles: prodEu.length > 0 ? [{ name: "readonly-prod-eu", targets: prodEu, requesters: ["auditors"] }] : [],
   };
 }
