@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { accessOf } from "../lib/access";
@@ -51,14 +51,15 @@ async function ready(page: Page): Promise<number> {
 
 /** The accounts a model lets anyone reach with an admin-level role. */
 function adminAccounts(configFile: string): string[] {
-  return [...new Set(accessOf(buildModel(loadConfig(configFile))).filter((g) => g.privilege === "admin").map((g) => g.accountName))].sort();
+  return [...new Set(accessOf(buildModel(loadConfig(resolve(ROOT, configFile)))).filter((g) => g.privilege === "admin").map((g) => g.accountName))].sort();
 }
 
 const browserDescribe = chromiumPath ? describe : describe.skip;
 
 browserDescribe("the HTML access report in headless Chromium", () => {
   const dir = workDir("access-report");
-  const example = { config: join(ROOT, "accounts.yaml"), html: join(dir, "example.html") };
+  // Relative, as a user writes it: the page shows the config's path in its header.
+  const example = { config: "accounts.yaml", html: join(dir, "example.html") };
   const big = { config: writeConfig(dir, "accounts-1000.yaml", accessReportConfig(1000)), html: join(dir, "access-1000.html") };
   let browser: Browser;
 
@@ -84,7 +85,7 @@ browserDescribe("the HTML access report in headless Chromium", () => {
 
   describe("the example", () => {
     test("opens with no console error and no network request, and shows every account", async () => {
-      const { page, trouble } = await open(example.html);
+      const { page, trouble } = await open(example.html, { width: 1100, height: 800 });
       expect(await visibleRows(page)).toEqual(["dev", "primary", "prod", "staging"]);
       await page.screenshot({ path: join(OUTPUT, "example.png"), fullPage: true });
       clean(trouble);
@@ -183,6 +184,7 @@ browserDescribe("the HTML access report in headless Chromium", () => {
       await page.check("#privileged");
       await page.uncheck("#privileged");
       await page.fill("#filter", "");
+      await page.locator("#flow h2").scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(OUTPUT, "1000-accounts.png") });
       await page.click("#expanded button.close");
       expect(await page.locator("#expanded .flow").count()).toBe(0);

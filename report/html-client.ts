@@ -37,8 +37,8 @@ export function accessReportClient(): void {
   const expanded = document.getElementById("expanded");
   const groups = Array.from(document.querySelectorAll<HTMLTableSectionElement>("tbody.grp")).map((tbody) => ({
     tbody,
-    toggle: tbody.querySelector<HTMLButtonElement>("button.gt")!,
-    count: tbody.querySelector<HTMLElement>(".gcount")!,
+    toggle: tbody.querySelector<HTMLButtonElement>("button.gt"),
+    count: tbody.querySelector<HTMLElement>(".gcount"),
     rows: Array.from(tbody.querySelectorAll<HTMLTableRowElement>("tr.a")).map((el) => ({
       el,
       account: Number(el.dataset.a),
@@ -90,7 +90,7 @@ export function accessReportClient(): void {
       }
       if (expandMatches && active && shown > 0) setCollapsed(group, false);
       group.tbody.hidden = shown === 0;
-      group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : counted(group.rows.length, "account");
+      if (group.count) group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : counted(group.rows.length, "account");
       accounts += shown;
     }
     none.hidden = accounts > 0;
@@ -101,7 +101,7 @@ export function accessReportClient(): void {
 
   function setCollapsed(group: (typeof groups)[number], collapsed: boolean) {
     group.tbody.classList.toggle("collapsed", collapsed);
-    group.toggle.setAttribute("aria-expanded", String(!collapsed));
+    group.toggle?.setAttribute("aria-expanded", String(!collapsed));
   }
 
   const showDetail = (grants: number[]) => {
@@ -135,7 +135,7 @@ export function accessReportClient(): void {
   filter.addEventListener("input", () => apply(true));
   privileged.addEventListener("change", () => apply(true));
   for (const group of groups) {
-    group.toggle.addEventListener("click", () => setCollapsed(group, !group.tbody.classList.contains("collapsed")));
+    group.toggle?.addEventListener("click", () => setCollapsed(group, !group.tbody.classList.contains("collapsed")));
   }
   document.addEventListener("click", (event) => {
     const target = event.target as Element;

@@ -106,14 +106,18 @@ function matrix(report: AccessReport): string {
   const index = new Map(report.accounts.map((a, i) => [a.name, i]));
   const collapsed = report.accounts.length > MATRIX_OPEN_LIMIT;
   const head = `<thead><tr><th>account</th><th>tags</th>${report.requesters.map((r) => `<th title="${escapeXml(r.description)}">${escapeXml(r.name)}</th>`).join("")}</tr></thead>`;
-  const bodies = accountGroups(report.accounts).map(({ group, accounts }) => {
+  const groups = accountGroups(report.accounts);
+  // Groups of one account each (a few accounts without tags) would only repeat each name as a heading.
+  const headings = groups.some((g) => g.accounts.length > 1);
+  const bodies = groups.map(({ group, accounts }) => {
+    const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells));
+    if (!headings) return `<tbody class="grp">${rows.join("")}</tbody>`;
     const grants = accounts.flatMap((a) => report.requesters.flatMap((r) => [...(cells.get(`${a.name}\u0000${r.name}`)?.values() ?? [])].flatMap((c) => c.grants)));
     const levels = privilegeCounts(grants.map((i) => report.grants[i]));
     const summary = PRIVILEGE_LEVELS.filter((l) => levels[l] > 0)
       .reverse()
       .map((l) => `${levels[l]} ${l}`)
       .join(" · ");
-    const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells));
     return (
       `<tbody class="grp${collapsed ? " collapsed" : ""}"><tr class="gh"><th colspan="${2 + report.requesters.length}">` +
       `<button type="button" class="gt" aria-expanded="${!collapsed}">${escapeXml(group)}</button><span class="gcount">${counted(accounts.length, "account")}</span>` +

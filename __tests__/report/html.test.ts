@@ -29,6 +29,10 @@ describe("accessHtml on the example", () => {
     expect(html).toMatch(/<tr class="a" data-a="3"><td class="acct">prod <span class="id">444444444444<\/span><\/td><td class="tags"><\/td><td><\/td><td><\/td><td><button type="button" class="c p-write" data-g="\d+">ec2-admin<\/button><button type="button" class="c p-read" data-g="\d+">readonly<\/button><\/td><\/tr>/);
   });
 
+  test("accounts that each make a group of their own get no group headings", () => {
+    expect(html).not.toContain('class="gh"');
+  });
+
   test("small enough to draw whole: one diagram, no groups to expand, matrix groups open", () => {
     expect(html.match(/<svg xmlns/g)).toHaveLength(1);
     expect(html).not.toContain("<template id=");
