@@ -1,6 +1,6 @@
 import { type AccessDiff, type AccessGrant, describeAccess } from "../lib/access";
 import type { PrivilegeLevel } from "../lib/policy/privilege";
-import { type AccessReport, accountGroups, grantsByAccount, grantsByRequester } from "./access-report";
+import { type AccessReport, accountGroups, grantsByAccount, grantsByRequester, privilegeCounts } from "./access-report";
 import { accountText, counted, externalIdText, noGrantsText, policiesText, reportSummary, ttlText } from "./describe";
 
 /**
@@ -74,8 +74,36 @@ interface Section {
 export function accessMarkdown(report: AccessReport, options: MarkdownOptions): string {
   const head = ["## Who can get into what", reportSummary(report), `Privilege of each IAM role, from its policies: ${LEVELS.admin} · ${LEVELS.write} · ${LEVELS.read}`];
   if (report.grants.length === 0) head.push(noGrantsText(options.privileged));
+  else head.push(options.by === "requester" ? requesterSummary(report) : groupSummary(report));
   const sections = options.by === "requester" ? requesterSections(report) : accountSections(report);
   return `${fit(head.join("\n\n"), sections)}\n`;
+}
+
+/** Grants by level, as three table cells. */
+function levelCells(grants: readonly AccessGrant[]): string[] {
+  const counts = privilegeCounts(grants);
+  return [counts.admin, counts.write, counts.read].map(String);
+}
+
+/** One row per requester: how far it reaches, before the details (which a large report cuts). */
+function requesterSummary(report: AccessReport): string {
+  const rows = grantsByRequester(report).map(({ requester, grants }) => [
+    requester.name,
+    String(new Set(grants.map((g) => g.accountName)).size),
+    String(new Set(grants.map((g) => g.vaultRole)).size),
+    ...levelCells(grants),
+  ]);
+  return foldedTable(["requester", "accounts", "Vault roles", "admin grants", "write grants", "read grants"], rows, "requesters", [1, 2, 3, 4, 5]);
+}
+
+/** One row per account group: who reaches it, before the details. */
+function groupSummary(report: AccessReport): string {
+  const groupOf = new Map(report.accounts.map((a) => [a.name, a.group]));
+  const rows = accountGroups(report.accounts).map(({ group, accounts }) => {
+    const grants = report.grants.filter((g) => groupOf.get(g.accountName) === group);
+    return [group, String(accounts.length), [...new Set(grants.map((g) => g.requester))].join(", ") || "nobody", ...levelCells(grants)];
+  });
+  return foldedTable(["account group", "accounts", "requesters", "admin grants", "write grants", "read grants"], rows, "account groups", [1, 3, 4, 5]);
 }
 
 function requesterSections(report: AccessReport): Section[] {

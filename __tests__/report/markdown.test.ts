@@ -13,6 +13,13 @@ describe("accessMarkdown", () => {
     expect(md).toContain("| `dev-readonly` | dev (222222222222) | readonly | 🟢 read | ReadOnlyAccess; no inline policy | 1h (max 1h) | – |");
   });
 
+  test("a summary first: how far each requester reaches, or who reaches each account group", () => {
+    expect(accessMarkdown(report, { by: "requester", privileged: false })).toContain(
+      "| requester | accounts | Vault roles | admin grants | write grants | read grants |\n| --- | ---: | ---: | ---: | ---: | ---: |\n| auditors | 2 | 2 | 0 | 0 | 3 |\n| developers | 2 | 4 | 0 | 3 | 1 |\n| sre | 4 | 5 | 0 | 2 | 3 |",
+    );
+    expect(accessMarkdown(report, { by: "account", privileged: false })).toContain("| name: dev | 1 | auditors, developers, sre | 0 | 1 | 3 |");
+  });
+
   test("by account: a table per account group", () => {
     const md = accessMarkdown(report, { by: "account", privileged: false });
     expect(md).toContain("### name: staging (1 account)");
