@@ -23,8 +23,8 @@ export function globMatcher(pattern: string): (text: string) => boolean {
 /**
  * The report narrowed by a filter. Each pattern must match something (else `AccessFilterError`,
  * naming the flag and value and listing what exists), so a typo never looks like "nobody has
- * access". Once grants are narrowed (`requesters`, `privileged`), accounts and requesters left
- * without any grant are dropped; an account filter alone keeps accounts nobody can get into.
+ * access". Requesters left without a grant are dropped; so are accounts, once grants are narrowed
+ * (`requesters`, `privileged`): an account or tag filter alone keeps accounts nobody can get into.
  */
 export function filterReport(report: AccessReport, filter: AccessFilter): AccessReport {
   const requesterNames = report.requesters.map((r) => r.name);
@@ -41,7 +41,7 @@ export function filterReport(report: AccessReport, filter: AccessFilter): Access
   const reached = new Set(grants.map((g) => g.accountName));
   const requesting = new Set(grants.map((g) => g.requester));
   return {
-    requesters: report.requesters.filter((r) => wantRequester(r.name) && (!narrowed || requesting.has(r.name))),
+    requesters: report.requesters.filter((r) => requesting.has(r.name)),
     accounts: narrowed ? accounts.filter((a) => reached.has(a.name)) : accounts,
     grants,
   };

@@ -56,6 +56,10 @@ describe("filterReport", () => {
     expect(filterReport(report, { privileged: true })).toEqual({ requesters: [], accounts: [], grants: [] });
   });
 
+  test("--account keeps only the requesters that can get into those accounts", () => {
+    expect(filterReport(report, { accounts: ["prod"] }).requesters.map((r) => r.name)).toEqual(["sre"]);
+  });
+
   test("filters combine: every one must hold", () => {
     const both = filterReport(report, { requesters: ["sre"], accounts: ["prod"] });
     expect(both.grants.map((g) => g.vaultRole)).toEqual(["prod-ec2-admin", "prod-readonly"]);
