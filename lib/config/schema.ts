@@ -9,6 +9,7 @@ import {
 } from "../duration";
 import { REQUESTER_NAME } from "../names";
 import { checkReferences } from "./references";
+import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 
 /**
  * The schema of `accounts.yaml`: the single place where input is checked.
@@ -192,10 +193,15 @@ const role = strict({
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
 const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
 
+/** The name of a role set under `roleSets:`. */
+const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+
 const account = strict({
   name: ACCOUNT_NAME,
   id: ACCOUNT_ID,
   tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]),
+  // The account's roles are those of these sets, in this order, then its own `roles:`.
+  roleSets: z.array(ROLE_SET_NAME, { error: (iss) => expected("a list of role set names such as [baseline, nonprod]", iss.input) }).default([]),
   externalId: EXTERNAL_ID.optional(),
   deployment: deploymentOverride.optional(),
   roles: z.array(role).default([]),
@@ -222,8 +228,8 @@ const vaultRole = strict({
   name: VAULT_ROLE_NAME,
   targets: z
     .array(
-      pattern(/^[a-z0-9-]+\/[A-Za-z0-9_.@-]+$/, `"<account>/<role>", e.g. "prod/readonly"`),
-      { error: (iss) => `expected a list of "<account>/<role>", got ${show(iss.input)}` },
+      pattern(TARGET, `"<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`),
+      { error: (iss) => `expected a list of "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", got ${show(iss.input)}` },
     )
     .min(1, { error: "needs at least one target" }),
   defaultTtl: stsTtl().optional(),
@@ -231,7 +237,7 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
-export const configSchema = strict({
+const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
     vault: strict({
         mount: pattern(
@@ -301,6 +307,15 @@ export const configSchema = strict({
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
       error: "is empty: list at least one account",
     }),
+    // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
+    roleSets: z
+      .record(ROLE_SET_NAME, z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }), {
+        error: (iss) =>
+          iss.code === "invalid_key"
+            ? `${show(iss.input)} is not allowed as a role set name: use lowercase letters, digits, '_' and inner '-'`
+            : expected("a mapping of role set names to lists of roles", iss.input),
+      })
+      .default({}),
     vaultRoles: z.array(vaultRole).default([]),
     // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
     // apply otherwise), or a warning for policies newer than the snapshot.
@@ -317,6 +332,27 @@ export const configSchema = strict({
       .optional(),
   })
   .superRefine(checkReferences);
+
+/** `accounts.yaml` as written, validated: role sets and selectors not yet expanded. */
+export type WrittenConfig = z.output<typeof writtenSchema>;
+
+/**
+ * Expands role sets into each account's roles and target selectors into `"<account>/<role>"`
+ * keys, so that everything downstream sees the config as if written out in full: the same config
+ * written either way synthesizes the same bytes.
+ */
+function expandRoleSets(config: WrittenConfig): WrittenConfig {
+  const accounts = config.accounts.map((account, a) => ({ ...account, roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role) }));
+  const vaultRoles = config.vaultRoles.map((vaultRole) => ({
+    ...vaultRole,
+    // Overlapping selectors name a role once, where it first appears.
+    targets: [...new Set(vaultRole.targets.flatMap((target) => expandTarget(target, accounts)))],
+  }));
+  return { ...config, accounts, vaultRoles };
+}
+
+/** The accounts file's schema: validation, then the expansion of role sets and selectors. */
+export const configSchema = writtenSchema.transform(expandRoleSets);
 
 /** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
 export type AccountsConfig = z.output<typeof configSchema>;
