@@ -100,6 +100,14 @@ export function buildProgram(): Command {
   ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
 
   program
+    .command("revoke")
+    .description("kill switch: deny every session of a role issued before now (writes revokeSessionsIssuedBefore into the config)")
+    .requiredOption("--role <role>", "<account>/<role>, a Vault role such as dev-ec2-admin, or a vaultRoles name (all its roles)")
+    .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
+    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at }, (l) => console.log(l), (l) => console.error(l))));
+
+  program
     .command("explain")
     .description("every policy the synthesized stacks hand to AWS and Vault, readable")
     .option("--stack <name>", "only this stack")

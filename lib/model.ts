@@ -108,6 +108,16 @@ export interface RoleModel {
   readonly externalId?: string;
   /** Vault role minting credentials for this role alone. */
   readonly vaultRoleName: string;
+  /**
+   * Sessions issued before this RFC 3339 time are denied everything (the kill switch).
+   * @default - no session is revoked
+   */
+  readonly revokeSessionsIssuedBefore?: string;
+  /**
+   * ARN of the role's permissions boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** One Vault role of `credential_type = assumed_role`. */
@@ -144,6 +154,12 @@ export interface RequesterBindingModel {
   readonly identityGroupName: string;
 }
 
+/** A permissions boundary as an ARN: given as one, or as the path/name of the account's own policy. */
+function boundaryArn(partition: string, accountId: string, boundary: string | undefined): string | undefined {
+  if (boundary === undefined) return undefined;
+  return boundary.startsWith("arn:") ? boundary : `arn:${partition}:iam::${accountId}:policy/${boundary}`;
+}
+
 /** Thrown when a valid config still cannot be deployed within AWS quotas. */
 export class QuotaError extends Error {
   constructor(message: string) {
@@ -176,6 +192,8 @@ export function buildModel(config: AccountsConfig): Model {
         maxSessionSeconds: ttls.maxSessionSeconds,
         externalId: account.externalId,
         vaultRoleName: vaultRoleName(account.name, role.name),
+        revokeSessionsIssuedBefore: role.revokeSessionsIssuedBefore,
+        permissionsBoundaryArn: boundaryArn(partition, account.id, role.permissionsBoundary ?? config.permissionsBoundary),
       };
       roleByTarget.set(targetKey(account.name, role.name), model);
       vaultRoles.push({

@@ -46,6 +46,8 @@ export class AccountStack extends TerraformStack {
         maxSessionSeconds: role.maxSessionSeconds,
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,
+        revokeSessionsIssuedBefore: role.revokeSessionsIssuedBefore,
+        permissionsBoundaryArn: role.permissionsBoundaryArn,
       });
       roleArns[role.name] = assumable.roleArn;
     }

@@ -96,6 +96,17 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
           if (unknown) fail([...path, "managedPolicyArns", m], unknownManagedPolicyMessage(arn, unknown.closest));
         }
       });
+      const boundary = role.permissionsBoundary ?? config.permissionsBoundary;
+      if (boundary?.startsWith("arn:")) {
+        const [, partition, , , owner] = boundary.split(":");
+        const field = role.permissionsBoundary !== undefined ? [...path, "permissionsBoundary"] : ["permissionsBoundary"];
+        if (partition !== config.partition) {
+          fail(field, `"${boundary}" is in partition ${partition}, but the accounts are in ${config.partition}`);
+        } else if (owner !== "aws" && owner !== account.id) {
+          const own = role.permissionsBoundary !== undefined ? "" : " (it is the default of every role)";
+          fail(field, `"${boundary}" belongs to account ${owner}, but it bounds a role in account ${account.id}${own}${inAccount}: use an AWS managed policy, or the path/name of a policy each account holds (e.g. vault-aws/Boundary), which becomes that account's ARN`);
+        }
+      }
       if (sourced.findIndex((other) => other.role.name.toLowerCase() === role.name.toLowerCase()) === r) {
         vaultNames.push([vaultRoleName(account.name, role.name), source.set ? source.ref : [...path, "name"]]);
       }

@@ -125,6 +125,18 @@ const MANAGED_POLICY_ARN = pattern(
   "an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
 );
 
+/**
+ * A permissions boundary: a managed policy ARN, or the path and name of a customer managed policy
+ * that each account holds (`vault-aws/Boundary` → `arn:<partition>:iam::<account id>:policy/vault-aws/Boundary`).
+ */
+const PERMISSIONS_BOUNDARY = pattern(
+  /^(?:arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+|[\w+=,.@-]+(?:\/[\w+=,.@-]+)*)$/,
+  "a managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess, or the path/name of a policy each account holds, such as vault-aws/Boundary",
+);
+
+/** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
+const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
+
 const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1");
 
 /** Vault's own mounts, which a secrets engine cannot take. */
@@ -188,6 +200,9 @@ const role = strict({
   defaultTtl: stsTtl().optional(),
   maxTtl: stsTtl().optional(),
   requesters: z.array(REQUESTER).default([]),
+  // The kill switch: every session of this role issued before this time is denied everything.
+  revokeSessionsIssuedBefore: RFC3339.optional(),
+  permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
 });
 
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
@@ -307,6 +322,8 @@ const writtenSchema = strict({
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
       error: "is empty: list at least one account",
     }),
+    // The permissions boundary of every role that does not name its own.
+    permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
     // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
     roleSets: z
       .record(ROLE_SET_NAME, z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }), {
