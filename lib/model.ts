@@ -14,7 +14,7 @@ import {
 import { roleStackIndex } from "./vault-shards";
 import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
-import { brokerTrustPolicy } from "./policy/trust-policy";
+import { brokerTrustPolicy, SESSION_NAME_PREFIX, SESSION_NAME_TEMPLATE } from "./policy/trust-policy";
 import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
@@ -63,6 +63,16 @@ export interface VaultModel {
   readonly region: string;
   /** @default - the Vault provider reads `VAULT_ADDR` */
   readonly address?: string;
+  /**
+   * The engine's username_template, when session names are pinned (`vault.pinSessionNames`).
+   * @default - Vault's own default template
+   */
+  readonly usernameTemplate?: string;
+  /**
+   * The mount's max lease TTL (`vault.capMountLeaseTtl`): the longest max TTL of any Vault role.
+   * @default - Vault's system maximum
+   */
+  readonly maxLeaseTtlSeconds?: number;
 }
 
 /** The broker user and the identity policies it gets. */
@@ -186,6 +196,7 @@ export function buildModel(config: AccountsConfig): Model {
           brokerAccountRootArn: accountRootArn(partition, brokerAccount.id),
           brokerUserArn,
           externalId: account.externalId,
+          sessionNamePrefix: vault.pinSessionNames ? SESSION_NAME_PREFIX : undefined,
         }),
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,
@@ -248,7 +259,13 @@ export function buildModel(config: AccountsConfig): Model {
   return {
     partition,
     state: config.state.s3 ? { kind: "s3", ...withoutDynamodbTable(config.state.s3) } : { kind: "local" },
-    vault: { mount: vault.mount, region: vault.region, address: vault.address },
+    vault: {
+      mount: vault.mount,
+      region: vault.region,
+      address: vault.address,
+      usernameTemplate: vault.pinSessionNames ? SESSION_NAME_TEMPLATE : undefined,
+      maxLeaseTtlSeconds: vault.capMountLeaseTtl ? Math.max(...vaultRoles.map((r) => r.maxTtlSeconds)) : undefined,
+    },
     broker: {
       accountName: brokerAccount.name,
       accountId: brokerAccount.id,

@@ -282,6 +282,11 @@ const writtenSchema = strict({
           .min(1, { error: "must be 1 or more" })
           .max(64, { error: "must be 64 or less" })
           .default(16),
+        // Hardening, off by default so that existing estates synthesize unchanged; see README.
+        // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
+        pinSessionNames: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        // The mount's max lease TTL is the longest max TTL of any Vault role.
+        capMountLeaseTtl: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
       })
       .prefault({}),
     broker: strict({
