@@ -15,6 +15,7 @@ import { roleStackIndex } from "./vault-shards";
 import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
 import { brokerTrustPolicy, SESSION_NAME_PREFIX, SESSION_NAME_TEMPLATE } from "./policy/trust-policy";
+import { guardrailPolicy, guardrailSize, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
@@ -31,6 +32,21 @@ export interface Model {
   readonly accounts: readonly AccountModel[];
   readonly vaultRoles: readonly VaultRoleModel[];
   readonly requesterPolicies: readonly RequesterPolicyModel[];
+  /** IAM path of every managed role (`/` unless the config sets `iamPath`). */
+  readonly iamPath: string;
+  /**
+   * The service control policy protecting the broker and the managed roles.
+   * @default - no guardrails
+   */
+  readonly guardrails?: GuardrailsModel;
+}
+
+/** The guardrail SCP and, when the config says where, its attachment in the organization. */
+export interface GuardrailsModel {
+  readonly policy: PolicyDocument;
+  /** The policy's size as Organizations counts it (5,120 at most). */
+  readonly size: number;
+  readonly organization?: { readonly managementAccountId: string; readonly targets: readonly string[]; readonly deploymentRoleArn: string };
 }
 
 /** Terraform state: local files (the default) or one S3 object per stack. */
@@ -191,7 +207,7 @@ export function buildModel(config: AccountsConfig): Model {
       const ttls = roleTtls(vault, role);
       const model: RoleModel = {
         name: role.name,
-        roleArn: iamRoleArn(partition, account.id, role.name),
+        roleArn: iamRoleArn(partition, account.id, role.name, config.iamPath),
         trustPolicy: brokerTrustPolicy({
           brokerAccountRootArn: accountRootArn(partition, brokerAccount.id),
           brokerUserArn,
@@ -278,6 +294,42 @@ export function buildModel(config: AccountsConfig): Model {
     accounts,
     vaultRoles,
     requesterPolicies: requesterPolicies(vault.mount, vaultRoles, config.requesters ?? {}),
+    iamPath: config.iamPath,
+    guardrails: guardrails(config, brokerAccount.id, accounts),
+  };
+}
+
+/** The guardrail SCP of a config with `guardrails:`, or a `QuotaError` when it cannot fit. */
+function guardrails(config: AccountsConfig, brokerAccountId: string, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
+  if (!config.guardrails) return undefined;
+  const { partition } = config;
+  // The deployment roles, in every account: Terraform must still manage what the policy protects.
+  const deploymentRoles = [config.deployment.roleName, ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined)];
+  const organization = config.guardrails.organization;
+  const exempt = [...new Set([...deploymentRoles, ...(organization?.roleName ? [organization.roleName] : [])])].map((name) => `arn:${partition}:iam::*:role/${name}`);
+  const policy = guardrailPolicy({
+    partition,
+    brokerAccountId,
+    brokerUserName: config.broker.userName,
+    iamPath: config.iamPath,
+    roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
+    exemptPrincipalArns: [...exempt, ...config.guardrails.exemptPrincipalArns],
+  });
+  const size = guardrailSize(policy);
+  if (size > SCP_MAX_SIZE) {
+    const names = new Set(accounts.flatMap((a) => a.roles.map((r) => r.name))).size;
+    throw new QuotaError(
+      `the guardrail service control policy would be ${size} characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the ${names} distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`,
+    );
+  }
+  return {
+    policy,
+    size,
+    organization: organization && {
+      managementAccountId: organization.managementAccountId,
+      targets: organization.targets,
+      deploymentRoleArn: iamRoleArn(partition, organization.managementAccountId, organization.roleName ?? config.deployment.roleName),
+    },
   };
 }
 

@@ -99,7 +99,7 @@ describe("error messages", () => {
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {

@@ -327,6 +327,20 @@ const writtenSchema = strict({
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
       error: "is empty: list at least one account",
     }),
+    // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
+    iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512).default("/"),
+    // A service control policy that protects the broker and the managed roles; see README, "Guardrails".
+    guardrails: strict({
+      // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
+      exemptPrincipalArns: z.array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass")).default([]),
+      // Where the organization stack creates and attaches the policy; without it, vault-aws guardrails only prints it.
+      organization: strict({
+        managementAccountId: ACCOUNT_ID,
+        // The roots (r-…) and OUs (ou-…) the policy is attached to.
+        targets: z.array(pattern(/^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id")).min(1, { error: "needs at least one root or OU to attach to" }),
+        roleName: IAM_USER_NAME.optional(),
+      }).optional(),
+    }).optional(),
     // The permissions boundary of every role that does not name its own.
     permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
     // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.

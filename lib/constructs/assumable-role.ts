@@ -34,6 +34,11 @@ export interface AssumableRoleConfig {
    * @default - no permissions boundary
    */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * IAM path of the role.
+   * @default "/"
+   */
+  readonly path?: string;
 }
 
 /**
@@ -55,6 +60,8 @@ export class AssumableRole extends Construct {
       maxSessionDuration: config.maxSessionSeconds,
       description: "Assumed by HashiCorp Vault's AWS secrets engine; managed by vault-aws-multi-account",
       permissionsBoundary: config.permissionsBoundaryArn,
+      // Left out at "/", IAM's default, so that configs without iamPath synthesize as before.
+      path: config.path !== undefined && config.path !== "/" ? config.path : undefined,
     });
     for (const policyArn of config.managedPolicyArns ?? []) {
       // The ARN is the attachment's identity: its id must not depend on the list position.
