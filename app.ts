@@ -5,6 +5,7 @@ import { VAULT_STACK_NAME } from "./lib/names";
 import type { VaultRoleModel } from "./lib/model";
 import type { SandboxOptions } from "./lib/sandbox";
 import { AccountStack } from "./stacks/account-stack";
+import { ORGANIZATION_STACK_NAME, OrganizationStack } from "./stacks/organization-stack";
 import { VaultRolesStack } from "./stacks/vault-roles-stack";
 import { VaultStack } from "./stacks/vault-stack";
 
@@ -45,6 +46,7 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
         state: model.state,
         broker: account.name === model.broker.accountName ? model.broker : undefined,
         sandbox: options.sandbox,
+        iamPath: model.iamPath,
       }),
   );
   const brokerStack = stacks.find((s) => s.broker)!;
@@ -62,6 +64,9 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
     released.push(...rolesStack.roleAddresses);
   }
   vault.releaseRolesMovedOut(released);
+  if (model.guardrails?.organization) {
+    new OrganizationStack(app, ORGANIZATION_STACK_NAME, { guardrails: model.guardrails, organization: model.guardrails.organization, state: model.state, region: model.accounts[0].region, sandbox: options.sandbox });
+  }
   return app;
 }
 

@@ -101,6 +101,33 @@ describe("adding an account", () => {
   });
 });
 
+describe("adding an account to an estate kept with role sets and selectors (examples/org-scale.yaml)", () => {
+  const orgScale = () => parse(readFileSync(`${__dirname}/../examples/org-scale.yaml`, "utf8"));
+  const before = synth(orgScale()).stacks;
+
+  test("one line: a new stack; selectors take it in place; nothing removed or replaced", () => {
+    const config = orgScale();
+    config.accounts.push({ name: "payments-qa", id: "210000000004", tags: ["nonprod", "payments"], roleSets: ["baseline", "nonprod"] });
+    const after = synth(config).stacks;
+    expect(Object.keys(after).filter((name) => !(name in before))).toEqual(["aws-payments-qa"]);
+    const { removed, added, changed } = diff(before, after);
+    expect(removed).toEqual([]);
+    expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
+    // Its three roles (baseline's readonly, nonprod's developer and deployer) and their policies.
+    expect(added.filter((key) => key.startsWith("aws-payments-qa ")).map((key) => key.split(" ")[1].split(".")[0]).sort()).toEqual([
+      "aws_iam_role", "aws_iam_role", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment",
+    ]);
+    // The spanning roles its tag and name select now hand out its readonly role: an in-place write.
+    const arn = "arn:aws:iam::210000000004:role/readonly";
+    for (const name of ["readonly-nonprod", "payments-readonly"]) {
+      const stack = Object.values(after).find((s: any) => JSON.stringify(s.resource?.vault_generic_endpoint ?? {}).includes(`/roles/${name}"`)) as any;
+      const role = Object.values<any>(stack.resource.vault_generic_endpoint).find((r) => r.path.endsWith(`/roles/${name}`));
+      expect(JSON.parse(role.data_json).role_arns).toContain(arn);
+    }
+    expect(changed).toEqual(expect.arrayContaining(["vault_generic_endpoint.data_json"]));
+  });
+});
+
 describe("binding a requester to an identity-provider group", () => {
   const before = synth(example()).stacks;
   const withBinding = () => {

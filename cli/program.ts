@@ -106,6 +106,21 @@ export function buildProgram(): Command {
   ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
 
   program
+    .command("guardrails")
+    .description("the service control policy that protects the broker and the managed roles, as JSON (see README, Guardrails)")
+    .option("--out <file>", "write it to this file instead of printing it")
+    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .action(async (o) => exit((await import("./guardrails")).guardrailsMain({ config: o.config, out: o.out }, (l) => console.log(l), (l) => console.error(l))));
+
+  program
+    .command("revoke")
+    .description("kill switch: deny every session of a role issued before now (writes revokeSessionsIssuedBefore into the config)")
+    .requiredOption("--role <role>", "<account>/<role>, a Vault role such as dev-ec2-admin, or a vaultRoles name (all its roles)")
+    .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
+    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at }, (l) => console.log(l), (l) => console.error(l))));
+
+  program
     .command("access")
     .description("who can get credentials for which account, with which permissions, for how long (from the same model as the stacks)")
     .addOption(configOption())

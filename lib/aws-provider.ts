@@ -27,7 +27,7 @@ export function awsProviderConfig(account: AccountModel, sandbox?: SandboxOption
 function sandboxProviderConfig(sandbox: SandboxOptions): AwsProviderConfig {
   const url = sandbox.awsEndpoint;
   return {
-    endpoints: [{ iam: url, sts: url, ec2: url }],
+    endpoints: [{ iam: url, sts: url, ec2: url, organizations: url }],
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,

@@ -14,7 +14,8 @@ import {
 import { roleStackIndex } from "./vault-shards";
 import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
 import type { PolicyDocument } from "./policy/document";
-import { brokerTrustPolicy } from "./policy/trust-policy";
+import { brokerTrustPolicy, SESSION_NAME_PREFIX, SESSION_NAME_TEMPLATE } from "./policy/trust-policy";
+import { guardrailPolicy, guardrailSize, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
@@ -31,6 +32,21 @@ export interface Model {
   readonly accounts: readonly AccountModel[];
   readonly vaultRoles: readonly VaultRoleModel[];
   readonly requesterPolicies: readonly RequesterPolicyModel[];
+  /** IAM path of every managed role (`/` unless the config sets `iamPath`). */
+  readonly iamPath: string;
+  /**
+   * The service control policy protecting the broker and the managed roles.
+   * @default - no guardrails
+   */
+  readonly guardrails?: GuardrailsModel;
+}
+
+/** The guardrail SCP and, when the config says where, its attachment in the organization. */
+export interface GuardrailsModel {
+  readonly policy: PolicyDocument;
+  /** The policy's size as Organizations counts it (5,120 at most). */
+  readonly size: number;
+  readonly organization?: { readonly managementAccountId: string; readonly targets: readonly string[]; readonly deploymentRoleArn: string };
 }
 
 /** Terraform state: local files (the default) or one S3 object per stack. */
@@ -63,6 +79,16 @@ export interface VaultModel {
   readonly region: string;
   /** @default - the Vault provider reads `VAULT_ADDR` */
   readonly address?: string;
+  /**
+   * The engine's username_template, when session names are pinned (`vault.pinSessionNames`).
+   * @default - Vault's own default template
+   */
+  readonly usernameTemplate?: string;
+  /**
+   * The mount's max lease TTL (`vault.capMountLeaseTtl`): the longest max TTL of any Vault role.
+   * @default - Vault's system maximum
+   */
+  readonly maxLeaseTtlSeconds?: number;
 }
 
 /** The broker user and the identity policies it gets. */
@@ -108,6 +134,16 @@ export interface RoleModel {
   readonly externalId?: string;
   /** Vault role minting credentials for this role alone. */
   readonly vaultRoleName: string;
+  /**
+   * Sessions issued before this RFC 3339 time are denied everything (the kill switch).
+   * @default - no session is revoked
+   */
+  readonly revokeSessionsIssuedBefore?: string;
+  /**
+   * ARN of the role's permissions boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** One Vault role of `credential_type = assumed_role`. */
@@ -144,6 +180,12 @@ export interface RequesterBindingModel {
   readonly identityGroupName: string;
 }
 
+/** A permissions boundary as an ARN: given as one, or as the path/name of the account's own policy. */
+function boundaryArn(partition: string, accountId: string, boundary: string | undefined): string | undefined {
+  if (boundary === undefined) return undefined;
+  return boundary.startsWith("arn:") ? boundary : `arn:${partition}:iam::${accountId}:policy/${boundary}`;
+}
+
 /** Thrown when a valid config still cannot be deployed within AWS quotas. */
 export class QuotaError extends Error {
   constructor(message: string) {
@@ -165,17 +207,20 @@ export function buildModel(config: AccountsConfig): Model {
       const ttls = roleTtls(vault, role);
       const model: RoleModel = {
         name: role.name,
-        roleArn: iamRoleArn(partition, account.id, role.name),
+        roleArn: iamRoleArn(partition, account.id, role.name, config.iamPath),
         trustPolicy: brokerTrustPolicy({
           brokerAccountRootArn: accountRootArn(partition, brokerAccount.id),
           brokerUserArn,
           externalId: account.externalId,
+          sessionNamePrefix: vault.pinSessionNames ? SESSION_NAME_PREFIX : undefined,
         }),
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,
         maxSessionSeconds: ttls.maxSessionSeconds,
         externalId: account.externalId,
         vaultRoleName: vaultRoleName(account.name, role.name),
+        revokeSessionsIssuedBefore: role.revokeSessionsIssuedBefore,
+        permissionsBoundaryArn: boundaryArn(partition, account.id, role.permissionsBoundary ?? config.permissionsBoundary),
       };
       roleByTarget.set(targetKey(account.name, role.name), model);
       vaultRoles.push({
@@ -230,7 +275,13 @@ export function buildModel(config: AccountsConfig): Model {
   return {
     partition,
     state: config.state.s3 ? { kind: "s3", ...withoutDynamodbTable(config.state.s3) } : { kind: "local" },
-    vault: { mount: vault.mount, region: vault.region, address: vault.address },
+    vault: {
+      mount: vault.mount,
+      region: vault.region,
+      address: vault.address,
+      usernameTemplate: vault.pinSessionNames ? SESSION_NAME_TEMPLATE : undefined,
+      maxLeaseTtlSeconds: vault.capMountLeaseTtl ? Math.max(...vaultRoles.map((r) => r.maxTtlSeconds)) : undefined,
+    },
     broker: {
       accountName: brokerAccount.name,
       accountId: brokerAccount.id,
@@ -243,6 +294,42 @@ export function buildModel(config: AccountsConfig): Model {
     accounts,
     vaultRoles,
     requesterPolicies: requesterPolicies(vault.mount, vaultRoles, config.requesters ?? {}),
+    iamPath: config.iamPath,
+    guardrails: guardrails(config, brokerAccount.id, accounts),
+  };
+}
+
+/** The guardrail SCP of a config with `guardrails:`, or a `QuotaError` when it cannot fit. */
+function guardrails(config: AccountsConfig, brokerAccountId: string, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
+  if (!config.guardrails) return undefined;
+  const { partition } = config;
+  // The deployment roles, in every account: Terraform must still manage what the policy protects.
+  const deploymentRoles = [config.deployment.roleName, ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined)];
+  const organization = config.guardrails.organization;
+  const exempt = [...new Set([...deploymentRoles, ...(organization?.roleName ? [organization.roleName] : [])])].map((name) => `arn:${partition}:iam::*:role/${name}`);
+  const policy = guardrailPolicy({
+    partition,
+    brokerAccountId,
+    brokerUserName: config.broker.userName,
+    iamPath: config.iamPath,
+    roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
+    exemptPrincipalArns: [...exempt, ...config.guardrails.exemptPrincipalArns],
+  });
+  const size = guardrailSize(policy);
+  if (size > SCP_MAX_SIZE) {
+    const names = new Set(accounts.flatMap((a) => a.roles.map((r) => r.name))).size;
+    throw new QuotaError(
+      `the guardrail service control policy would be ${size} characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the ${names} distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`,
+    );
+  }
+  return {
+    policy,
+    size,
+    organization: organization && {
+      managementAccountId: organization.managementAccountId,
+      targets: organization.targets,
+      deploymentRoleArn: iamRoleArn(partition, organization.managementAccountId, organization.roleName ?? config.deployment.roleName),
+    },
   };
 }
 

@@ -42,9 +42,9 @@ export function stsPath(mount: string, vaultRole: string): string {
   return `${mount}/sts/${vaultRole}`;
 }
 
-/** ARN of an IAM role at the root path. */
-export function iamRoleArn(partition: string, accountId: string, roleName: string): string {
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+/** ARN of an IAM role, at the root path or under `path` (`/vault-aws/`). */
+export function iamRoleArn(partition: string, accountId: string, roleName: string, path = "/"): string {
+  return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
 }
 
 /** ARN of an IAM user at the root path. */

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** A running AWS emulator (moto_server) on the loopback interface. */
 export interface Emulator {
@@ -32,14 +35,21 @@ export function freePort(): Promise<number> {
 export async function startEmulator(options: { port?: number; timeoutMs?: number } = {}): Promise<Emulator> {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
+  // moto logs every request to stderr. Into a file, not a pipe: a pipe is drained only while this
+  // process's event loop runs, and a full pipe blocks moto (a caller blocked in spawnSync on a tool
+  // that talks to moto would deadlock).
+  const logDir = mkdtempSync(join(tmpdir(), "vama-moto-"));
+  const logFile = join(logDir, "moto.log");
+  const log = openSync(logFile, "w");
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", log],
   });
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  closeSync(log);
+  let failure = "";
+  const stderr = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-4000) : "") + failure;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.once("error", (error) => (stderr += `\n${error.message}`));
+  child.once("error", (error) => (failure += `\n${error.message}`));
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
@@ -54,6 +64,7 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
           stop: async () => {
             if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
             await exited;
+            rmSync(logDir, { recursive: true, force: true });
           },
         };
       }
@@ -63,5 +74,7 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error(`moto_server did not start on ${endpoint}: ${stderr.trim() || "no output"} (is moto installed? pip install 'moto[server]')`);
+  const output = stderr().trim();
+  rmSync(logDir, { recursive: true, force: true });
+  throw new Error(`moto_server did not start on ${endpoint}: ${output || "no output"} (is moto installed? pip install 'moto[server]')`);
 }

@@ -7,13 +7,13 @@
  *     without `changes` must do.
  * Usage: npm run bench:gitops [-- --sizes 10,100] [--runs 3] [--parallelism 2]
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { generatedConfig } from "../scripts/fixtures";
+import { run } from "../scripts/terraform";
 import { startEmulator } from "./emulator";
 import { ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
@@ -52,13 +52,14 @@ async function main(): Promise<void> {
       writeFileSync(configFile, stringify(config));
       const { env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
       const runEnv = { ...env, ...vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(work, "cdktf.out") };
-      const cli = (...args: string[]) => {
+      // Asynchronously: this process runs moto and Vault, and must keep serving them meanwhile.
+      const cli = async (...args: string[]) => {
         const start = process.hrtime.bigint();
-        const r = spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], { cwd: work, env: runEnv, encoding: "utf8" });
+        const r = await run(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], work, runEnv);
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         // drift exits 2: the added account is not applied, which is what it should find.
-        if (r.status !== 0 && !(args[0] === "drift" && r.status === 2)) throw new Error(`vault-aws ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-        return { seconds, stdout: r.stdout };
+        if (r.code !== 0 && !(args[0] === "drift" && r.code === 2)) throw new Error(`vault-aws ${args.join(" ")} failed:\n${r.output}`);
+        return { seconds, stdout: r.output };
       };
       const changed: number[] = [];
       const all: number[] = [];
@@ -66,11 +67,12 @@ async function main(): Promise<void> {
       let allCount = 0;
       for (let run = 0; run < runs; run++) {
         // Interleaved, so both see the same machine.
-        changed.push(cli("plan", "--base", join(work, "deployed"), "--out", join(work, "plans"), "--parallelism", parallelism).seconds);
+        changed.push((await cli("plan", "--base", join(work, "deployed"), "--out", join(work, "plans"), "--parallelism", parallelism)).seconds);
         changedCount = readdirSync(join(work, "plans")).filter((f) => f.endsWith(".tfplan")).length;
-        const drift = cli("drift", "--json", "--parallelism", parallelism);
+        const drift = await cli("drift", "--json", "--parallelism", parallelism);
         all.push(drift.seconds);
-        const report = JSON.parse(drift.stdout);
+        // run() merges stdout and stderr; the JSON report is the last line.
+        const report = JSON.parse(drift.stdout.trim().split("\n").pop()!);
         allCount = report.drifted.length + report.inSync + report.failed.length;
       }
       const line = (what: string, planned: number, walls: number[]) =>

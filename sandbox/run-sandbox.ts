@@ -20,6 +20,7 @@ import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3C
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { proveThroughVault } from "./vault-checks";
 import type { VaultBuild } from "./vault-build";
+import { killOnInterrupt } from "./interrupt";
 import { startVault, type VaultServer } from "./vault-server";
 
 /** Options of one sandbox run. */
@@ -230,20 +231,24 @@ async function proveChain(model: Model, broker: AwsCredentials, aws: AwsEndpoint
 export async function withVault<T>(build: VaultBuild, workDir: string, keep: boolean, log: (line: string) => void, body: (vault: VaultServer) => Promise<T>): Promise<T> {
   const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault") });
   log(`vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only)`);
+  const release = killOnInterrupt(vault.process);
   try {
     return await body(vault);
   } finally {
     if (keep) vault.detach();
     else await vault.stop();
+    release();
   }
 }
 
 /** Starts the emulator unless one is given, runs, and stops what it started unless `keep`. */
 export async function withEmulator<T>(endpoint: string | undefined, keep: boolean, body: (emulator?: Emulator) => Promise<T>): Promise<T> {
   const emulator = endpoint ? undefined : await startEmulator();
+  const release = emulator ? killOnInterrupt(emulator.process) : () => undefined;
   try {
     return await body(emulator);
   } finally {
     if (emulator && !keep) await emulator.stop();
+    release();
   }
 }

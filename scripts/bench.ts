@@ -1,7 +1,8 @@
 /**
  * `vault-aws bench` (`npm run bench`), each measurement in a fresh process and the median of RUNS
  * runs (default 5), side by side in one run:
- *   1. synth wall time and peak memory for 10, 100 and 1,000 accounts of 2 roles: the tsc-compiled
+ *   1. synth wall time and peak memory for 10, 100 and 1,000 accounts of 2 roles, and the 1,000
+ *      written with role sets (one line per account, the same output): the tsc-compiled
  *      app (`node dist/main.js`) against `vault-aws synth`, which compiles the current sources with
  *      esbuild on every start (what `cdktf synth` runs);
  *   2. `vault-aws changes` at 1,000 accounts, a pull request adding one account: against a folder of
@@ -12,7 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
-import { generatedConfig } from "./fixtures";
+import { generatedConfig, generatedSetConfig } from "./fixtures";
 import { repoRoot } from "./repo-root";
 
 const SIZES = [10, 100, 1000];
@@ -48,9 +49,10 @@ function benchSynth(work: string, runs: number): void {
   console.log(`synth: node ${process.version}, ${runs} runs per size, median shown`);
   const widths = [8, 6, 6, 22, 10, 12, 8];
   console.log(row(["accounts", "roles", "stacks", "app", "wall (s)", "min..max (s)", "RSS (MB)"], widths));
-  for (const size of SIZES) {
-    const file = join(work, `accounts-${size}.yaml`);
-    writeFileSync(file, stringify(generatedConfig(size, 2)));
+  // The last row: the 1,000 accounts written with role sets (one line each), the same synth.
+  for (const [size, withSets] of [...SIZES.map((n) => [n, false] as const), [1000, true] as const]) {
+    const file = join(work, `accounts-${size}${withSets ? "-sets" : ""}.yaml`);
+    writeFileSync(file, stringify(withSets ? generatedSetConfig(size) : generatedConfig(size, 2)));
     const apps: [string, string[]][] = [
       ["node dist/main.js", [join(root, "dist", "main.js")]],
       ["vault-aws synth", [join(root, "bin", "vault-aws.js"), "synth"]],
@@ -61,7 +63,7 @@ function benchSynth(work: string, runs: number): void {
     for (let run = 0; run < runs; run++) {
       for (const [label, args] of apps) {
         const outdir = join(work, `out-${size}-${run}`);
-        const { seconds } = measure(args, root, { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir }, join(work, `usage-${size}-${label.replace(/\W/g, "")}.txt`));
+        const { seconds } = measure(args, root, { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir }, join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`));
         walls.get(label)!.push(seconds);
         stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
         rmSync(outdir, { recursive: true, force: true });
@@ -69,8 +71,8 @@ function benchSynth(work: string, runs: number): void {
     }
     for (const [label] of apps) {
       const w = walls.get(label)!;
-      const rss = lastRss(join(work, `usage-${size}-${label.replace(/\W/g, "")}.txt`), runs);
-      console.log(row([size, size * 2, stacks, label, median(w).toFixed(2), `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`, rss.toFixed(0)], widths));
+      const rss = lastRss(join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`), runs);
+      console.log(row([withSets ? `${size} sets` : size, size * 2, stacks, label, median(w).toFixed(2), `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`, rss.toFixed(0)], widths));
     }
   }
 }

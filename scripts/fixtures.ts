@@ -19,6 +19,20 @@ export function generatedConfig(count: number, rolesPerAccount = 2): Record<stri
   };
 }
 
+/**
+ * `generatedConfig(count, 2)` written with role sets: the same accounts and roles, each account one
+ * line (`roleSets: [even]` or `[odd]`, as its roles' requesters alternate). Synthesizes the same bytes.
+ */
+export function generatedSetConfig(count: number): Record<string, unknown> {
+  const plain = generatedConfig(count, 2) as { accounts: { name: string; id: string; roles: { requesters: string[] }[] }[] };
+  const setOf = (requester: string) => plain.accounts.find((a) => a.roles[0].requesters[0] === requester)!.roles;
+  return {
+    ...plain,
+    roleSets: { even: setOf("developers"), odd: setOf("sre") },
+    accounts: plain.accounts.map((a, i) => ({ name: a.name, id: a.id, roleSets: [i % 2 === 0 ? "even" : "odd"] })),
+  };
+}
+
 /** Environments and regions of `accessReportConfig`'s accounts, which become their tags. */
 const REPORT_ENVIRONMENTS = ["prod", "staging", "dev", "sandbox"] as const;
 const REPORT_REGIONS = ["eu", "us", "ap"] as const;

@@ -24,6 +24,11 @@ export interface AccountStackConfig {
    * @default - a normal deployment
    */
   readonly sandbox?: SandboxOptions;
+  /**
+   * IAM path of the managed roles.
+   * @default "/"
+   */
+  readonly iamPath?: string;
 }
 
 /** One AWS account: its assumable roles and, in the broker's account, the broker. */
@@ -46,6 +51,9 @@ export class AccountStack extends TerraformStack {
         maxSessionSeconds: role.maxSessionSeconds,
         managedPolicyArns: role.managedPolicyArns,
         inlinePolicy: role.inlinePolicy,
+        revokeSessionsIssuedBefore: role.revokeSessionsIssuedBefore,
+        permissionsBoundaryArn: role.permissionsBoundaryArn,
+        path: config.iamPath,
       });
       roleArns[role.name] = assumable.roleArn;
     }

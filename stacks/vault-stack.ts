@@ -47,6 +47,8 @@ export class VaultStack extends TerraformStack {
       accessKeyId: broker.accessKeyId,
       secretAccessKey: broker.secretAccessKey,
       awsEndpoint: config.sandbox?.awsEndpoint,
+      usernameTemplate: model.vault.usernameTemplate,
+      maxLeaseTtlSeconds: model.vault.maxLeaseTtlSeconds,
     });
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.

@@ -44,7 +44,7 @@ describe("parseConfig locations", () => {
   test("points at an unknown key itself", () => {
     const text = `${valid}    rols: []\n`;
     expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
-      'a.yaml:6:5: accounts[0] (primary): unknown key "rols": allowed keys are name, id, tags, externalId, deployment, roles',
+      'a.yaml:6:5: accounts[0] (primary): unknown key "rols": allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
     ]);
   });
   test("points a missing field at its parent", () => {

@@ -94,12 +94,12 @@ describe("error messages", () => {
   });
   test("an unknown key", () => {
     expect(problems(edited((c) => (c.accounts[1].rolse = [])))).toEqual([
-      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, tags, externalId, deployment, roles',
+      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
     ]);
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, vaultRoles, unknownManagedPolicies, requesters',
+      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -159,22 +159,22 @@ describe("error messages", () => {
   });
   test("duplicate account names", () => {
     expect(problems(edited((c) => (c.accounts[1].name = "primary")))).toEqual([
-      "accounts[1] (primary).name: duplicates accounts[0].name: account names must be unique",
+      'accounts[1] (primary).name: "primary" is already the name of accounts[0]: account names must be unique',
     ]);
   });
   test("duplicate account ids", () => {
     expect(problems(edited((c) => (c.accounts[1].id = "111111111111")))).toEqual([
-      "accounts[1] (dev).id: duplicates accounts[0].id: each AWS account may be listed once",
+      'accounts[1] (dev).id: "111111111111" is already the id of accounts[0]: each AWS account may be listed once',
     ]);
   });
   test("duplicate role names in one account", () => {
     expect(problems(edited((c) => c.accounts[1].roles.push({ name: "ec2-admin" })))).toEqual([
-      "accounts[1] (dev).roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
+      'accounts[1] (dev).roles[1].name: "ec2-admin" is already the name of accounts[1].roles[0]: role names must be unique within an account, ignoring case as IAM does',
     ]);
   });
   test("role names that differ only in case (IAM treats them as one)", () => {
     expect(problems(edited((c) => c.accounts[1].roles.push({ name: "EC2-Admin" })))).toEqual([
-      "accounts[1] (dev).roles[1].name: duplicates accounts[1].roles[0].name: role names must be unique within an account, ignoring case as IAM does",
+      'accounts[1] (dev).roles[1].name: "EC2-Admin" is already the name of accounts[1].roles[0] as "ec2-admin": role names must be unique within an account, ignoring case as IAM does',
     ]);
   });
   test("a broker in an unknown account", () => {
@@ -194,12 +194,12 @@ describe("error messages", () => {
   });
   test("a role ARN given as a target is one problem, not two", () => {
     expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["arn:aws:iam::222222222222:role/ec2-admin"] }])))).toEqual([
-      `vaultRoles[0].targets[0]: "arn:aws:iam::222222222222:role/ec2-admin" is not allowed: use "<account>/<role>", e.g. "prod/readonly"`,
+      `vaultRoles[0].targets[0]: "arn:aws:iam::222222222222:role/ec2-admin" is not allowed: use "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`,
     ]);
   });
   test("a vaultRoles target written without its account", () => {
     expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["ec2-admin"] }])))).toEqual([
-      `vaultRoles[0].targets[0]: "ec2-admin" is not allowed: use "<account>/<role>", e.g. "prod/readonly"`,
+      `vaultRoles[0].targets[0]: "ec2-admin" is not allowed: use "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`,
     ]);
   });
   test("a vaultRoles max TTL beyond a target's session", () => {
@@ -402,7 +402,7 @@ describe("requesters", () => {
   test("the same external group bound twice", () => {
     const group = { authMount: "oidc", name: "eng" };
     expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [group, group] })))).toEqual([
-      "requesters.developers.groups[1]: duplicates requesters.developers.groups[0]: bind each external group once",
+      'requesters.developers.groups[1]: "oidc/eng" is already bound at requesters.developers.groups[0]: bind each external group once',
     ]);
   });
   test("a requester name of the wrong form", () => {

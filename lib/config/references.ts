@@ -5,12 +5,11 @@ import { REQUESTER_NAME, targetKey, vaultRoleName } from "../names";
 import { MANAGED_POLICY_SNAPSHOT, unknownManagedPolicy } from "../policy/managed-policies";
 import { roleTtls, vaultRoleTtls } from "../ttl";
 import { formatPath as where } from "./path";
-import type { AccountsConfig } from "./schema";
+import { expandTarget, isSelector, type SourcedRole, sourcedRoles, TARGET } from "./role-sets";
+import type { WrittenConfig as AccountsConfig } from "./schema";
 
 type Path = (string | number)[];
 
-/** A well-formed `vaultRoles[].targets` entry, `"<account>/<role>"` (the schema's own pattern). */
-const TARGET_FORM = /^[a-z0-9-]+\/[A-Za-z0-9_.@-]+$/;
 
 /** How the regions of each partition are named. */
 const REGION_PREFIX: Record<string, string> = { "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
@@ -26,13 +25,20 @@ function partitionOf(region: string): string {
  * to fix.
  */
 export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): void {
-  const fail = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
+  // A role set's problem is found once per account that uses it, and reported once.
+  const reported = new Set<string>();
+  const fail = (path: Path, message: string) => {
+    const key = `${where(path)}\0${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    ctx.addIssue({ code: "custom", path, message });
+  };
 
-  firstSeen(config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]), (path, first) =>
-    fail(path, `duplicates ${where(first)}: account names must be unique`),
+  firstSeen(config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]), (path, first, name) =>
+    fail(path, `"${name}" is already the name of ${where(first.slice(0, 2))}: account names must be unique`),
   );
-  firstSeen(config.accounts.map((a, i) => [a.id, ["accounts", i, "id"]]), (path, first) =>
-    fail(path, `duplicates ${where(first)}: each AWS account may be listed once`),
+  firstSeen(config.accounts.map((a, i) => [a.id, ["accounts", i, "id"]]), (path, first, id) =>
+    fail(path, `"${id}" is already the id of ${where(first.slice(0, 2))}: each AWS account may be listed once`),
   );
 
   const accountNames = config.accounts.map((a) => a.name);
@@ -52,17 +58,22 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   if (config.vault.defaultTtl > config.vault.maxTtl) {
     fail(["vault", "defaultTtl"], ttlOrder(config.vault.defaultTtl, 0, config.vault.maxTtl, 0));
   }
+  checkRoleSetNames(config, fail);
 
   // Vault role names, `<account>-<role>` and vaultRoles[].name, share one namespace.
   const vaultNames: [string, Path][] = [];
   const roles = new Map<string, { path: Path; maxSessionSeconds: number; externalId?: string }>();
+  const rolesOf = config.accounts.map((account, a) => sourcedRoles(config.roleSets, account, a));
   config.accounts.forEach((account, a) => {
+    const sourced = rolesOf[a];
     // IAM role names are unique regardless of case: "ReadOnly" and "readonly" are the same role.
-    firstSeen(account.roles.map((r, i) => [r.name.toLowerCase(), ["accounts", a, "roles", i, "name"]]), (path, first) =>
-      fail(path, `duplicates ${where(first)}: role names must be unique within an account, ignoring case as IAM does`),
+    firstSeen(sourced.map((s, i) => [s.role.name.toLowerCase(), [i]]), ([later], [first]) =>
+      fail(sourced[later as number].set ? sourced[later as number].ref : [...sourced[later as number].path, "name"], duplicateRole(sourced[later as number], sourced[first as number])),
     );
-    account.roles.forEach((role, r) => {
-      const path: Path = ["accounts", a, "roles", r];
+    sourced.forEach((source, r) => {
+      const { role, path } = source;
+      // Said of a set's role, a problem that depends on the account names it.
+      const inAccount = source.set ? ` (in ${where(["accounts", a])} (${account.name}), which takes role set "${source.set}")` : "";
       const ttls = roleTtls(config.vault, role);
       // When both TTLs are inherited, the problem is reported once, at vault.defaultTtl.
       const ownTtl = role.defaultTtl !== undefined || role.maxTtl !== undefined;
@@ -79,19 +90,31 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
         } else if (partition !== config.partition) {
           fail([...path, "managedPolicyArns", m], `"${arn}" is in partition ${partition}, but the accounts are in ${config.partition}`);
         } else if (owner !== "aws" && owner !== account.id) {
-          fail([...path, "managedPolicyArns", m], `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})`);
+          fail([...path, "managedPolicyArns", m], `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})${inAccount}`);
         } else if (config.unknownManagedPolicies === "error") {
           const unknown = unknownManagedPolicy(arn);
           if (unknown) fail([...path, "managedPolicyArns", m], unknownManagedPolicyMessage(arn, unknown.closest));
         }
       });
-      if (account.roles.findIndex((other) => other.name.toLowerCase() === role.name.toLowerCase()) === r) {
-        vaultNames.push([vaultRoleName(account.name, role.name), [...path, "name"]]);
+      const boundary = role.permissionsBoundary ?? config.permissionsBoundary;
+      if (boundary?.startsWith("arn:")) {
+        const [, partition, , , owner] = boundary.split(":");
+        const field = role.permissionsBoundary !== undefined ? [...path, "permissionsBoundary"] : ["permissionsBoundary"];
+        if (partition !== config.partition) {
+          fail(field, `"${boundary}" is in partition ${partition}, but the accounts are in ${config.partition}`);
+        } else if (owner !== "aws" && owner !== account.id) {
+          const own = role.permissionsBoundary !== undefined ? "" : " (it is the default of every role)";
+          fail(field, `"${boundary}" belongs to account ${owner}, but it bounds a role in account ${account.id}${own}${inAccount}: use an AWS managed policy, or the path/name of a policy each account holds (e.g. vault-aws/Boundary), which becomes that account's ARN`);
+        }
+      }
+      if (sourced.findIndex((other) => other.role.name.toLowerCase() === role.name.toLowerCase()) === r) {
+        vaultNames.push([vaultRoleName(account.name, role.name), source.set ? source.ref : [...path, "name"]]);
       }
       roles.set(targetKey(account.name, role.name), { path, maxSessionSeconds: ttls.maxSessionSeconds, externalId: account.externalId });
     });
   });
 
+  const expanded = config.accounts.map((account, a) => ({ ...account, roles: rolesOf[a].map((s) => s.role) }));
   config.vaultRoles.forEach((vaultRole, v) => {
     const path: Path = ["vaultRoles", v];
     vaultNames.push([vaultRole.name, [...path, "name"]]);
@@ -100,27 +123,35 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     if (ownTtl && defaultTtl > maxTtl) {
       fail([...path, vaultRole.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"], ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl));
     }
-    firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first) =>
-      fail(p, `duplicates ${where(first)}: list each target once`),
+    firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first, target) =>
+      fail(p, `"${target}" is already listed at ${where(first)}: list each target once`),
     );
     const externalIds = new Set<string | undefined>();
     vaultRole.targets.forEach((target, t) => {
-      const role = roles.get(target);
       // A target of the wrong form (an ARN, a bare role name) is reported by its own field, once.
-      if (!role && TARGET_FORM.test(target)) {
-        const [accountName] = target.split("/");
-        const account = config.accounts.find((a) => a.name === accountName);
-        const hint = account
-          ? account.roles.length > 0
-            ? `${accountName}'s roles are ${account.roles.map((r) => r.name).join(", ")}`
-            : `${accountName} has no roles`
-          : `there is no account "${accountName}": use one of ${config.accounts.map((a) => a.name).join(", ")}`;
-        fail([...path, "targets", t], `"${target}" is not a configured role: ${hint}`);
+      if (!TARGET.test(target)) return;
+      const keys = expandTarget(target, expanded);
+      if (isSelector(target) && keys.length === 0) {
+        fail([...path, "targets", t], selectorMatchesNothing(target, expanded));
+        return;
       }
-      if (!role) return;
-      externalIds.add(role.externalId);
-      if (role.maxSessionSeconds < maxTtl) {
-        fail([...path, "maxTtl"], `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${target}": lower maxTtl or raise that role's maxSessionDuration`);
+      for (const key of keys) {
+        const role = roles.get(key);
+        if (!role) {
+          const [accountName] = key.split("/");
+          const account = expanded.find((a) => a.name === accountName);
+          const hint = account
+            ? account.roles.length > 0
+              ? `${accountName}'s roles are ${account.roles.map((r) => r.name).join(", ")}`
+              : `${accountName} has no roles`
+            : `there is no account "${accountName}": use one of ${config.accounts.map((a) => a.name).join(", ")}`;
+          fail([...path, "targets", t], `"${target}" is not a configured role: ${hint}`);
+          continue;
+        }
+        externalIds.add(role.externalId);
+        if (role.maxSessionSeconds < maxTtl) {
+          fail([...path, "maxTtl"], `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${key}"${key === target ? "" : ` (selected by "${target}")`}: lower maxTtl or raise that role's maxSessionDuration`);
+        }
       }
     });
     if (externalIds.size > 1) {
@@ -134,10 +165,61 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   checkRequesters(config, fail);
 }
 
+/** Every role set an account names must exist. */
+function checkRoleSetNames(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
+  const sets = Object.keys(config.roleSets).sort();
+  config.accounts.forEach((account, a) => {
+    firstSeen(account.roleSets.map((name, i) => [name, ["accounts", a, "roleSets", i]]), (path, first, name) =>
+      fail(path, `"${name}" is already listed at ${where(first)}: take each role set once`),
+    );
+    account.roleSets.forEach((name, i) => {
+      if (Object.hasOwn(config.roleSets, name)) return;
+      const hint = sets.length > 0 ? `did you mean "${closest(name, sets)}"? The role sets are ${sets.join(", ")}` : "there is no roleSets: section; define the set there";
+      fail(["accounts", a, "roleSets", i], `"${name}" is not a role set: ${hint}`);
+    });
+  });
+}
+
+/** Where a role comes from, in words: `role set "base" (roleSets.base[0])` or its path. */
+function origin(source: SourcedRole<{ name: string }>): string {
+  return source.set ? `role set "${source.set}" (${where(source.path)})` : where(source.path);
+}
+
+function duplicateRole(later: SourcedRole<{ name: string }>, first: SourcedRole<{ name: string }>): string {
+  const name = later.role.name;
+  const as = first.role.name === name ? "" : ` as "${first.role.name}"`;
+  if (!later.set && !first.set) return `"${name}" is already the name of ${where(first.path)}${as}: role names must be unique within an account, ignoring case as IAM does`;
+  return `role "${name}" comes from ${origin(later)} and "${first.role.name}" from ${origin(first)}: role names must be unique within an account, ignoring case as IAM does; nothing is merged, so rename one or drop one source`;
+}
+
+/** Why a selector selected nothing, with what it could select. */
+function selectorMatchesNothing(target: string, accounts: readonly { name: string; tags: readonly string[]; roles: readonly { name: string }[] }[]): string {
+  const slash = target.lastIndexOf("/");
+  const selector = target.slice(0, slash);
+  const roleName = target.slice(slash + 1);
+  if (selector.startsWith("tag:")) {
+    const tag = selector.slice(4);
+    const tagged = accounts.filter((a) => a.tags.includes(tag));
+    if (tagged.length === 0) {
+      const tags = [...new Set(accounts.flatMap((a) => a.tags))].sort();
+      return `"${target}" selects nothing: no account has tag "${tag}"${tags.length > 0 ? ` (the tags are ${tags.join(", ")})` : " (no account has tags)"}`;
+    }
+    return `"${target}" selects nothing: no account tagged "${tag}" (${tagged.map((a) => a.name).slice(0, 5).join(", ")}${tagged.length > 5 ? ", …" : ""}) has a role "${roleName}"`;
+  }
+  const matched = accounts.filter((a) => picomatchLike(selector, a.name));
+  if (matched.length === 0) return `"${target}" selects nothing: no account name matches "${selector}"`;
+  return `"${target}" selects nothing: the accounts matching "${selector}" (${matched.map((a) => a.name).slice(0, 5).join(", ")}${matched.length > 5 ? ", …" : ""}) have no role "${roleName}"`;
+}
+
+function picomatchLike(glob: string, name: string): boolean {
+  return expandTarget(`${glob}/probe`, [{ name, tags: [], roles: [{ name: "probe" }] }]).length > 0;
+}
+
 /** Every requester a role or a Vault role names, with where it is named. */
 export function requesterUses(config: AccountsConfig): [string, Path][] {
   return [
     ...config.accounts.flatMap((account, a) => account.roles.flatMap((role, r) => role.requesters.map((name, q): [string, Path] => [name, ["accounts", a, "roles", r, "requesters", q]]))),
+    ...Object.entries(config.roleSets).flatMap(([set, roles]) => roles.flatMap((role, k) => role.requesters.map((name, q): [string, Path] => [name, ["roleSets", set, k, "requesters", q]]))),
     ...config.vaultRoles.flatMap((vaultRole, v) => vaultRole.requesters.map((name, q): [string, Path] => [name, ["vaultRoles", v, "requesters", q]])),
   ];
 }
@@ -163,8 +245,8 @@ function checkRequesters(config: AccountsConfig, fail: (path: Path, message: str
     fail(path, `"${name}" is not a declared requester: ${hint}; declare it under requesters: to add a group`);
   }
   for (const [name, requester] of Object.entries(config.requesters)) {
-    firstSeen(requester.groups.map((g, i) => [`${g.authMount}\0${g.name}`, ["requesters", name, "groups", i]]), (path, first) =>
-      fail(path, `duplicates ${where(first)}: bind each external group once`),
+    firstSeen(requester.groups.map((g, i) => [`${g.authMount}\0${g.name}`, ["requesters", name, "groups", i]]), (path, first, key) =>
+      fail(path, `"${key.replace("\0", "/")}" is already bound at ${where(first)}: bind each external group once`),
     );
   }
 }

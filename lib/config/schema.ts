@@ -9,6 +9,7 @@ import {
 } from "../duration";
 import { REQUESTER_NAME } from "../names";
 import { checkReferences } from "./references";
+import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 
 /**
  * The schema of `accounts.yaml`: the single place where input is checked.
@@ -124,6 +125,18 @@ const MANAGED_POLICY_ARN = pattern(
   "an IAM managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
 );
 
+/**
+ * A permissions boundary: a managed policy ARN, or the path and name of a customer managed policy
+ * that each account holds (`vault-aws/Boundary` → `arn:<partition>:iam::<account id>:policy/vault-aws/Boundary`).
+ */
+const PERMISSIONS_BOUNDARY = pattern(
+  /^(?:arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+|[\w+=,.@-]+(?:\/[\w+=,.@-]+)*)$/,
+  "a managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess, or the path/name of a policy each account holds, such as vault-aws/Boundary",
+);
+
+/** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
+const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
+
 const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1");
 
 /** Vault's own mounts, which a secrets engine cannot take. */
@@ -187,15 +200,23 @@ const role = strict({
   defaultTtl: stsTtl().optional(),
   maxTtl: stsTtl().optional(),
   requesters: z.array(REQUESTER).default([]),
+  // The kill switch: every session of this role issued before this time is denied everything.
+  revokeSessionsIssuedBefore: RFC3339.optional(),
+  permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
 });
 
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
 const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
 
+/** The name of a role set under `roleSets:`. */
+const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+
 const account = strict({
   name: ACCOUNT_NAME,
   id: ACCOUNT_ID,
   tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]),
+  // The account's roles are those of these sets, in this order, then its own `roles:`.
+  roleSets: z.array(ROLE_SET_NAME, { error: (iss) => expected("a list of role set names such as [baseline, nonprod]", iss.input) }).default([]),
   externalId: EXTERNAL_ID.optional(),
   deployment: deploymentOverride.optional(),
   roles: z.array(role).default([]),
@@ -222,8 +243,8 @@ const vaultRole = strict({
   name: VAULT_ROLE_NAME,
   targets: z
     .array(
-      pattern(/^[a-z0-9-]+\/[A-Za-z0-9_.@-]+$/, `"<account>/<role>", e.g. "prod/readonly"`),
-      { error: (iss) => `expected a list of "<account>/<role>", got ${show(iss.input)}` },
+      pattern(TARGET, `"<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`),
+      { error: (iss) => `expected a list of "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", got ${show(iss.input)}` },
     )
     .min(1, { error: "needs at least one target" }),
   defaultTtl: stsTtl().optional(),
@@ -231,7 +252,7 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
-export const configSchema = strict({
+const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
     vault: strict({
         mount: pattern(
@@ -261,6 +282,11 @@ export const configSchema = strict({
           .min(1, { error: "must be 1 or more" })
           .max(64, { error: "must be 64 or less" })
           .default(16),
+        // Hardening, off by default so that existing estates synthesize unchanged; see README.
+        // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
+        pinSessionNames: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        // The mount's max lease TTL is the longest max TTL of any Vault role.
+        capMountLeaseTtl: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
       })
       .prefault({}),
     broker: strict({
@@ -301,6 +327,31 @@ export const configSchema = strict({
     accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
       error: "is empty: list at least one account",
     }),
+    // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
+    iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512).default("/"),
+    // A service control policy that protects the broker and the managed roles; see README, "Guardrails".
+    guardrails: strict({
+      // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
+      exemptPrincipalArns: z.array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass")).default([]),
+      // Where the organization stack creates and attaches the policy; without it, vault-aws guardrails only prints it.
+      organization: strict({
+        managementAccountId: ACCOUNT_ID,
+        // The roots (r-…) and OUs (ou-…) the policy is attached to.
+        targets: z.array(pattern(/^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id")).min(1, { error: "needs at least one root or OU to attach to" }),
+        roleName: IAM_USER_NAME.optional(),
+      }).optional(),
+    }).optional(),
+    // The permissions boundary of every role that does not name its own.
+    permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
+    // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
+    roleSets: z
+      .record(ROLE_SET_NAME, z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }), {
+        error: (iss) =>
+          iss.code === "invalid_key"
+            ? `${show(iss.input)} is not allowed as a role set name: use lowercase letters, digits, '_' and inner '-'`
+            : expected("a mapping of role set names to lists of roles", iss.input),
+      })
+      .default({}),
     vaultRoles: z.array(vaultRole).default([]),
     // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
     // apply otherwise), or a warning for policies newer than the snapshot.
@@ -317,6 +368,27 @@ export const configSchema = strict({
       .optional(),
   })
   .superRefine(checkReferences);
+
+/** `accounts.yaml` as written, validated: role sets and selectors not yet expanded. */
+export type WrittenConfig = z.output<typeof writtenSchema>;
+
+/**
+ * Expands role sets into each account's roles and target selectors into `"<account>/<role>"`
+ * keys, so that everything downstream sees the config as if written out in full: the same config
+ * written either way synthesizes the same bytes.
+ */
+function expandRoleSets(config: WrittenConfig): WrittenConfig {
+  const accounts = config.accounts.map((account, a) => ({ ...account, roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role) }));
+  const vaultRoles = config.vaultRoles.map((vaultRole) => ({
+    ...vaultRole,
+    // Overlapping selectors name a role once, where it first appears.
+    targets: [...new Set(vaultRole.targets.flatMap((target) => expandTarget(target, accounts)))],
+  }));
+  return { ...config, accounts, vaultRoles };
+}
+
+/** The accounts file's schema: validation, then the expansion of role sets and selectors. */
+export const configSchema = writtenSchema.transform(expandRoleSets);
 
 /** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
 export type AccountsConfig = z.output<typeof configSchema>;

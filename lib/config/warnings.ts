@@ -5,24 +5,32 @@ import type { AccountsConfig } from "./schema";
 /**
  * What is valid but probably not meant, one line each: a declared requester that no role and no
  * Vault role names grants nothing (its bindings are not created either); with
- * `unknownManagedPolicies: warn`, an AWS managed policy name the snapshot does not know.
+ * `unknownManagedPolicies: warn`, an AWS managed policy name the snapshot does not know; a role set
+ * no account takes.
  */
 export function configWarnings(config: AccountsConfig): string[] {
   const used = new Set(requesterUses(config).map(([name]) => name));
   const unusedRequesters = Object.keys(config.requesters ?? {})
     .filter((name) => !used.has(name))
     .map((name) => `requesters.${name} grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound`);
-  // With unknownManagedPolicies: warn, what would have been an error.
-  const unknownPolicies =
-    config.unknownManagedPolicies !== "warn"
-      ? []
-      : config.accounts.flatMap((account, a) =>
-          account.roles.flatMap((role, r) =>
-            role.managedPolicyArns.flatMap((arn, m) => {
-              const unknown = unknownManagedPolicy(arn);
-              return unknown ? [`accounts[${a}] (${account.name}).roles[${r}].managedPolicyArns[${m}]: ${unknownManagedPolicyMessage(arn, unknown.closest)}`] : [];
-            }),
-          ),
-        );
-  return [...unusedRequesters, ...unknownPolicies];
+  // With unknownManagedPolicies: warn, what would have been an error: once where the role is
+  // written, in a role set or in the account (an account's roles hold its sets' roles, expanded).
+  const unknownPolicies: string[] = [];
+  const check = (path: string, role: { managedPolicyArns: readonly string[] }) =>
+    role.managedPolicyArns.forEach((arn, m) => {
+      const unknown = unknownManagedPolicy(arn);
+      if (unknown) unknownPolicies.push(`${path}.managedPolicyArns[${m}]: ${unknownManagedPolicyMessage(arn, unknown.closest)}`);
+    });
+  if (config.unknownManagedPolicies === "warn") {
+    for (const [set, roles] of Object.entries(config.roleSets)) roles.forEach((role, k) => check(`roleSets.${set}[${k}]`, role));
+    config.accounts.forEach((account, a) => {
+      const fromSets = new Set(account.roleSets.flatMap((set) => config.roleSets[set] ?? []));
+      account.roles.filter((role) => !fromSets.has(role)).forEach((role, r) => check(`accounts[${a}] (${account.name}).roles[${r}]`, role));
+    });
+  }
+  const taken = new Set(config.accounts.flatMap((account) => account.roleSets));
+  const unusedSets = Object.keys(config.roleSets)
+    .filter((set) => !taken.has(set))
+    .map((set) => `roleSets.${set} is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere`);
+  return [...unusedRequesters, ...unusedSets, ...unknownPolicies];
 }

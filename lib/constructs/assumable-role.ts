@@ -3,6 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { type PolicyDocument, policyJson } from "../policy/document";
+import { REVOKE_POLICY_NAME, revokeOlderSessionsPolicy } from "../policy/revoke";
 
 /** Configuration of an `AssumableRole`. */
 export interface AssumableRoleConfig {
@@ -22,6 +23,22 @@ export interface AssumableRoleConfig {
    * @default - no inline policy
    */
   readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+  /**
+   * Deny everything to sessions issued before this RFC 3339 time, in an inline policy named
+   * `AWSRevokeOlderSessions`, as the IAM console's "Revoke active sessions" does.
+   * @default - no session is revoked
+   */
+  readonly revokeSessionsIssuedBefore?: string;
+  /**
+   * ARN of a managed policy that caps the role's permissions.
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * IAM path of the role.
+   * @default "/"
+   */
+  readonly path?: string;
 }
 
 /**
@@ -42,6 +59,9 @@ export class AssumableRole extends Construct {
       assumeRolePolicy: policyJson(config.trustPolicy),
       maxSessionDuration: config.maxSessionSeconds,
       description: "Assumed by HashiCorp Vault's AWS secrets engine; managed by vault-aws-multi-account",
+      permissionsBoundary: config.permissionsBoundaryArn,
+      // Left out at "/", IAM's default, so that configs without iamPath synthesize as before.
+      path: config.path !== undefined && config.path !== "/" ? config.path : undefined,
     });
     for (const policyArn of config.managedPolicyArns ?? []) {
       // The ARN is the attachment's identity: its id must not depend on the list position.
@@ -49,6 +69,13 @@ export class AssumableRole extends Construct {
     }
     if (config.inlinePolicy !== undefined) {
       new IamRolePolicy(this, "inline", { role: role.name, name: "inline", policy: JSON.stringify(config.inlinePolicy) });
+    }
+    if (config.revokeSessionsIssuedBefore !== undefined) {
+      new IamRolePolicy(this, "revoke-older-sessions", {
+        role: role.name,
+        name: REVOKE_POLICY_NAME,
+        policy: policyJson(revokeOlderSessionsPolicy(config.revokeSessionsIssuedBefore)),
+      });
     }
     this.roleArn = role.arn;
     this.roleName = role.name;

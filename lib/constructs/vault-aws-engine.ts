@@ -16,6 +16,16 @@ export interface VaultAwsEngineConfig {
    * @default - AWS's endpoints for the region
    */
   readonly awsEndpoint?: string;
+  /**
+   * Template of the session names Vault gives AssumeRole.
+   * @default - Vault's default
+   */
+  readonly usernameTemplate?: string;
+  /**
+   * The mount's max lease TTL, in seconds.
+   * @default - Vault's system maximum
+   */
+  readonly maxLeaseTtlSeconds?: number;
 }
 
 /** Vault's AWS secrets engine, mounted and configured with the broker's access key. */
@@ -32,6 +42,8 @@ export class VaultAwsEngine extends Construct {
       accessKey: config.accessKeyId,
       secretKey: config.secretAccessKey,
       ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
+      usernameTemplate: config.usernameTemplate,
+      maxLeaseTtlSeconds: config.maxLeaseTtlSeconds,
     });
     this.mountPath = engine.path;
   }

@@ -11,7 +11,25 @@ export interface BrokerTrustConfig {
    * @default - no external ID is required
    */
   readonly externalId?: string;
+  /**
+   * Every session name must start with this (`sts:RoleSessionName`), as Vault's pinned
+   * username_template makes them; see `SESSION_NAME_TEMPLATE`.
+   * @default - any session name
+   */
+  readonly sessionNamePrefix?: string;
 }
+
+/** The prefix of every session name Vault makes when session names are pinned. */
+export const SESSION_NAME_PREFIX = "vault-";
+
+/**
+ * The engine's username_template when session names are pinned. For `assumed_role`, Vault renders
+ * it with `.Type` "IAM", `.DisplayName` the requesting token's display name (e.g. oidc-alice) and
+ * `.PolicyName` the Vault role (openbao-plugins secrets/aws `genUsername`), unless the request
+ * passes `role_session_name`, which the requester ACL policies refuse. So each CloudTrail entry
+ * names the token behind it: `vault-oidc-alice-dev-ec2-admin-1764160000-a1b2c3d4`.
+ */
+export const SESSION_NAME_TEMPLATE = `{{ printf "${SESSION_NAME_PREFIX}%s-%s-%s" (printf "%s-%s" (.DisplayName) (.PolicyName) | truncate 40) (unix_time) (random 8) | truncate 64 }}`;
 
 /**
  * The trust policy of every assumable role.
@@ -36,7 +54,7 @@ export function brokerTrustPolicy(config: BrokerTrustConfig): PolicyDocument {
         Effect: "Allow",
         Principal: { AWS: config.brokerAccountRootArn },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: stringEquals },
+        Condition: config.sessionNamePrefix === undefined ? { StringEquals: stringEquals } : { StringEquals: stringEquals, StringLike: { "sts:RoleSessionName": `${config.sessionNamePrefix}*` } },
       },
     ],
   };
