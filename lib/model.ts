@@ -115,6 +115,11 @@ export interface AccountModel {
   readonly stackName: string;
   /** Labels from the config, for selectors and reports. */
   readonly tags: readonly string[];
+  /**
+   * The role sets it takes roles from (already expanded into `roles`), for reports.
+   * @default - none
+   */
+  readonly roleSets?: readonly string[];
   readonly region: string;
   readonly deployment: DeploymentModel;
   readonly roles: readonly RoleModel[];
@@ -241,6 +246,7 @@ export function buildModel(config: AccountsConfig): Model {
       id: account.id,
       stackName: accountStackName(account.name),
       tags: account.tags,
+      roleSets: account.roleSets,
       region: deployment.region,
       deployment: override?.profile
         ? { profile: override.profile }

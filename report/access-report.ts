@@ -15,6 +15,8 @@ export interface ReportAccount {
   readonly name: string;
   readonly id: string;
   readonly tags: readonly string[];
+  /** The role sets it takes roles from. */
+  readonly roleSets: readonly string[];
   /** The group it is shown in (see `accountGroup`). */
   readonly group: string;
 }
@@ -41,18 +43,20 @@ export function accessReport(model: Model): AccessReport {
       description: p.description,
       externalGroups: p.bindings.map((b) => `${b.authMount}/${b.externalGroup}`),
     })),
-    accounts: model.accounts.map((a) => ({ name: a.name, id: a.id, tags: a.tags, group: accountGroup(a) })),
+    accounts: model.accounts.map((a) => ({ name: a.name, id: a.id, tags: a.tags, roleSets: a.roleSets ?? [], group: accountGroup({ ...a, roleSets: a.roleSets ?? [] }) })),
     grants: accessOf(model),
   };
 }
 
 /**
  * The group an account is shown in, so 1,000 accounts read as a few groups: its tags (`tags: eu,
- * nonprod`, in alphabetical order), or for an account without tags the part of its name before
- * the first `-` (`name: team-*` for `team-a`, `team-b`; `name: primary` for `primary`).
+ * nonprod`, in alphabetical order); for an account without tags, its role sets (`role sets:
+ * baseline, nonprod`, in the order it lists them); for an account with neither, the part of its
+ * name before the first `-` (`name: team-*` for `team-a`, `team-b`; `name: primary` for `primary`).
  */
-export function accountGroup(account: { readonly name: string; readonly tags: readonly string[] }): string {
+export function accountGroup(account: { readonly name: string; readonly tags: readonly string[]; readonly roleSets: readonly string[] }): string {
   if (account.tags.length > 0) return `tags: ${[...account.tags].sort().join(", ")}`;
+  if (account.roleSets.length > 0) return `role sets: ${account.roleSets.join(", ")}`;
   const dash = account.name.indexOf("-");
   return dash < 0 ? `name: ${account.name}` : `name: ${account.name.slice(0, dash)}-*`;
 }

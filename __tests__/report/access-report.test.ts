@@ -1,4 +1,8 @@
-import { accountGroup, accountGroups, grantsByAccount, grantsByRequester, policyShortName, privilegeCounts } from "../../report/access-report";
+import { loadConfig } from "../../lib/config/load";
+import { buildModel } from "../../lib/model";
+import { generatedSetConfig } from "../../scripts/fixtures";
+import { accessReport, accountGroup, accountGroups, grantsByAccount, grantsByRequester, policyShortName, privilegeCounts } from "../../report/access-report";
+import { modelOf } from "../helpers";
 import { exampleReport, generatedReport } from "./helpers";
 
 describe("accessReport", () => {
@@ -26,29 +30,48 @@ describe("accessReport", () => {
     expect(privilegeCounts(report.grants)).toEqual({ read: 7, write: 5, admin: 0 });
   });
 
+  test("accounts without tags that take role sets are grouped by them", () => {
+    const report = accessReport(modelOf(generatedSetConfig(4)));
+    expect(report.accounts.map((a) => [a.name, a.roleSets, a.group])).toEqual([
+      ["primary", ["even"], "role sets: even"],
+      ["account-0001", ["odd"], "role sets: odd"],
+      ["account-0002", ["even"], "role sets: even"],
+      ["account-0003", ["odd"], "role sets: odd"],
+    ]);
+  });
+
+  test("examples/org-scale.yaml: tagged accounts are grouped by all their tags, their role sets aside", () => {
+    const accounts = accessReport(buildModel(loadConfig("examples/org-scale.yaml"))).accounts;
+    expect(accounts.find((a) => a.name === "primary")).toMatchObject({ tags: ["shared"], roleSets: ["baseline"], group: "tags: shared" });
+    expect(accounts.every((a) => a.group === `tags: ${[...a.tags].sort().join(", ")}`)).toBe(true);
+  });
+
   test("bound identity-provider groups show as <authMount>/<group>", () => {
     expect(generatedReport(4).requesters.find((r) => r.name === "sre")?.externalGroups).toEqual(["oidc/eng-sre"]);
   });
 });
 
 describe("accountGroup", () => {
-  test("an account with tags is grouped by all of them, sorted", () => {
-    expect(accountGroup({ name: "acct-1", tags: ["prod", "eu"] })).toBe("tags: eu, prod");
+  test("an account with tags is grouped by all of them, sorted, whatever its role sets", () => {
+    expect(accountGroup({ name: "acct-1", tags: ["prod", "eu"], roleSets: ["baseline"] })).toBe("tags: eu, prod");
   });
-  test("an account without tags is grouped by its name before the first -", () => {
-    expect(accountGroup({ name: "team-a-dev", tags: [] })).toBe("name: team-*");
+  test("an account without tags is grouped by its role sets, in its order", () => {
+    expect(accountGroup({ name: "acct-1", tags: [], roleSets: ["nonprod", "baseline"] })).toBe("role sets: nonprod, baseline");
   });
-  test("an account without tags or - is a group of its own name", () => {
-    expect(accountGroup({ name: "primary", tags: [] })).toBe("name: primary");
+  test("an account with neither is grouped by its name before the first -", () => {
+    expect(accountGroup({ name: "team-a-dev", tags: [], roleSets: [] })).toBe("name: team-*");
+  });
+  test("an account with neither and no - is a group of its own name", () => {
+    expect(accountGroup({ name: "primary", tags: [], roleSets: [] })).toBe("name: primary");
   });
 });
 
 describe("accountGroups", () => {
   test("groups in alphabetical order, accounts in config order within each", () => {
     const groups = accountGroups([
-      { name: "b-2", id: "2", tags: [], group: "name: b-*" },
-      { name: "a", id: "1", tags: ["x"], group: "tags: x" },
-      { name: "b-1", id: "3", tags: [], group: "name: b-*" },
+      { name: "b-2", id: "2", tags: [], roleSets: [], group: "name: b-*" },
+      { name: "a", id: "1", tags: ["x"], roleSets: [], group: "tags: x" },
+      { name: "b-1", id: "3", tags: [], roleSets: [], group: "name: b-*" },
     ]);
     expect(groups.map((g) => [g.group, g.accounts.map((a) => a.name)])).toEqual([
       ["name: b-*", ["b-2", "b-1"]],
