@@ -106,7 +106,7 @@ export function accessReportClient(): void {
 
   const showDetail = (grants: number[]) => {
     detail.replaceChildren();
-    const shown = grants.filter((i) => match[i] === 1 || !active);
+    const shown = grants.filter((i) => match[i] === 1);
     const head = document.createElement("h3");
     head.textContent = counted(shown.length, "grant");
     const close = document.createElement("button");

@@ -92,7 +92,11 @@ function filterText(filter: AccessFilter): string {
   return parts.length > 0 ? `filtered: ${parts.join(" ")}` : "";
 }
 
-/** The matrix: one row per account, in its group's `<tbody>`; one column per requester; a chip per IAM role it can get. */
+/**
+ * The matrix: one row per account (with its tags, when any account has some), in its group's
+ * `<tbody>` under a heading that folds it; one column per requester; a chip per IAM role the
+ * requester can get there, coloured by its privilege.
+ */
 function matrix(report: AccessReport): string {
   const cells = new Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>();
   for (const [i, g] of report.grants.entries()) {
@@ -105,12 +109,13 @@ function matrix(report: AccessReport): string {
   }
   const index = new Map(report.accounts.map((a, i) => [a.name, i]));
   const collapsed = report.accounts.length > MATRIX_OPEN_LIMIT;
-  const head = `<thead><tr><th>account</th><th>tags</th>${report.requesters.map((r) => `<th title="${escapeXml(r.description)}">${escapeXml(r.name)}</th>`).join("")}</tr></thead>`;
+  const tags = report.accounts.some((a) => a.tags.length > 0);
+  const head = `<thead><tr><th>account</th>${tags ? "<th>tags</th>" : ""}${report.requesters.map((r) => `<th title="${escapeXml(r.description)}">${escapeXml(r.name)}</th>`).join("")}</tr></thead>`;
   const groups = accountGroups(report.accounts);
   // Groups of one account each (a few accounts without tags) would only repeat each name as a heading.
   const headings = groups.some((g) => g.accounts.length > 1);
   const bodies = groups.map(({ group, accounts }) => {
-    const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells));
+    const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells, tags));
     if (!headings) return `<tbody class="grp">${rows.join("")}</tbody>`;
     const grants = accounts.flatMap((a) => report.requesters.flatMap((r) => [...(cells.get(`${a.name}\u0000${r.name}`)?.values() ?? [])].flatMap((c) => c.grants)));
     const levels = privilegeCounts(grants.map((i) => report.grants[i]));
@@ -119,7 +124,7 @@ function matrix(report: AccessReport): string {
       .map((l) => `${levels[l]} ${l}`)
       .join(" · ");
     return (
-      `<tbody class="grp${collapsed ? " collapsed" : ""}"><tr class="gh"><th colspan="${2 + report.requesters.length}">` +
+      `<tbody class="grp${collapsed ? " collapsed" : ""}"><tr class="gh"><th colspan="${(tags ? 2 : 1) + report.requesters.length}">` +
       `<button type="button" class="gt" aria-expanded="${!collapsed}">${escapeXml(group)}</button><span class="gcount">${counted(accounts.length, "account")}</span>` +
       `<span class="glevels">${summary || "no grants"}</span></th></tr>${rows.join("")}</tbody>`
     );
@@ -127,7 +132,7 @@ function matrix(report: AccessReport): string {
   return `<table class="matrix">${head}${bodies.join("")}</table>`;
 }
 
-function row(account: ReportAccount, index: number, report: AccessReport, cells: Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>): string {
+function row(account: ReportAccount, index: number, report: AccessReport, cells: Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>, tags: boolean): string {
   const columns = report.requesters.map((r) => {
     const roles = cells.get(`${account.name}\u0000${r.name}`);
     const chips = [...(roles?.entries() ?? [])].map(
@@ -137,7 +142,7 @@ function row(account: ReportAccount, index: number, report: AccessReport, cells:
   });
   return (
     `<tr class="a" data-a="${index}"><td class="acct">${escapeXml(account.name)} <span class="id">${account.id}</span></td>` +
-    `<td class="tags">${escapeXml(account.tags.join(", "))}</td>${columns.join("")}</tr>`
+    `${tags ? `<td class="tags">${escapeXml(account.tags.join(", "))}</td>` : ""}${columns.join("")}</tr>`
   );
 }
 
