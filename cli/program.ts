@@ -50,6 +50,17 @@ function exit(code: Promise<number> | number): Promise<void> {
   );
 }
 
+/**
+ * Writes a report to stdout. A reader that stops early (`| head`, quitting `less`) closes the pipe:
+ * that is how such a reader says "enough", not an error.
+ */
+function writeReport(text: string): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+  process.stdout.write(text);
+}
+
 /** How the user gave an option's value: `--flag value`, `ENV=value`, or the bare default. */
 function named(command: Command, key: string, flag: string, env: string): string {
   const value = command.getOptionValue(key);
@@ -142,7 +153,7 @@ export function buildProgram(): Command {
             out: o.out,
             color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
           },
-          { stdout: (text) => process.stdout.write(text), note: (line) => console.error(line) },
+          { stdout: writeReport, note: (line) => console.error(line) },
         ),
       ),
     );
