@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseConfig } from "./load";
+
+/**
+ * Writes a new text of an accounts file, checked and whole or not at all.
+ *
+ * The text is validated first with the schema synth uses (`parseConfig`, which throws `ConfigError`
+ * naming each problem): an invalid text is never written. It is then written to a temporary file in
+ * the same folder, flushed to disk, and renamed over the file, so a reader (or a crash) sees either
+ * the old file or the new one, never half of one. The file keeps its permissions; a symbolic link
+ * keeps pointing where it did, and its target is replaced.
+ */
+export function saveConfig(file: string, text: string): void {
+  parseConfig(text, file);
+  const target = realpathSync(file);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
+  const fd = openSync(temp, "wx", statSync(target).mode & 0o7777);
+  try {
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
