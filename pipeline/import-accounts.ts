@@ -75,7 +75,8 @@ function validated(check: () => void, file: string): void {
     check();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new Error(`the imported accounts would make ${file} invalid; nothing was written:\n${error.problems.map((p) => `  ${p}`).join("\n")}`);
+    const problems = error.problems.map((p) => `  ${p}`).join("\n");
+    throw new Error(`the imported accounts would make ${file} invalid; nothing was written (positions are in the file as it would be: --dry-run shows it):\n${problems}`);
   }
 }
 
