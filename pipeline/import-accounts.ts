@@ -60,7 +60,7 @@ export async function importAccountsCommand(options: ImportAccountsOptions, ctx:
     return 0;
   }
   if (options.dryRun) {
-    ctx.log(createTwoFilesPatch(`a/${file}`, `b/${file}`, text, edited, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }).trimEnd());
+    ctx.log(createTwoFilesPatch(file, file, text, edited, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }).trimEnd());
     ctx.note(`dry run: ${file} was not written`);
     return 2;
   }
@@ -116,6 +116,9 @@ export function reportLines(plan: ImportPlan, file: string, org: OrganizationVie
   if (plan.notInOrganization.length > 0) {
     lines.push(`not in organization ${org.organizationId}, kept in ${file} (remove an account that has left by hand):`);
     for (const e of plan.notInOrganization) lines.push(`  accounts[${e.index}] ${e.name} (${e.id})`);
+    if (plan.noneInOrganization) {
+      lines.push(`  (none of the file's accounts is in organization ${org.organizationId}: are these the credentials of the right organization? AWS_PROFILE picks them)`);
+    }
   }
   if (plan.inactiveInConfig.length > 0) {
     lines.push(`not ACTIVE in organization ${org.organizationId}, kept in ${file}:`);

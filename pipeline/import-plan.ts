@@ -49,12 +49,14 @@ export interface ImportPlan {
   readonly added: readonly NewAccount[];
   /** Accounts in scope that are not ACTIVE (suspended, closing, closed): left out. */
   readonly inactive: readonly OrgAccount[];
-  /** Accounts in scope already in the config, matched by id: left out. */
+  /** Accounts in scope already in the config, matched by id, in the config's order: left out. */
   readonly present: readonly (ConfigEntry & { readonly orgName: string })[];
   /** Config entries whose id the organization does not list: reported, never removed. */
   readonly notInOrganization: readonly ConfigEntry[];
   /** Config entries the organization lists as not ACTIVE: reported, kept. */
   readonly inactiveInConfig: readonly (ConfigEntry & { readonly state: string })[];
+  /** Whether none of the config's accounts is in the organization: the credentials are likely another organization's. */
+  readonly noneInOrganization: boolean;
 }
 
 /** An OU or root id, as the Organizations API's `ParentId` takes it: `ou-ab12-cdef3456`, `r-ab12`. */
@@ -74,10 +76,12 @@ export function planImport(org: OrganizationView, config: readonly ConfigAccount
   const listed = new Map(org.accounts.map((account) => [account.id, account]));
   const inScope = org.accounts.filter((account) => org.inScope.has(account.id));
 
-  const present = inScope.flatMap((account) => {
-    const entry = byId.get(account.id);
-    return entry ? [{ ...entry, orgName: account.name }] : [];
-  });
+  const present = inScope
+    .flatMap((account) => {
+      const entry = byId.get(account.id);
+      return entry ? [{ ...entry, orgName: account.name }] : [];
+    })
+    .sort((a, b) => a.index - b.index);
   const inactive = inScope.filter((account) => !byId.has(account.id) && account.state !== ACTIVE);
   const toName = inScope.filter((account) => !byId.has(account.id) && account.state === ACTIVE);
   const taken = new Map(entries.map((entry) => [entry.name, `accounts[${entry.index}] (${entry.id})`]));
@@ -86,14 +90,16 @@ export function planImport(org: OrganizationView, config: readonly ConfigAccount
     taken,
   ).map((named) => ({ ...named, tags: [...defaults.tags], roleSets: [...defaults.roleSets] }));
 
+  const notInOrganization = entries.filter((entry) => !listed.has(entry.id));
   return {
     added,
     inactive,
     present,
-    notInOrganization: entries.filter((entry) => !listed.has(entry.id)),
+    notInOrganization,
     inactiveInConfig: entries.flatMap((entry) => {
       const state = listed.get(entry.id)?.state;
       return state !== undefined && state !== ACTIVE ? [{ ...entry, state }] : [];
     }),
+    noneInOrganization: notInOrganization.length === entries.length,
   };
 }

@@ -96,8 +96,8 @@ describe("import-accounts", () => {
     const diff = t.out.slice(t.out.findIndex((line) => line.startsWith("--- ")));
     expect(diff.join("\n")).toBe(
       [
-        `--- a/${t.file}`,
-        `+++ b/${t.file}`,
+        `--- ${t.file}`,
+        `+++ ${t.file}`,
         "@@ -8,8 +8,9 @@",
         "   maxTtl: 2h",
         " ",
@@ -133,6 +133,14 @@ describe("import-accounts", () => {
       expect(t.out.at(-1)).toBe(`${t.file} is up to date: nothing to add`);
     }
     expect(readFileSync(t.file, "utf8")).toBe(t.original);
+  });
+
+  test("an organization that has none of the file's accounts: the report asks whether the credentials are the right ones", async () => {
+    const t = setup();
+    await t.run({ organizationId: ORG_ID, accounts: [account("310000000002", "Search QA")], inScope: new Set(["310000000002"]) }, { dryRun: true });
+    expect(t.out[t.out.indexOf("  accounts[29] analytics-prod (280000000003)") + 1]).toBe(
+      `  (none of the file's accounts is in organization ${ORG_ID}: are these the credentials of the right organization? AWS_PROFILE picks them)`,
+    );
   });
 
   test("--ou is passed to the organization reader", async () => {

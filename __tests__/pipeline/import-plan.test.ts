@@ -45,6 +45,11 @@ describe("planImport", () => {
     expect(plan.notInOrganization).toEqual([{ name: "legacy", id: "999999999999", index: 2 }]);
   });
 
+  test("none of the config's accounts in the organization: said, as the credentials are likely another organization's", () => {
+    expect(planImport(org([account("300000000001", "other")]), config, defaults).noneInOrganization).toBe(true);
+    expect(planImport(org([account("999999999999", "legacy")]), config, defaults).noneInOrganization).toBe(false);
+  });
+
   test("a config account outside the OUs asked for is still in the organization: not reported", () => {
     const plan = planImport(org([account("111111111111", "primary"), account("210000000001", "payments-dev"), account("999999999999", "legacy")], []), config, defaults);
     expect(plan.notInOrganization).toEqual([]);
