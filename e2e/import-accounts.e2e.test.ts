@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -13,8 +12,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { parseConfig } from "../lib/config/load";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
-import { ROOT } from "../sandbox/run-sandbox";
-import { collector, workDir } from "./fixtures";
+import { collector, runVaultAws, type VaultAwsRun, workDir } from "./fixtures";
 
 /**
  * `vault-aws import-accounts` against moto's Organizations API, on an emulator started as the
@@ -39,21 +37,10 @@ let organizationId = "";
 const credentials = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sandbox", AWS_REGION: "us-east-1" };
 
 /** `vault-aws <args>` as a user runs it, with the SDK's standard environment pointed at the emulator. */
-function vaultAws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function vaultAws(args: string[]): Promise<VaultAwsRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...credentials, AWS_ENDPOINT_URL: emulator.endpoint, AWS_CONFIG_FILE: join(dir, "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials") };
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "ACCOUNTS_FILE", "CDKTF_OUTDIR"]) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], { cwd: dir, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      progress.log(`$ vault-aws ${args.join(" ")} → ${code}\n${stdout}${stderr}`);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
+  return runVaultAws(args, { cwd: dir, env, log: progress.log });
 }
 
 /** The config before the import: comments, a flow-style list, and an account that will leave the organization. */
