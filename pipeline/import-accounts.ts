@@ -64,7 +64,7 @@ export async function importAccountsCommand(options: ImportAccountsOptions, ctx:
     ctx.note(`dry run: ${file} was not written`);
     return 2;
   }
-  validated(() => saveConfig(file, edited), file);
+  validated(() => saveConfig(file, edited, text), file);
   ctx.note(`wrote ${file}`);
   return 0;
 }

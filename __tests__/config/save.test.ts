@@ -75,6 +75,16 @@ describe("saveConfig", () => {
     expect(readdirSync(dir)).toEqual(["accounts.yaml"]);
   });
 
+  test("a file changed since the new text was made from it is left alone", () => {
+    const { dir, file } = fileWith(before);
+    writeFileSync(file, `${before}# edited meanwhile\n`);
+    expect(() => saveConfig(file, after, before)).toThrow(new Error(`${file} changed since it was read; nothing was written: run the command again`));
+    expect(readFileSync(file, "utf8")).toBe(`${before}# edited meanwhile\n`);
+    expect(readdirSync(dir)).toEqual(["accounts.yaml"]);
+    saveConfig(file, after, `${before}# edited meanwhile\n`);
+    expect(readFileSync(file, "utf8")).toBe(after);
+  });
+
   test("through a symbolic link, the target is replaced and the link kept", () => {
     const { dir, file } = fileWith(before);
     const link = join(dir, "link.yaml");

@@ -143,6 +143,26 @@ describe("import-accounts", () => {
     );
   });
 
+  test("a file edited while the organization was being read is not overwritten", async () => {
+    const t = setup();
+    const org = organization(newAccounts);
+    const message = await messageOf(() =>
+      importAccountsCommand(
+        { configFile: t.file, ous: [], roleSets: [], tags: [], setOrganizationId: false, dryRun: false },
+        {
+          readOrganization: async () => {
+            writeFileSync(t.file, `${t.original}# edited meanwhile\n`);
+            return org;
+          },
+          log: () => undefined,
+          note: () => undefined,
+        },
+      ),
+    );
+    expect(message).toBe(`${t.file} changed since it was read; nothing was written: run the command again`);
+    expect(readFileSync(t.file, "utf8")).toBe(`${t.original}# edited meanwhile\n`);
+  });
+
   test("--ou is passed to the organization reader", async () => {
     const t = setup();
     await t.run(organization([], []), { ous: ["ou-ab12-cdef3456", "r-ab12"] });
