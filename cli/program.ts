@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { z } from "zod";
 import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
+import { ROLE_SET_NAME, TAG } from "../lib/config/schema";
+import { PARENT_ID } from "../pipeline/import-plan";
 import { synthMain } from "../main";
 import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
 import { parseShard } from "../pipeline/changes";
@@ -20,7 +23,26 @@ function shard(value: string) {
   }
 }
 
-/** `--config`: the accounts file, from `ACCOUNTS_FILE` or `accounts.yaml` by default. */
+/** One more `--ou` value, checked; a variadic option with a parser accumulates its values itself. */
+function ouIds(value: string, previous: string[]): string[] {
+  if (!PARENT_ID.test(value)) throw new InvalidArgumentError(`"${value}" is not allowed: use an OU id such as ou-ab12-cdef3456, or a root id such as r-ab12`);
+  return [...previous, value];
+}
+
+/** A comma-separated list whose items the config's own schema checks, each once. */
+function commaList(item: z.ZodType<string>): (value: string) => string[] {
+  return (value) => {
+    const items = value.split(",").map((s) => s.trim());
+    for (const [i, name] of items.entries()) {
+      const checked = item.safeParse(name);
+      if (!checked.success) throw new InvalidArgumentError(checked.error.issues[0].message);
+      if (items.indexOf(name) !== i) throw new InvalidArgumentError(`"${name}" is listed twice: list each once`);
+    }
+    return items;
+  };
+}
+
+/** `--config`, the accounts file. */
 function configOption(): Option {
   return new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE);
 }
@@ -168,7 +190,7 @@ export function buildProgram(): Command {
   program
     .command("sandbox")
     .description("deploy into a local AWS emulator and a Vault dev server, and prove every role through Vault")
-    .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
+    .addOption(configOption())
     .option("--work-dir <dir>", "synth output, state and Terraform config; reused by the next run", ".sandbox")
     .option("--endpoint <url>", "use an emulator already running at this URL instead of starting moto_server")
     .addOption(new Option("--via <how>", "apply with plain terraform per stack or with cdktf deploy").choices(["terraform", "cdktf"]).default("terraform"))
@@ -189,6 +211,23 @@ export function buildProgram(): Command {
         }),
       ),
     );
+
+  program
+    .command("import-accounts")
+    .description("add the organization's ACTIVE accounts the accounts file does not have (matched by id), keeping the rest of the file as written")
+    .addOption(configOption())
+    .option("--ou <id...>", "only the accounts under these OUs or roots, and the OUs below them (repeatable)", ouIds, [])
+    .option("--role-sets <a,b>", "role sets each new account takes, from the file's roleSets:", commaList(ROLE_SET_NAME), [])
+    .option("--tags <x,y>", "tags each new account gets", commaList(TAG), [])
+    .option("--set-organization-id", "also write broker.organizationId from the organization when the file has none", false)
+    .option("--dry-run", "print the report and the diff and write nothing; exit 2 when there is something to add", false)
+    .action(async (o) => {
+      const { importAccountsCommand } = await import("../pipeline/import-accounts");
+      const { organizationsClient, readOrganization } = await import("../pipeline/organization");
+      const note = (line: string) => console.error(line);
+      const options = { configFile: o.config, ous: o.ou, roleSets: o.roleSets, tags: o.tags, setOrganizationId: o.setOrganizationId, dryRun: o.dryRun };
+      return exit(importAccountsCommand(options, { readOrganization: (ous) => readOrganization(organizationsClient(), ous, note), log: (line) => console.log(line), note }));
+    });
 
   program
     .command("bench")

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +36,29 @@ export function smallConfig(): Record<string, any> {
 export function collector(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/** What a run of the `vault-aws` command printed, and its exit code. */
+export interface VaultAwsRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `vault-aws <args>` as a user runs it (the launcher), in `cwd` with `env`; each run is logged with its output. */
+export function runVaultAws(args: string[], options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly log: (line: string) => void }): Promise<VaultAwsRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, "..", "bin", "vault-aws.js"), ...args], { cwd: options.cwd, env: options.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.once("error", reject);
+    child.once("close", (code) => {
+      options.log(`$ vault-aws ${args.join(" ")} → ${code}\n${stdout}${stderr}`);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
 }
 
 /** An emulator and a Vault dev server, as `sandboxServers` gives them. */

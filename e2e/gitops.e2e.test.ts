@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DeleteRoleCommand, DetachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
@@ -11,7 +10,7 @@ import { buildModel } from "../lib/model";
 import { showPlan } from "../pipeline/runner";
 import { SANDBOX_KEY } from "../sandbox/profiles";
 import { ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
-import { collector, sandboxServers, workDir } from "./fixtures";
+import { collector, runVaultAws, sandboxServers, type VaultAwsRun, workDir } from "./fixtures";
 
 /**
  * The GitOps loop against the emulator with the S3 state backend on the emulator's S3 (its lock
@@ -34,24 +33,13 @@ const configFile = join(dir, "accounts.yaml");
 const write = (data: unknown) => require("node:fs").writeFileSync(configFile, stringify(data));
 
 /** `vault-aws <args>` as a pipeline step runs it, with the sandbox's Terraform environment and the Vault token. */
-async function vaultAws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function vaultAws(args: string[]): Promise<VaultAwsRun> {
   const { env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], { cwd: dir, env: { ...env, ...servers.vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(dir, "cdktf.out") } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      progress.log(`$ vault-aws ${args.join(" ")} → ${code}\n${stdout}${stderr}`);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
+  return runVaultAws(args, { cwd: dir, env: { ...env, ...servers.vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(dir, "cdktf.out") }, log: progress.log });
 }
 
 /** The run, or a failure that shows what the command printed. */
-function succeeded(run: { code: number; stdout: string; stderr: string }) {
+function succeeded(run: VaultAwsRun) {
   if (run.code !== 0) throw new Error(`exit ${run.code}\n${run.stdout}\n${run.stderr}`);
   return run;
 }

@@ -22,14 +22,26 @@ export class ConfigError extends Error {
 
 /** Reads and validates an accounts file. Throws `ConfigError` on any problem. */
 export function loadConfig(file: string): AccountsConfig {
-  let text: string;
+  return parseConfig(readConfigText(file), file);
+}
+
+/** The text of an accounts file. Throws `ConfigError` when it cannot be read. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new ConfigError(file, [`${file}: cannot be read (${reason}); set ACCOUNTS_FILE to the accounts file to use`]);
   }
-  return parseConfig(text, file);
+}
+
+/** `file:line:col` of a field of an accounts file's text (of its parent where the field is missing), as the messages above give it. */
+export function locationOf(text: string, file: string, path: FieldPath): string {
+  const lines = new LineCounter();
+  const offset = offsetOf(parseDocument(text, { lineCounter: lines }), path);
+  if (offset === undefined) return file;
+  const { line, col } = lines.linePos(offset);
+  return `${file}:${line}:${col}`;
 }
 
 /** Validates the text of an accounts file; `file` is only used in messages. */

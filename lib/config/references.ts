@@ -174,10 +174,15 @@ function checkRoleSetNames(config: AccountsConfig, fail: (path: Path, message: s
     );
     account.roleSets.forEach((name, i) => {
       if (Object.hasOwn(config.roleSets, name)) return;
-      const hint = sets.length > 0 ? `did you mean "${closest(name, sets)}"? The role sets are ${sets.join(", ")}` : "there is no roleSets: section; define the set there";
-      fail(["accounts", a, "roleSets", i], `"${name}" is not a role set: ${hint}`);
+      fail(["accounts", a, "roleSets", i], unknownRoleSetMessage(name, sets));
     });
   });
+}
+
+/** The message for a role set name that `sets` (sorted) does not hold, with the closest one. */
+export function unknownRoleSetMessage(name: string, sets: readonly string[]): string {
+  const hint = sets.length > 0 ? `did you mean "${closest(name, [...sets])}"? The role sets are ${sets.join(", ")}` : "there is no roleSets: section; define the set there";
+  return `"${name}" is not a role set: ${hint}`;
 }
 
 /** Where a role comes from, in words: `role set "base" (roleSets.base[0])` or its path. */

@@ -87,11 +87,13 @@ const sessionDuration = z
     return seconds;
   });
 
+/** The longest account name: it prefixes stack names (`aws-<name>`) and Vault role names (`<name>-<role>`). */
+export const ACCOUNT_NAME_MAX = 40;
 /** Account names become stack names (`aws-<name>`) and prefixes of Vault role names. */
 export const ACCOUNT_NAME = pattern(
   /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
   "lowercase letters, digits and inner hyphens",
-  40,
+  ACCOUNT_NAME_MAX,
 );
 /**
  * IAM role names allow `[\w+=,.@-]` up to 64 characters; Vault role names (`<account>-<role>`) allow
@@ -206,10 +208,10 @@ const role = strict({
 });
 
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
-const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+export const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
 
 /** The name of a role set under `roleSets:`. */
-const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+export const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
 
 const account = strict({
   name: ACCOUNT_NAME,

@@ -1,0 +1,39 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseConfig } from "./load";
+
+/**
+ * Writes a new text of an accounts file, checked and whole or not at all.
+ *
+ * The text is validated first with the schema synth uses (`parseConfig`, which throws `ConfigError`
+ * naming each problem): an invalid text is never written. It is then written to a temporary file in
+ * the same folder, flushed to disk, and renamed over the file, so a reader (or a crash) sees either
+ * the old file or the new one, never half of one. The file keeps its permissions; a symbolic link
+ * keeps pointing where it did, and its target is replaced.
+ *
+ * With `readAs`, the text the new one was made from, a file that someone changed in the meantime
+ * (an editor, while the command waited on AWS) is left alone: the error says to run again.
+ */
+export function saveConfig(file: string, text: string, readAs?: string): void {
+  parseConfig(text, file);
+  const target = realpathSync(file);
+  if (readAs !== undefined && readFileSync(target, "utf8") !== readAs) {
+    throw new Error(`${file} changed since it was read; nothing was written: run the command again`);
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
+  const fd = openSync(temp, "wx", statSync(target).mode & 0o7777);
+  try {
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
