@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { explainStack } from "../scripts/explain";
-import { diff, resources, synth } from "./helpers";
+import { configOf, diff, resources, synth } from "./helpers";
 
 const USER_ARN = "arn:aws:iam::111111111111:user/vault-account";
 const ROLE_ARN = "arn:aws:iam::111111111111:role/vault-server";
@@ -151,5 +151,26 @@ describe("switching an estate from user to role, step by step", () => {
     const { removed, changedIn } = diff(step0.stacks, step3.stacks);
     expect(removed.some((key) => key.includes("aws_iam_user."))).toBe(true);
     expect(changedIn).toEqual(expect.arrayContaining(["aws-dev aws_iam_role.assume_role_policy", "vault vault_aws_secret_backend.access_key"]));
+  });
+});
+
+describe("examples/keyless.yaml", () => {
+  const read = (file: string) => parse(readFileSync(`${__dirname}/../${file}`, "utf8"));
+  const prodEc2Admin = (config: any) => config.accounts.find((a: any) => a.name === "prod").roles.find((r: any) => r.name === "ec2-admin");
+
+  test("is the shipped example with a keyless broker, and prod's 2h role brought under the 1h cap", () => {
+    const shipped = read("accounts.yaml");
+    const keyless = read("examples/keyless.yaml");
+    expect(keyless.broker).toEqual({ account: "primary", identity: "role", roleName: "vault-server", attachmentSlots: 5 });
+    const { maxSessionDuration: _session, maxTtl: _ttl, ...shippedRole } = prodEc2Admin(shipped);
+    expect(prodEc2Admin(keyless)).toEqual(shippedRole);
+    for (const config of [shipped, keyless]) {
+      delete config.broker;
+      Object.assign(prodEc2Admin(config), { maxSessionDuration: undefined, maxTtl: undefined });
+    }
+    expect(keyless).toEqual(shipped);
+  });
+  test("is valid", () => {
+    expect(configOf(read("examples/keyless.yaml")).broker.identity).toBe("role");
   });
 });
