@@ -502,6 +502,20 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
         "broker.roleName: is required with identity: role: name the existing IAM role Vault runs as (its instance profile's role, its IRSA or EKS Pod Identity role, or its ECS task role)",
       ]);
     });
+    test("the role Vault runs as named like a role the program creates in that account", () => {
+      expect(problems(keyless((c) => (c.accounts[0].roles = [{ name: "Vault-Server" }])))).toEqual([
+        'broker.roleName: "vault-server" is also accounts[0].roles[0], a role this program creates in primary for Vault to assume: the role Vault runs as must be another, existing role',
+      ]);
+    });
+    test("...or that a role set gives that account", () => {
+      const config = keyless((c) => {
+        c.roleSets = { base: [{ name: "vault-server" }] };
+        c.accounts[0].roleSets = ["base"];
+      });
+      expect(problems(config)).toEqual([
+        'broker.roleName: "vault-server" is also role set "base" (roleSets.base[0]), a role this program creates in primary for Vault to assume: the role Vault runs as must be another, existing role',
+      ]);
+    });
     test("a role name IAM would refuse", () => {
       expect(problems(keyless((c) => (c.broker.roleName = "vault server")))).toEqual([
         'broker.roleName: "vault server" is not allowed: use letters, digits and + = , . @ _ -',

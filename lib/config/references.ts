@@ -153,6 +153,7 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   );
   checkRequesters(config, fail);
   checkRoleChaining(config, fail);
+  checkBrokerRole(config, fail);
 }
 
 /** Every role set an account names must exist. */
@@ -286,4 +287,18 @@ function checkRoleChaining(config: AccountsConfig, fail: (path: Path, message: s
 function roleChainingMessage(maxTtl: number): string {
   const cap = formatDuration(ROLE_CHAINING_MAX_SECONDS);
   return `${formatDuration(maxTtl)} is longer than ${cap}: with broker.identity: role, Vault's own AWS credentials are a role session, so every AssumeRole it makes is role chaining, which AWS caps at ${cap} whatever the role's MaxSessionDuration; set maxTtl to ${cap} or less, or keep broker.identity: user`;
+}
+
+/**
+ * The role Vault runs as exists already and is not managed here: it cannot also be one of the roles
+ * the program creates in the broker's account (IAM role names ignore case).
+ */
+function checkBrokerRole(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
+  const { roleName } = config.broker;
+  const a = config.accounts.findIndex((account) => account.name === config.broker.account);
+  if (roleName === undefined || a < 0) return;
+  const clash = sourcedRoles(config.roleSets, config.accounts[a], a).find((source) => source.role.name.toLowerCase() === roleName.toLowerCase());
+  if (clash) {
+    fail(["broker", "roleName"], `"${roleName}" is also ${origin(clash)}, a role this program creates in ${config.broker.account} for Vault to assume: the role Vault runs as must be another, existing role`);
+  }
 }
