@@ -31,7 +31,8 @@ export interface BuildAppOptions {
 
 /**
  * Composes the stacks: `aws-<account>` for every account, the broker in its account's stack;
- * `vault` (the engine and the ACL policies), which depends on the broker's stack for its key; and
+ * `vault` (the engine and the ACL policies), which depends on the broker's stack (for its key, or
+ * with a keyless broker only to be applied after it); and
  * one `vault-roles-NN` stack per group of accounts that hash to it, each depending on `vault` (the
  * mount) and on the account stacks of its roles (a Vault role is useful only once its IAM role
  * exists).
@@ -49,8 +50,14 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
         iamPath: model.iamPath,
       }),
   );
-  const brokerStack = stacks.find((s) => s.broker)!;
-  const vault = new VaultStack(app, VAULT_STACK_NAME, { model, broker: brokerStack.broker!, sandbox: options.sandbox });
+  const brokerStack = stacks[model.accounts.findIndex((account) => account.name === model.broker.accountName)];
+  // With a keyless broker the engine takes no key, so nothing crosses from the broker's stack; the
+  // dependency stays, so that the role has its policies before Vault is pointed at it.
+  const vault = new VaultStack(app, VAULT_STACK_NAME, {
+    model,
+    broker: model.broker.identity === "user" ? brokerStack.broker : undefined,
+    sandbox: options.sandbox,
+  });
   vault.addDependency(brokerStack);
 
   const stackOfArn = new Map(model.accounts.flatMap((account, i) => account.roles.map((role) => [role.roleArn, stacks[i]] as const)));

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { synth } from "./helpers";
+import { diff, resourcesOf, synth } from "./helpers";
 
 /**
  * Adding an account must create its stack and change the other stacks only by additions and
@@ -24,38 +24,6 @@ const newAccount = {
     { name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers", "sre"] },
   ],
 };
-
-/** Every resource of every stack, as "stack type.id" → attributes (metadata removed). */
-function resourcesOf(stacks: Record<string, any>): Map<string, Record<string, unknown>> {
-  const all = new Map<string, Record<string, unknown>>();
-  for (const [stack, json] of Object.entries(stacks)) {
-    for (const [type, byId] of Object.entries(json.resource ?? {})) {
-      for (const [id, attributes] of Object.entries(byId as Record<string, any>)) {
-        const { "//": _metadata, ...rest } = attributes;
-        all.set(`${stack} ${type}.${id}`, rest);
-      }
-    }
-  }
-  return all;
-}
-
-/** What changed between two syntheses: removed resources, and changed attributes of kept ones. */
-function diff(before: Record<string, any>, after: Record<string, any>) {
-  const a = resourcesOf(before);
-  const b = resourcesOf(after);
-  const removed = [...a.keys()].filter((key) => !b.has(key));
-  const added = [...b.keys()].filter((key) => !a.has(key));
-  const changed: string[] = [];
-  for (const [key, attributes] of a) {
-    const next = b.get(key);
-    if (!next) continue;
-    const type = key.split(" ")[1].split(".")[0];
-    for (const name of new Set([...Object.keys(attributes), ...Object.keys(next)])) {
-      if (JSON.stringify(attributes[name]) !== JSON.stringify(next[name])) changed.push(`${type}.${name}`);
-    }
-  }
-  return { removed, added, changed: [...new Set(changed)].sort() };
-}
 
 describe("adding an account", () => {
   const before = synth(example()).stacks;

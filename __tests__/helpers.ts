@@ -64,3 +64,40 @@ export function resourceWhere(stack: any, type: string, key: string, value: unkn
   }
   return found[0];
 }
+
+/** Every resource of every stack, as "stack type.id" → attributes (metadata removed). */
+export function resourcesOf(stacks: Record<string, any>): Map<string, Record<string, unknown>> {
+  const all = new Map<string, Record<string, unknown>>();
+  for (const [stack, json] of Object.entries(stacks)) {
+    for (const [type, byId] of Object.entries(json.resource ?? {})) {
+      for (const [id, attributes] of Object.entries(byId as Record<string, any>)) {
+        const { "//": _metadata, ...rest } = attributes;
+        all.set(`${stack} ${type}.${id}`, rest);
+      }
+    }
+  }
+  return all;
+}
+
+/**
+ * What changed between two syntheses: removed and added resources, and the changed attributes of
+ * kept ones, as `type.attribute` (`changed`) and with their stack, `stack type.attribute` (`changedIn`).
+ */
+export function diff(before: Record<string, any>, after: Record<string, any>) {
+  const a = resourcesOf(before);
+  const b = resourcesOf(after);
+  const removed = [...a.keys()].filter((key) => !b.has(key));
+  const added = [...b.keys()].filter((key) => !a.has(key));
+  const changedIn: string[] = [];
+  for (const [key, attributes] of a) {
+    const next = b.get(key);
+    if (!next) continue;
+    const [stack, address] = key.split(" ");
+    const type = address.split(".")[0];
+    for (const name of new Set([...Object.keys(attributes), ...Object.keys(next)])) {
+      if (JSON.stringify(attributes[name]) !== JSON.stringify(next[name])) changedIn.push(`${stack} ${type}.${name}`);
+    }
+  }
+  const changed = changedIn.map((c) => c.split(" ")[1]);
+  return { removed, added, changed: [...new Set(changed)].sort(), changedIn: [...new Set(changedIn)].sort() };
+}

@@ -22,8 +22,10 @@ describe("buildModel", () => {
     expect(modelOf(baseConfig()).broker).toMatchObject({
       accountName: "primary",
       accountId: "111111111111",
-      userName: "vault-account",
-      userArn: "arn:aws:iam::111111111111:user/vault-account",
+      identity: "user",
+      principalArns: ["arn:aws:iam::111111111111:user/vault-account"],
+      user: { userName: "vault-account", userArn: "arn:aws:iam::111111111111:user/vault-account", keyGeneration: 1, keepPreviousKey: false },
+      role: undefined,
     });
   });
 
@@ -163,5 +165,54 @@ describe("buildModel", () => {
         "the broker would need 263 managed policies to list every role ARN, but it can hold at most 100, all through groups (IAM allows 10 groups per user and 10 managed policies per group): split the accounts across several brokers and Vault mounts",
       ),
     );
+  });
+
+  describe("a keyless broker (broker.identity: role)", () => {
+    const keyless = (broker: Record<string, unknown>) => {
+      const config = baseConfig();
+      config.broker = { account: "primary", ...broker };
+      return config;
+    };
+    const userArn = "arn:aws:iam::111111111111:user/vault-account";
+    const roleArn = "arn:aws:iam::111111111111:role/vault-server";
+
+    test("has the role, no user, and the role's ARN is the one trust policies name", () => {
+      const model = modelOf(keyless({ identity: "role", roleName: "vault-server" }));
+      expect(model.broker).toEqual({
+        accountName: "primary",
+        accountId: "111111111111",
+        identity: "role",
+        principalArns: [roleArn],
+        policies: model.broker.policies,
+        user: undefined,
+        role: { roleName: "vault-server", roleArn, attachmentSlots: 5 },
+      });
+      expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": roleArn } });
+    });
+    test("gets the same policies as the user would", () => {
+      expect(modelOf(keyless({ identity: "role", roleName: "vault-server" })).broker.policies).toEqual(modelOf(baseConfig()).broker.policies);
+    });
+    test.each([
+      ["a role prepared beside the user (step 1 of the switch)", { roleName: "vault-server" }, "user"],
+      ["the role in use, the user kept (step 2)", { identity: "role", roleName: "vault-server", keepUser: true }, "role"],
+    ])("%s: both exist and both are trusted, user first", (_, broker, identity) => {
+      const model = modelOf(keyless(broker));
+      expect(model.broker).toMatchObject({ identity, principalArns: [userArn, roleArn], user: { userArn }, role: { roleArn } });
+      expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": [userArn, roleArn] } });
+    });
+    test("policies that do not fit the role's attachment slots are refused with the numbers and the fix", () => {
+      // 400 accounts x 2 roles: 800 ARNs, 6 policies of at most 139.
+      const config = { ...generatedConfig(400, 2), broker: { account: "primary", identity: "role", roleName: "vault-server" } };
+      expect(() => buildModel(configOf(config))).toThrow(
+        new QuotaError(
+          "the broker would need 6 managed policies to list every role ARN, but broker.attachmentSlots lets the program attach only 5 to the role vault-server: raise broker.attachmentSlots to the role's quota (IAM's default is 10 managed policies per role, at most 20 with a raised quota) minus the policies the role already has, or split the accounts across several brokers and Vault mounts",
+        ),
+      );
+      expect(modelOf({ ...config, broker: { ...config.broker, attachmentSlots: 6 } }).broker.policies).toHaveLength(6);
+    });
+    test("the slots bind a role being prepared beside a user too", () => {
+      const config = { ...generatedConfig(400, 2), broker: { account: "primary", roleName: "vault-server" } };
+      expect(() => buildModel(configOf(config))).toThrow(/^the broker would need 6 managed policies .* only 5 to the role vault-server: /);
+    });
   });
 });

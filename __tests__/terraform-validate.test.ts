@@ -41,6 +41,16 @@ describe("terraform validate", () => {
     expect(await validate(join(bound.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });
 
+  test("a keyless broker's stacks (the role looked up with its ARN check, attachments; an engine without a key) are valid with zero warnings", async () => {
+    const config = structuredClone(example);
+    config.broker = { account: "primary", identity: "role", roleName: "vault-server" };
+    config.accounts.find((a: any) => a.name === "prod").roles[0].maxTtl = "1h";
+    const keyless = synth(config);
+    for (const name of ["aws-primary", "vault"]) {
+      expect(await validate(join(keyless.outdir, "stacks", name))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+    }
+  });
+
   test("a broker large enough to need several groups is valid with zero warnings", async () => {
     // 1,500 accounts × 2 roles: 22 policies, through 3 groups of at most 10.
     const { outdir: big, stacks: bigStacks } = synth(generatedConfig(1500, 2));

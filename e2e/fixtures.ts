@@ -88,11 +88,12 @@ export function sandboxServers(label: string): SandboxServers {
 
 /**
  * A Vault dev server for one test file, from the cached build (`npm run vault:build`, which
- * `.ci/run` calls first; built here if missing).
+ * `.ci/run` calls first; built here if missing). `env` adds to its environment, e.g. the AWS
+ * credentials of the role a keyless broker runs as.
  */
-export async function startTestVault(dir: string): Promise<VaultServer> {
+export async function startTestVault(dir: string, env?: Readonly<Record<string, string>>): Promise<VaultServer> {
   const build = await ensureVault(() => undefined);
-  return startVault({ binary: build.binary, logDir: join(dir, "vault") });
+  return startVault({ binary: build.binary, logDir: join(dir, "vault"), env });
 }
 
 /**

@@ -31,3 +31,8 @@ export const MIN_STS_TTL_SECONDS = 900;
 export const MAX_STS_TTL_SECONDS = 43_200;
 /** IAM's floor for a role's MaxSessionDuration. */
 export const MIN_ROLE_SESSION_SECONDS = 3600;
+/**
+ * AWS caps a role-chaining session (AssumeRole called with a role session's credentials) at one
+ * hour, whatever the role's MaxSessionDuration (IAM User Guide, "Roles terms and concepts", role chaining).
+ */
+export const ROLE_CHAINING_MAX_SECONDS = 3600;

@@ -91,18 +91,48 @@ export interface VaultModel {
   readonly maxLeaseTtlSeconds?: number;
 }
 
-/** The broker user and the identity policies it gets. */
+/**
+ * The broker: Vault's own AWS identity, an IAM user with an access key or the existing role Vault
+ * runs as, and the identity policies it gets. During a switch from one to the other, both.
+ */
 export interface BrokerModel {
   readonly accountName: string;
   readonly accountId: string;
-  readonly userName: string;
-  readonly userArn: string;
+  /**
+   * What Vault's engine authenticates with: `user`, the user's access key; `role`, no key, so that
+   * Vault uses the credentials of its environment, those of the role it runs as.
+   */
+  readonly identity: "user" | "role";
+  /**
+   * The ARNs every trust policy admits with `aws:PrincipalArn`: the user's, the role's, or both
+   * during a switch (user first).
+   */
+  readonly principalArns: readonly string[];
   /** The assume-role policies, packed to fit IAM's policy size quota. */
   readonly policies: readonly PolicyDocument[];
+  /** @default - no user: `identity: role` without `keepUser` */
+  readonly user?: BrokerUserModel;
+  /** @default - no role: `identity: user` without `roleName` */
+  readonly role?: BrokerRoleModel;
+}
+
+/** The broker's IAM user, which the program creates, and its access key. */
+export interface BrokerUserModel {
+  readonly userName: string;
+  readonly userArn: string;
   /** Generation of the access key Vault uses. */
   readonly keyGeneration: number;
   /** Whether the previous generation's key still exists (during a rotation). */
   readonly keepPreviousKey: boolean;
+}
+
+/** The existing IAM role Vault runs as; the program attaches the broker's policies to it. */
+export interface BrokerRoleModel {
+  readonly roleName: string;
+  /** The ARN trust policies key on: the role at path `/` of the broker's account. */
+  readonly roleArn: string;
+  /** How many of the role's managed-policy slots the broker's policies may fill. */
+  readonly attachmentSlots: number;
 }
 
 /** How Terraform gets into an account. */
@@ -203,7 +233,7 @@ export class QuotaError extends Error {
 export function buildModel(config: AccountsConfig): Model {
   const { partition, vault, deployment } = config;
   const brokerAccount = config.accounts.find((a) => a.name === config.broker.account)!;
-  const brokerUserArn = iamUserArn(partition, brokerAccount.id, config.broker.userName);
+  const broker = brokerPrincipals(config, brokerAccount.id);
 
   const vaultRoles: VaultRoleModel[] = [];
   const roleByTarget = new Map<string, RoleModel>();
@@ -215,7 +245,7 @@ export function buildModel(config: AccountsConfig): Model {
         roleArn: iamRoleArn(partition, account.id, role.name, config.iamPath),
         trustPolicy: brokerTrustPolicy({
           brokerAccountRootArn: accountRootArn(partition, brokerAccount.id),
-          brokerUserArn,
+          brokerPrincipalArns: broker.principalArns,
           externalId: account.externalId,
           sessionNamePrefix: vault.pinSessionNames ? SESSION_NAME_PREFIX : undefined,
         }),
@@ -272,10 +302,13 @@ export function buildModel(config: AccountsConfig): Model {
     accounts.flatMap((a) => a.roles.map((r) => r.roleArn)),
     { organizationId: config.broker.organizationId },
   );
-  if (policies.length > MAX_BROKER_POLICIES) {
+  if (broker.user && policies.length > MAX_BROKER_POLICIES) {
     throw new QuotaError(
       `the broker would need ${policies.length} managed policies to list every role ARN, but it can hold at most ${MAX_BROKER_POLICIES}, all through groups (IAM allows ${IAM_QUOTAS.groupsPerUser} groups per user and ${IAM_QUOTAS.managedPoliciesPerGroup} managed policies per group): split the accounts across several brokers and Vault mounts`,
     );
+  }
+  if (broker.role && policies.length > broker.role.attachmentSlots) {
+    throw new QuotaError(brokerRoleQuotaMessage(policies.length, broker.role));
   }
 
   return {
@@ -288,25 +321,17 @@ export function buildModel(config: AccountsConfig): Model {
       usernameTemplate: vault.pinSessionNames ? SESSION_NAME_TEMPLATE : undefined,
       maxLeaseTtlSeconds: vault.capMountLeaseTtl ? Math.max(...vaultRoles.map((r) => r.maxTtlSeconds)) : undefined,
     },
-    broker: {
-      accountName: brokerAccount.name,
-      accountId: brokerAccount.id,
-      userName: config.broker.userName,
-      userArn: brokerUserArn,
-      policies,
-      keyGeneration: config.broker.keyGeneration,
-      keepPreviousKey: config.broker.keepPreviousKey && config.broker.keyGeneration > 1,
-    },
+    broker: { accountName: brokerAccount.name, accountId: brokerAccount.id, ...broker, policies },
     accounts,
     vaultRoles,
     requesterPolicies: requesterPolicies(vault.mount, vaultRoles, config.requesters ?? {}),
     iamPath: config.iamPath,
-    guardrails: guardrails(config, brokerAccount.id, accounts),
+    guardrails: guardrails(config, brokerAccount.id, broker, accounts),
   };
 }
 
 /** The guardrail SCP of a config with `guardrails:`, or a `QuotaError` when it cannot fit. */
-function guardrails(config: AccountsConfig, brokerAccountId: string, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
+function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { user?: BrokerUserModel; role?: BrokerRoleModel }, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
   if (!config.guardrails) return undefined;
   const { partition } = config;
   // The deployment roles, in every account: Terraform must still manage what the policy protects.
@@ -316,7 +341,8 @@ function guardrails(config: AccountsConfig, brokerAccountId: string, accounts: r
   const policy = guardrailPolicy({
     partition,
     brokerAccountId,
-    brokerUserName: config.broker.userName,
+    brokerUserName: broker.user?.userName,
+    brokerRoleName: broker.role?.roleName,
     iamPath: config.iamPath,
     roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
     exemptPrincipalArns: [...exempt, ...config.guardrails.exemptPrincipalArns],
@@ -363,4 +389,31 @@ function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[],
 function withoutDynamodbTable<T extends { dynamodbTable?: unknown }>(s3: T): Omit<T, "dynamodbTable"> {
   const { dynamodbTable: _absent, ...rest } = s3;
   return rest;
+}
+
+/**
+ * The broker's principals: the user while Vault uses its key (and, with `keepUser`, until the
+ * switch to the role is done); the role from when `roleName` is set, so that it is granted and
+ * trusted before Vault starts using it.
+ */
+function brokerPrincipals(config: AccountsConfig, accountId: string): Pick<BrokerModel, "identity" | "principalArns" | "user" | "role"> {
+  const { partition, broker } = config;
+  const user: BrokerUserModel | undefined =
+    broker.identity === "user" || broker.keepUser
+      ? {
+          userName: broker.userName,
+          userArn: iamUserArn(partition, accountId, broker.userName),
+          keyGeneration: broker.keyGeneration,
+          keepPreviousKey: broker.keepPreviousKey && broker.keyGeneration > 1,
+        }
+      : undefined;
+  const role: BrokerRoleModel | undefined =
+    broker.roleName !== undefined ? { roleName: broker.roleName, roleArn: iamRoleArn(partition, accountId, broker.roleName), attachmentSlots: broker.attachmentSlots } : undefined;
+  const principalArns = [user?.userArn, role?.roleArn].filter((arn): arn is string => arn !== undefined);
+  return { identity: broker.identity, principalArns, user, role };
+}
+
+/** The message for broker policies that do not fit the role's attachment slots. */
+export function brokerRoleQuotaMessage(needed: number, role: BrokerRoleModel): string {
+  return `the broker would need ${needed} managed policies to list every role ARN, but broker.attachmentSlots lets the program attach only ${role.attachmentSlots} to the role ${role.roleName}: raise broker.attachmentSlots to the role's quota (IAM's default is ${IAM_QUOTAS.managedPoliciesPerRole} managed policies per role, at most ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} with a raised quota) minus the policies the role already has, or split the accounts across several brokers and Vault mounts`;
 }

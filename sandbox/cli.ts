@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
+import { brokerRoleSession } from "./broker-role";
 import { keepEmulatorHints, keepVaultHints } from "./keep";
 import { runSandbox, withEmulator, withVault } from "./run-sandbox";
 import { MissingToolError, requireSandboxTools } from "./tools";
@@ -42,31 +43,30 @@ export async function sandboxMain(args: SandboxCommandOptions): Promise<number> 
   const log = (line: string) => console.log(line);
   const workDir = args.workDir;
   const keep = args.keep;
-  // What --keep prints is derived from the config, read once and only then.
-  let kept: { model: ReturnType<typeof buildModel>; deployRoleName: string } | undefined;
-  const keptModel = () => {
-    if (!kept) {
-      const config = loadConfig(configFile);
-      kept = { model: buildModel(config), deployRoleName: config.deployment.roleName };
-    }
-    return kept;
-  };
   try {
     // The tools first: nothing starts until terraform, moto_server and Vault (or Go to build it) are there.
     requireSandboxTools({ emulatorGiven: args.endpoint !== undefined });
+    // The config next, read once: a keyless broker's role is needed before Vault starts, and --keep
+    // prints what it holds.
+    const config = loadConfig(configFile);
+    const model = buildModel(config);
+    const deployRoleName = config.deployment.roleName;
     const build = !args.vault ? undefined : await ensureVault(log);
     const result = await withEmulator(args.endpoint, keep, async (emulator) => {
       const sandbox = (vault?: VaultServer) =>
         runSandbox({ configFile, workDir, endpoint: args.endpoint, via: args.via, parallelism, vault, log }, emulator);
+      // A keyless broker: Vault runs as a role, so a session of it is in Vault's environment from
+      // the start, as its runtime would put it there.
+      const aws = { endpoint: args.endpoint ?? emulator!.endpoint, region: model.vault.region };
+      const awsCredentials = build && model.broker.identity === "role" ? await brokerRoleSession(model, aws, deployRoleName, log) : undefined;
       const outcome = build
-        ? await withVault(build, workDir, keep, log, async (vault) => {
+        ? await withVault(build, { workDir, keep, log, awsCredentials, awsRegion: model.vault.region }, async (vault) => {
             const ran = await sandbox(vault);
-            if (keep) for (const line of await keepVaultHints(keptModel().model, vault, build.binary, resolve(workDir))) log(line);
+            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir))) log(line);
             return ran;
           })
         : await sandbox();
       if (keep && emulator) {
-        const { model, deployRoleName } = keptModel();
         for (const line of keepEmulatorHints(model, emulator.endpoint, emulator.process.pid, resolve(workDir), deployRoleName)) log(line);
         emulator.process.unref();
       }

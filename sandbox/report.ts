@@ -9,7 +9,7 @@ const DIRECT = "broker AssumeRole";
  * Vault's engine makes it; "via Vault" lists the requester groups whose token got working
  * credentials from `vault write <mount>/sts/<role>`, with the slowest issuance and the lease.
  */
-export function printTable(checks: readonly CheckResult[], log: (line: string) => void): void {
+export function printTable(checks: readonly CheckResult[], log: (line: string) => void, brokerCredentials = "the broker's key"): void {
   const rows = new Map<string, CheckResult[]>();
   for (const check of checks) {
     const key = `${check.target.vaultRole}\0${check.target.role.roleArn}`;
@@ -36,7 +36,7 @@ export function printTable(checks: readonly CheckResult[], log: (line: string) =
   log(line(header));
   log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of table) log(line(row));
-  log(summary(checks, rows.size));
+  log(summary(checks, rows.size, brokerCredentials));
 }
 
 function viaVaultCell(checks: readonly CheckResult[]): string {
@@ -47,12 +47,12 @@ function viaVaultCell(checks: readonly CheckResult[]): string {
   return `${who || "none"}: ${slowest.toFixed(0)} ms${lease !== undefined ? `, lease ${formatDuration(lease)}` : ""}`;
 }
 
-/** What was checked, in words, with the counts. */
-export function summary(checks: readonly CheckResult[], rows: number): string {
+/** What was checked, in words, with the counts; `brokerCredentials` says what the broker's calls used. */
+export function summary(checks: readonly CheckResult[], rows: number, brokerCredentials = "the broker's key"): string {
   const direct = checks.filter((c) => c.source === DIRECT);
   const viaVault = checks.filter((c) => c.source !== DIRECT);
   const failed = checks.filter((c) => !c.ok).length;
-  const parts = [`${rows} Vault role ARNs: ${direct.filter((c) => c.ok).length}/${direct.length} assumed with the broker's key`];
+  const parts = [`${rows} Vault role ARNs: ${direct.filter((c) => c.ok).length}/${direct.length} assumed with ${brokerCredentials}`];
   if (viaVault.length > 0) {
     parts.push(`${viaVault.filter((c) => c.ok).length}/${viaVault.length} issued through Vault with a token holding only one requester group's policy (lease = requested TTL)`);
   } else {

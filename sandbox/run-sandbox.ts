@@ -21,6 +21,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { proveThroughVault } from "./vault-checks";
 import type { VaultBuild } from "./vault-build";
 import { killOnInterrupt } from "./interrupt";
+import { awsEnvironment, brokerRoleSession } from "./broker-role";
 import { startVault, type VaultServer } from "./vault-server";
 
 /** Options of one sandbox run. */
@@ -83,6 +84,9 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   const endpoint = options.endpoint ?? emulator?.endpoint;
   if (!endpoint) throw new Error("runSandbox needs an endpoint or an emulator");
   const { model, stacks, env, appliedDir, deployRoleName } = await synthForSandbox(options.configFile, options.workDir, endpoint, log);
+  const aws = { endpoint, region: model.vault.region };
+  // The broker's stack looks the role up when it is planned: it must exist first, as in production.
+  const roleSession = model.broker.role ? await brokerRoleSession(model, aws, deployRoleName, log) : undefined;
   const awsStacks = stacks.filter((s) => !isVaultStack(s.name));
   const vaultStack = stacks.find((s) => s.name === VAULT_STACK_NAME)!;
   const rolesStacks = stacks.filter((s) => isVaultStack(s.name) && s !== vaultStack);
@@ -134,15 +138,16 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   });
   log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${applied.length} stacks with no changes`);
 
-  const aws = { endpoint, region: model.vault.region };
   const storedRoles = await checkStoredRoles(model, aws, { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY }, deployRoleName);
   for (const r of storedRoles.filter((r) => !r.ok)) log(`stored role ${r.accountName}/${r.roleName} differs: ${r.problems.join("; ")}`);
   log(`stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`);
 
   const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
-  const checks = await proveChain(model, await brokerCredentials(brokerStack, env), aws, log);
+  // What Vault's engine uses: the user's key, or (keyless) the session its environment holds.
+  const broker = model.broker.identity === "role" ? roleSession! : await brokerCredentials(brokerStack, env);
+  const checks = await proveChain(model, broker, aws, log);
   if (options.vault) checks.push(...(await proveThroughVault(model, options.vault.root, aws)));
-  printTable(checks, log);
+  printTable(checks, log, model.broker.identity === "role" ? "the broker role's session" : undefined);
   const ok = checks.every((c) => c.ok) && storedRoles.every((r) => r.ok) && Object.values(secondPlan).every((c) => c === 0);
   return { stacks: outcomes, secondPlan, storedRoles, checks, ok };
 }
@@ -213,24 +218,52 @@ export async function brokerCredentials(stack: SynthesizedStack, env: NodeJS.Pro
   return { accessKeyId: outputs.broker_access_key_id.value, secretAccessKey: outputs.broker_secret_access_key.value };
 }
 
-/** Checks that the key is the broker's, then runs the identity chain for every target. */
+/**
+ * Checks that the credentials are the broker's (the user's key, or a session of the role Vault runs
+ * as), then runs the identity chain for every target.
+ */
 async function proveChain(model: Model, broker: AwsCredentials, aws: AwsEndpoint, log: (line: string) => void): Promise<CheckResult[]> {
   const me = await new STSClient({ ...aws, credentials: broker }).send(new GetCallerIdentityCommand({}));
-  if (me.Arn !== model.broker.userArn) throw new Error(`the broker's key belongs to ${me.Arn}, expected ${model.broker.userArn}`);
-  log(`broker key belongs to ${me.Arn}`);
+  const role = model.broker.identity === "role" ? model.broker.role! : undefined;
+  if (role) {
+    const session = `arn:${model.partition}:sts::${model.broker.accountId}:assumed-role/${role.roleName}/`;
+    if (!me.Arn?.startsWith(session)) throw new Error(`the broker's session is ${me.Arn}, expected ${session}…`);
+    log(`broker session is ${me.Arn}: Vault's environment credentials, a session of ${role.roleArn}`);
+  } else {
+    const { userArn } = model.broker.user!;
+    if (me.Arn !== userArn) throw new Error(`the broker's key belongs to ${me.Arn}, expected ${userArn}`);
+    log(`broker key belongs to ${me.Arn}`);
+  }
   const source = new BrokerAssumeRole(broker, aws);
   const results: CheckResult[] = [];
   for (const target of checkTargets(model)) results.push(await checkTarget(source, target, model, aws));
   return results;
 }
 
+/** Options of `withVault`. */
+export interface WithVaultOptions {
+  readonly workDir: string;
+  /** Leave Vault running after the body. */
+  readonly keep: boolean;
+  readonly log: (line: string) => void;
+  /**
+   * AWS credentials Vault gets in its environment, as from the role it runs as (a keyless broker).
+   * @default - none: the engine uses the broker user's key
+   */
+  readonly awsCredentials?: AwsCredentials;
+  /** @default "us-east-1" */
+  readonly awsRegion?: string;
+}
+
 /**
  * Starts a Vault dev server on 127.0.0.1 from a build (see `ensureVault`), runs, and stops it
  * unless `keep`.
  */
-export async function withVault<T>(build: VaultBuild, workDir: string, keep: boolean, log: (line: string) => void, body: (vault: VaultServer) => Promise<T>): Promise<T> {
-  const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault") });
-  log(`vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only)`);
+export async function withVault<T>(build: VaultBuild, options: WithVaultOptions, body: (vault: VaultServer) => Promise<T>): Promise<T> {
+  const { workDir, keep, log, awsCredentials } = options;
+  const env = awsCredentials ? awsEnvironment(awsCredentials, options.awsRegion ?? "us-east-1") : undefined;
+  const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault"), env });
+  log(`vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only${env ? "; AWS credentials of the broker role's session in its environment" : ""})`);
   const release = killOnInterrupt(vault.process);
   try {
     return await body(vault);

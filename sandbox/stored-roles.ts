@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import type { Model } from "../lib/model";
+import type { AccountModel, Model } from "../lib/model";
 import { iamRoleArn } from "../lib/names";
 import type { AwsCredentials, AwsEndpoint } from "./checks";
 
@@ -22,12 +22,9 @@ export interface StoredRoleResult {
  */
 export async function checkStoredRoles(model: Model, aws: AwsEndpoint, deployer: AwsCredentials, deployRoleName: string): Promise<StoredRoleResult[]> {
   const results: StoredRoleResult[] = [];
-  const sts = new STSClient({ ...aws, credentials: deployer });
   for (const account of model.accounts) {
     if (account.roles.length === 0) continue;
-    const roleArn = "roleArn" in account.deployment ? account.deployment.roleArn : iamRoleArn(model.partition, account.id, deployRoleName);
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "vama-sandbox-inspect" }));
-    const iam = new IAMClient({ ...aws, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+    const iam = await accountIam(model, account, aws, deployer, deployRoleName);
     for (const role of account.roles) {
       const problems: string[] = [];
       try {
@@ -46,4 +43,15 @@ export async function checkStoredRoles(model: Model, aws: AwsEndpoint, deployer:
     }
   }
   return results;
+}
+
+/**
+ * An IAM client inside one account of the emulator, through that account's deployment role (for an
+ * account reached by a profile, the config's default deployment role), as the stacks reach it.
+ */
+export async function accountIam(model: Model, account: AccountModel, aws: AwsEndpoint, deployer: AwsCredentials, deployRoleName: string): Promise<IAMClient> {
+  const roleArn = "roleArn" in account.deployment ? account.deployment.roleArn : iamRoleArn(model.partition, account.id, deployRoleName);
+  const sts = new STSClient({ ...aws, credentials: deployer });
+  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "vama-sandbox-inspect" }));
+  return new IAMClient({ ...aws, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
 }

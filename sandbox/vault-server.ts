@@ -37,6 +37,12 @@ export interface StartVaultOptions {
   readonly port?: number;
   /** @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * More environment for Vault: the AWS credentials of the role it runs as, for a keyless broker
+   * (see `awsEnvironment`).
+   * @default - none: Vault has no AWS credentials of its own, and the engine uses the broker's key
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function startVault(options: StartVaultOptions): Promise<VaultServe
   const token = `sandbox-root-${randomBytes(24).toString("hex")}`;
   mkdirSync(options.logDir, { recursive: true });
   const logFile = join(options.logDir, "vault-server.log");
-  let child = await launch(options.binary, port, token, logFile);
+  let child = await launch(options.binary, port, token, logFile, options.env);
   const root = new VaultClient(address, token);
   await waitUntilReady(root, child, logFile, options.timeoutMs ?? 30_000);
 
@@ -82,7 +88,7 @@ export async function startVault(options: StartVaultOptions): Promise<VaultServe
     kill: () => signal("SIGKILL"),
     restart: async () => {
       await signal("SIGTERM");
-      child = await launch(options.binary, port, token, logFile);
+      child = await launch(options.binary, port, token, logFile, options.env);
       await waitUntilReady(root, child, logFile, options.timeoutMs ?? 30_000);
     },
     detach: () => child.unref(),
@@ -90,7 +96,7 @@ export async function startVault(options: StartVaultOptions): Promise<VaultServe
   return server;
 }
 
-function launch(binary: string, port: number, token: string, logFile: string): Promise<ChildProcess> {
+function launch(binary: string, port: number, token: string, logFile: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<ChildProcess> {
   const script = `exec "$VAULT_BINARY_PATH" server -dev -dev-no-store-token -dev-no-kv -dev-listen-address="127.0.0.1:$VAULT_PORT" 2>&1 | sed -u -E 's/(Root Token|Unseal Key): .*/\\1: (not shown)/' >> "$VAULT_LOG"`;
   const child = spawn("sh", ["-c", script], {
     // Its own process group, so stopping it reaches Vault and sed; detached also lets --keep leave it running.
@@ -105,6 +111,7 @@ function launch(binary: string, port: number, token: string, logFile: string): P
       VAULT_DEV_ROOT_TOKEN_ID: token,
       // The dev server's own API address for its CLI helpers; it never calls out.
       VAULT_ADDR: `http://127.0.0.1:${port}`,
+      ...extraEnv,
     },
   });
   return new Promise((resolve, reject) => {

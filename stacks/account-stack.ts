@@ -5,6 +5,7 @@ import { awsProviderConfig } from "../lib/aws-provider";
 import { addStateBackend } from "../lib/backend";
 import { AssumableRole } from "../lib/constructs/assumable-role";
 import { BrokerIdentity } from "../lib/constructs/broker-identity";
+import { BrokerRolePolicies } from "../lib/constructs/broker-role-policies";
 import type { AccountModel, BrokerModel, StateModel } from "../lib/model";
 import type { SandboxOptions } from "../lib/sandbox";
 
@@ -33,8 +34,10 @@ export interface AccountStackConfig {
 
 /** One AWS account: its assumable roles and, in the broker's account, the broker. */
 export class AccountStack extends TerraformStack {
-  /** The broker, when this stack holds it. */
+  /** The broker's IAM user and its key, when this stack holds them. */
   public readonly broker?: BrokerIdentity;
+  /** The broker's policies on the role Vault runs as, when this stack holds them. */
+  public readonly brokerRole?: BrokerRolePolicies;
 
   constructor(scope: Construct, id: string, config: AccountStackConfig) {
     super(scope, id);
@@ -62,12 +65,13 @@ export class AccountStack extends TerraformStack {
       value: roleArns,
     });
 
-    if (config.broker) {
+    const user = config.broker?.user;
+    if (config.broker && user) {
       this.broker = new BrokerIdentity(this, "broker", {
-        userName: config.broker.userName,
+        userName: user.userName,
         policies: config.broker.policies,
-        keyGeneration: config.broker.keyGeneration,
-        keepPreviousKey: config.broker.keepPreviousKey,
+        keyGeneration: user.keyGeneration,
+        keepPreviousKey: user.keepPreviousKey,
       });
       new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
       new TerraformOutput(this, "broker_access_key_id", {
@@ -80,6 +84,11 @@ export class AccountStack extends TerraformStack {
         value: this.broker.secretAccessKey,
         sensitive: true,
       });
+    }
+    const role = config.broker?.role;
+    if (config.broker && role) {
+      this.brokerRole = new BrokerRolePolicies(this, "broker-role", { roleName: role.roleName, roleArn: role.roleArn, policies: config.broker.policies });
+      new TerraformOutput(this, "broker_role_arn", { description: "ARN of the role Vault runs as, which the trust policies admit", value: this.brokerRole.roleArn });
     }
   }
 }

@@ -15,8 +15,13 @@ import { vaultProviderConfig } from "../lib/vault-provider";
 export interface VaultStackConfig {
   /** The deployment; this stack uses its `vault` and `requesterPolicies`. */
   readonly model: Model;
-  /** The broker whose access key the engine uses (lives in another stack). */
-  readonly broker: BrokerIdentity;
+  /**
+   * The broker user whose access key the engine uses (it lives in another stack, so the key comes
+   * through that stack's state).
+   * @default - no key: the engine uses Vault's own environment credentials (`broker.identity: role`),
+   * and this stack reads nothing from the broker's stack
+   */
+  readonly broker?: BrokerIdentity;
   /**
    * Keep state in the sandbox's folder, like the AWS stacks, point the engine's STS and IAM calls
    * at the emulator, and reach the sandbox's Vault through `VAULT_ADDR`.
@@ -44,8 +49,7 @@ export class VaultStack extends TerraformStack {
     new VaultAwsEngine(this, "engine", {
       mount: model.vault.mount,
       region: model.vault.region,
-      accessKeyId: broker.accessKeyId,
-      secretAccessKey: broker.secretAccessKey,
+      accessKey: broker,
       awsEndpoint: config.sandbox?.awsEndpoint,
       usernameTemplate: model.vault.usernameTemplate,
       maxLeaseTtlSeconds: model.vault.maxLeaseTtlSeconds,

@@ -454,3 +454,119 @@ describe("state", () => {
     ]);
   });
 });
+
+describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser)", () => {
+  const keyless = (edit: (c: Record<string, any>) => void = () => undefined) =>
+    edited((c) => {
+      Object.assign(c.broker, { identity: "role", roleName: "vault-server" });
+      edit(c);
+    });
+  const cap = "with broker.identity: role, Vault's own AWS credentials are a role session, so every AssumeRole it makes is role chaining, which AWS caps at 1h whatever the role's MaxSessionDuration; set maxTtl to 1h or less, or keep broker.identity: user";
+
+  describe("defaults", () => {
+    const { broker } = configOf(baseConfig());
+    test("identity is user (an IAM user and its access key, as before)", () => expect(broker.identity).toBe("user"));
+    test("roleName is unset", () => expect(broker.roleName).toBeUndefined());
+    test("attachmentSlots is 5, half of IAM's default 10 per role", () => expect(broker.attachmentSlots).toBe(5));
+    test("keepUser is false", () => expect(broker.keepUser).toBe(false));
+  });
+
+  describe("accepted", () => {
+    test("identity: role with the role Vault runs as", () => {
+      expect(configOf(keyless()).broker).toMatchObject({ identity: "role", roleName: "vault-server", keepUser: false });
+    });
+    test("a role prepared beside the user (identity: user with roleName), and the role with the user kept", () => {
+      expect(configOf(edited((c) => (c.broker.roleName = "vault-server"))).broker).toMatchObject({ identity: "user", roleName: "vault-server" });
+      expect(configOf(keyless((c) => (c.broker.keepUser = true))).broker.keepUser).toBe(true);
+    });
+    test("attachmentSlots up to IAM's ceiling of 20", () => {
+      expect(configOf(keyless((c) => (c.broker.attachmentSlots = 20))).broker.attachmentSlots).toBe(20);
+    });
+    test("max TTLs of exactly 1h, the role-chaining cap", () => {
+      expect(configOf(keyless((c) => (devRole(c).maxTtl = "1h"))).vault.maxTtl).toBe(3600);
+    });
+    test.each([
+      ["vault.maxTtl", (c: Record<string, any>) => (c.vault = { maxTtl: "2h" })],
+      ["a role's maxTtl", (c: Record<string, any>) => Object.assign(devRole(c), { maxTtl: "2h" })],
+    ])("%s over 1h with identity: user (no role chaining)", (_, edit) => {
+      expect(() => configOf(edited(edit))).not.toThrow();
+    });
+  });
+
+  describe("error messages", () => {
+    test("an identity that is neither user nor role", () => {
+      expect(problems(edited((c) => (c.broker.identity = "roles")))).toEqual(['broker.identity: expected "user" or "role", got "roles"']);
+    });
+    test("identity: role without the role", () => {
+      expect(problems(edited((c) => (c.broker.identity = "role")))).toEqual([
+        "broker.roleName: is required with identity: role: name the existing IAM role Vault runs as (its instance profile's role, its IRSA or EKS Pod Identity role, or its ECS task role)",
+      ]);
+    });
+    test("the role Vault runs as named like a role the program creates in that account", () => {
+      expect(problems(keyless((c) => (c.accounts[0].roles = [{ name: "Vault-Server" }])))).toEqual([
+        'broker.roleName: "vault-server" is also accounts[0].roles[0], a role this program creates in primary for Vault to assume: the role Vault runs as must be another, existing role',
+      ]);
+    });
+    test("...or that a role set gives that account", () => {
+      const config = keyless((c) => {
+        c.roleSets = { base: [{ name: "vault-server" }] };
+        c.accounts[0].roleSets = ["base"];
+      });
+      expect(problems(config)).toEqual([
+        'broker.roleName: "vault-server" is also role set "base" (roleSets.base[0]), a role this program creates in primary for Vault to assume: the role Vault runs as must be another, existing role',
+      ]);
+    });
+    test("a role name IAM would refuse", () => {
+      expect(problems(keyless((c) => (c.broker.roleName = "vault server")))).toEqual([
+        'broker.roleName: "vault server" is not allowed: use letters, digits and + = , . @ _ -',
+      ]);
+    });
+    test("keepUser with identity: user", () => {
+      expect(problems(edited((c) => (c.broker.keepUser = true)))).toEqual([
+        'broker.keepUser: is only for identity: role, while switching from a user (see README, "Switching an estate from user to role"); with identity: user the user is always kept',
+      ]);
+    });
+    test("attachmentSlots that are not a number", () => {
+      expect(problems(keyless((c) => (c.broker.attachmentSlots = "five")))).toEqual(['broker.attachmentSlots: expected a whole number from 1 to 20, got "five"']);
+    });
+    test("attachmentSlots below 1", () => {
+      expect(problems(keyless((c) => (c.broker.attachmentSlots = 0)))).toEqual(["broker.attachmentSlots: must be 1 or more"]);
+    });
+    test("attachmentSlots that are not whole", () => {
+      expect(problems(keyless((c) => (c.broker.attachmentSlots = 2.5)))).toEqual(["broker.attachmentSlots: must be a whole number"]);
+    });
+    test("attachmentSlots past IAM's ceiling", () => {
+      expect(problems(keyless((c) => (c.broker.attachmentSlots = 21)))).toEqual([
+        "broker.attachmentSlots: must be 20 or less: IAM allows at most 20 managed policies per role, even with a raised quota",
+      ]);
+    });
+    test("vault.maxTtl over the 1h role-chaining cap", () => {
+      expect(problems(keyless((c) => (c.vault = { maxTtl: "2h" })))).toEqual([`vault.maxTtl: 2h is longer than 1h: ${cap}`]);
+    });
+    test("a role's maxTtl over the cap, though its session would allow it", () => {
+      expect(problems(keyless((c) => Object.assign(devRole(c), { maxTtl: "90m", maxSessionDuration: "2h" })))).toEqual([
+        `accounts[1] (dev).roles[0].maxTtl: 1h30m is longer than 1h: ${cap}`,
+      ]);
+    });
+    test("a role set's maxTtl over the cap, reported once at the set", () => {
+      const config = keyless((c) => {
+        c.roleSets = { baseline: [{ name: "readonly", maxTtl: "4h", requesters: ["developers"] }] };
+        c.accounts[0].roleSets = ["baseline"];
+        c.accounts[1].roleSets = ["baseline"];
+      });
+      expect(problems(config)).toEqual([`roleSets.baseline[0].maxTtl: 4h is longer than 1h: ${cap}`]);
+    });
+    test("a Vault role's maxTtl over the cap", () => {
+      const config = keyless((c) => {
+        devRole(c).maxSessionDuration = "2h";
+        c.vaultRoles = [{ name: "everywhere", targets: ["dev/ec2-admin"], maxTtl: "2h" }];
+      });
+      expect(problems(config)).toEqual([`vaultRoles[0].maxTtl: 2h is longer than 1h: ${cap}`]);
+    });
+    test("with the user kept during the switch too: Vault already uses the role", () => {
+      expect(problems(keyless((c) => Object.assign(c, { vault: { maxTtl: "2h" } }, { broker: { ...c.broker, keepUser: true } })))).toEqual([
+        `vault.maxTtl: 2h is longer than 1h: ${cap}`,
+      ]);
+    });
+  });
+});

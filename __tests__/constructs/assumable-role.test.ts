@@ -4,7 +4,7 @@ import { brokerTrustPolicy } from "../../lib/policy/trust-policy";
 
 const trustPolicy = brokerTrustPolicy({
   brokerAccountRootArn: "arn:aws:iam::111111111111:root",
-  brokerUserArn: "arn:aws:iam::111111111111:user/vault-account",
+  brokerPrincipalArns: ["arn:aws:iam::111111111111:user/vault-account"],
 });
 
 function synthRole(config: Partial<ConstructorParameters<typeof AssumableRole>[2]> = {}): any {

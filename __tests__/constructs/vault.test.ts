@@ -7,7 +7,7 @@ import { stsRoleBody } from "../../lib/policy/vault-role";
 describe("VaultAwsEngine", () => {
   const synthesized = JSON.parse(
     Testing.synthScope((scope) => {
-      new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", accessKeyId: "${var.id}", secretAccessKey: "${var.secret}" });
+      new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", accessKey: { accessKeyId: "${var.id}", secretAccessKey: "${var.secret}" } });
     }),
   );
   const [engine] = Object.values(synthesized.resource.vault_aws_secret_backend) as any[];
@@ -16,6 +16,11 @@ describe("VaultAwsEngine", () => {
   });
   test("passes the broker's key through, never a literal", () => {
     expect(engine).toMatchObject({ access_key: "${var.id}", secret_key: "${var.secret}" });
+  });
+  test("without a key, configures none, so that Vault uses its environment's credentials (a keyless broker)", () => {
+    const keyless = JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1" })));
+    const [withoutKey] = Object.values(keyless.resource.vault_aws_secret_backend) as any[];
+    expect(withoutKey).toEqual({ path: "aws", region: "eu-west-1", description: engine.description });
   });
 });
 

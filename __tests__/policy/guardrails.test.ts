@@ -137,3 +137,18 @@ describe("the organization stack", () => {
     expect(Object.keys(synth(config).stacks)).not.toContain("aws-organization");
   });
 });
+
+describe("the guardrail SCP in keyless mode", () => {
+  const keyless = withGuardrails((c) => (c.broker = { account: "primary", identity: "role", roleName: "vault-server" }));
+
+  test("protects the role Vault runs as and its assume-role policies instead of a user", () => {
+    expect(keyless.guardrails!.policy.Statement.map((s) => s.Sid)).toEqual(["ProtectVaultBrokerRole", "ProtectVaultManagedRoles"]);
+    expect(keyless.guardrails!.policy.Statement[0].Resource).toEqual(["arn:aws:iam::111111111111:role/vault-server", "arn:aws:iam::111111111111:policy/vault-server-assume-*"]);
+  });
+
+  test.each(["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRole"])("%s on the broker role: the deployment role may, another admin may not", async (action) => {
+    const role = "arn:aws:iam::111111111111:role/vault-server";
+    expect(await decide(keyless, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", action, role)).toBe("Allowed");
+    expect(await decide(keyless, "arn:aws:iam::111111111111:role/Admin", action, role)).toBe("ExplicitlyDenied");
+  });
+});

@@ -23,9 +23,9 @@ async function mayAssume(sessionName: string): Promise<string> {
       resourcePolicy: role.trustPolicy as any,
       request: {
         action: "sts:AssumeRole",
-        principal: model.broker.userArn,
+        principal: model.broker.user!.userArn,
         resource: { accountId: "222222222222", resource: role.roleArn },
-        contextVariables: { "sts:RoleSessionName": sessionName, "aws:PrincipalArn": model.broker.userArn },
+        contextVariables: { "sts:RoleSessionName": sessionName, "aws:PrincipalArn": model.broker.user!.userArn },
       },
     },
     {},

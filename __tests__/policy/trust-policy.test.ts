@@ -2,7 +2,7 @@ import { brokerTrustPolicy } from "../../lib/policy/trust-policy";
 
 const broker = {
   brokerAccountRootArn: "arn:aws:iam::111111111111:root",
-  brokerUserArn: "arn:aws:iam::111111111111:user/vault-account",
+  brokerPrincipalArns: ["arn:aws:iam::111111111111:user/vault-account"],
 };
 
 describe("brokerTrustPolicy", () => {
@@ -26,6 +26,25 @@ describe("brokerTrustPolicy", () => {
     expect(withId.Condition).toEqual({
       StringEquals: {
         "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account",
+        "sts:ExternalId": "prod-2f9c",
+      },
+    });
+  });
+  test("lets in the role Vault runs as, by the role's ARN (a keyless broker)", () => {
+    const keyless = brokerTrustPolicy({ ...broker, brokerPrincipalArns: ["arn:aws:iam::111111111111:role/vault-server"] }).Statement[0];
+    expect(keyless.Condition).toEqual({ StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/vault-server" } });
+  });
+  test("during a switch, lets in the user and the role, and nothing else", () => {
+    const both = brokerTrustPolicy({
+      ...broker,
+      brokerPrincipalArns: ["arn:aws:iam::111111111111:user/vault-account", "arn:aws:iam::111111111111:role/vault-server"],
+      externalId: "prod-2f9c",
+    }).Statement;
+    expect(both).toHaveLength(1);
+    expect(both[0].Principal).toEqual({ AWS: "arn:aws:iam::111111111111:root" });
+    expect(both[0].Condition).toEqual({
+      StringEquals: {
+        "aws:PrincipalArn": ["arn:aws:iam::111111111111:user/vault-account", "arn:aws:iam::111111111111:role/vault-server"],
         "sts:ExternalId": "prod-2f9c",
       },
     });

@@ -1,6 +1,6 @@
 import { closest } from "fastest-levenshtein";
 import type { z } from "zod";
-import { formatDuration } from "../duration";
+import { formatDuration, ROLE_CHAINING_MAX_SECONDS } from "../duration";
 import { REQUESTER_NAME, targetKey, vaultRoleName } from "../names";
 import { MANAGED_POLICY_SNAPSHOT, unknownManagedPolicy } from "../policy/managed-policies";
 import { roleTtls, vaultRoleTtls } from "../ttl";
@@ -163,6 +163,8 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     fail(path, `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`),
   );
   checkRequesters(config, fail);
+  checkRoleChaining(config, fail);
+  checkBrokerRole(config, fail);
 }
 
 /** Every role set an account names must exist. */
@@ -278,4 +280,41 @@ function firstSeen(entries: [string, Path][], onRepeat: (path: Path, first: Path
 /** The message for an AWS managed policy name the snapshot does not know. */
 export function unknownManagedPolicyMessage(arn: string, closestName: string): string {
   return `"${arn}" is not an AWS managed policy (${MANAGED_POLICY_SNAPSHOT}): did you mean ${closestName}? If the policy is newer than that list, set unknownManagedPolicies: warn`;
+}
+
+/**
+ * With `broker.identity: role`, Vault's own AWS credentials are a role session, so every AssumeRole
+ * it makes is role chaining, which AWS caps at one hour whatever the target's MaxSessionDuration:
+ * a longer max TTL would only fail at issuance. Each max TTL written above the cap is reported
+ * where it is written (an inherited one once, at vault.maxTtl).
+ */
+function checkRoleChaining(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
+  if (config.broker.identity !== "role") return;
+  const check = (path: Path, maxTtl: number | undefined) => {
+    if (maxTtl !== undefined && maxTtl > ROLE_CHAINING_MAX_SECONDS) fail(path, roleChainingMessage(maxTtl));
+  };
+  check(["vault", "maxTtl"], config.vault.maxTtl);
+  config.accounts.forEach((account, a) => account.roles.forEach((role, r) => check(["accounts", a, "roles", r, "maxTtl"], role.maxTtl)));
+  for (const [set, roles] of Object.entries(config.roleSets)) roles.forEach((role, k) => check(["roleSets", set, k, "maxTtl"], role.maxTtl));
+  config.vaultRoles.forEach((vaultRole, v) => check(["vaultRoles", v, "maxTtl"], vaultRole.maxTtl));
+}
+
+/** Why a max TTL above an hour cannot work with a keyless broker. */
+function roleChainingMessage(maxTtl: number): string {
+  const cap = formatDuration(ROLE_CHAINING_MAX_SECONDS);
+  return `${formatDuration(maxTtl)} is longer than ${cap}: with broker.identity: role, Vault's own AWS credentials are a role session, so every AssumeRole it makes is role chaining, which AWS caps at ${cap} whatever the role's MaxSessionDuration; set maxTtl to ${cap} or less, or keep broker.identity: user`;
+}
+
+/**
+ * The role Vault runs as exists already and is not managed here: it cannot also be one of the roles
+ * the program creates in the broker's account (IAM role names ignore case).
+ */
+function checkBrokerRole(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
+  const { roleName } = config.broker;
+  const a = config.accounts.findIndex((account) => account.name === config.broker.account);
+  if (roleName === undefined || a < 0) return;
+  const clash = sourcedRoles(config.roleSets, config.accounts[a], a).find((source) => source.role.name.toLowerCase() === roleName.toLowerCase());
+  if (clash) {
+    fail(["broker", "roleName"], `"${roleName}" is also ${origin(clash)}, a role this program creates in ${config.broker.account} for Vault to assume: the role Vault runs as must be another, existing role`);
+  }
 }

@@ -8,6 +8,7 @@ import {
   parseDuration,
 } from "../duration";
 import { REQUESTER_NAME } from "../names";
+import { DEFAULT_BROKER_ATTACHMENT_SLOTS, IAM_QUOTAS } from "../policy/broker-policies";
 import { checkReferences } from "./references";
 import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 
@@ -160,6 +161,24 @@ export const MANAGED_POLICIES_PER_ROLE = 10;
 /** IAM's limit on the aggregate size of a role's inline policies, whitespace not counted. */
 export const ROLE_INLINE_POLICY_CHARS = 10_240;
 
+/** The rules among `broker:`'s own keys: `identity: role` needs the role; `keepUser` is a step of the switch to it. */
+function checkBrokerIdentity(broker: { identity: "user" | "role"; roleName?: string; keepUser: boolean }, ctx: z.RefinementCtx): void {
+  if (broker.identity === "role" && broker.roleName === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["roleName"],
+      message: "is required with identity: role: name the existing IAM role Vault runs as (its instance profile's role, its IRSA or EKS Pod Identity role, or its ECS task role)",
+    });
+  }
+  if (broker.keepUser && broker.identity === "user") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["keepUser"],
+      message: "is only for identity: role, while switching from a user (see README, \"Switching an estate from user to role\"); with identity: user the user is always kept",
+    });
+  }
+}
+
 const statement = z
   .looseObject({
     Sid: z.string().optional(),
@@ -302,7 +321,28 @@ const writtenSchema = strict({
         .min(1, { error: "must be 1 or more" })
         .default(1),
       keepPreviousKey: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
-    }),
+      // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
+      // runs as, with no key at all. See README, "Keyless broker: Vault's own role".
+      identity: z
+        .enum(["user", "role"], { error: (iss) => expected('"user" or "role"', iss.input) })
+        .default("user")
+        .describe("what Vault's engine authenticates with: user, an IAM user's access key; role, no key, the role Vault runs as"),
+      // IAM role and user names share a character set.
+      roleName: IAM_USER_NAME.optional().describe("the existing IAM role Vault runs as, in the broker's account; set with identity: user, it prepares the switch"),
+      attachmentSlots: z
+        .number({ error: (iss) => expected(`a whole number from 1 to ${IAM_QUOTAS.managedPoliciesPerRoleCeiling}`, iss.input) })
+        .int({ error: "must be a whole number" })
+        .min(1, { error: "must be 1 or more" })
+        .max(IAM_QUOTAS.managedPoliciesPerRoleCeiling, {
+          error: `must be ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} or less: IAM allows at most ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} managed policies per role, even with a raised quota`,
+        })
+        .default(DEFAULT_BROKER_ATTACHMENT_SLOTS)
+        .describe("how many of the role's managed-policy slots the broker's policies may fill (IAM counts the role's own attachments too)"),
+      keepUser: z
+        .boolean({ error: (iss) => expected("true or false", iss.input) })
+        .default(false)
+        .describe("with identity: role, keep the user, its key and its trust during the switch"),
+    }).superRefine(checkBrokerIdentity),
     deployment: strict({
         roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole"),
         region: REGION.default("us-east-1"),

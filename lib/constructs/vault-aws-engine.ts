@@ -7,10 +7,12 @@ export interface VaultAwsEngineConfig {
   readonly mount: string;
   /** Region of the engine's STS and IAM calls. */
   readonly region: string;
-  /** Access key id of the broker user. */
-  readonly accessKeyId: string;
-  /** Secret of the broker's access key; the provider marks it sensitive. */
-  readonly secretAccessKey: string;
+  /**
+   * The broker user's access key.
+   * @default - no key: Vault uses the AWS credentials of its own environment, those of the role it
+   * runs as (`broker.identity: role`)
+   */
+  readonly accessKey?: BrokerAccessKey;
   /**
    * STS and IAM endpoint the engine calls instead of AWS's (the sandbox's emulator).
    * @default - AWS's endpoints for the region
@@ -28,7 +30,17 @@ export interface VaultAwsEngineConfig {
   readonly maxLeaseTtlSeconds?: number;
 }
 
-/** Vault's AWS secrets engine, mounted and configured with the broker's access key. */
+/** An access key of the broker user, as its attributes (the secret is sensitive). */
+export interface BrokerAccessKey {
+  readonly accessKeyId: string;
+  /** The provider marks it sensitive. */
+  readonly secretAccessKey: string;
+}
+
+/**
+ * Vault's AWS secrets engine, mounted and configured with the broker's access key, or with none so
+ * that Vault uses its environment's credentials.
+ */
 export class VaultAwsEngine extends Construct {
   /** The mount path, as Vault reports it; roles depend on it through this attribute. */
   public readonly mountPath: string;
@@ -39,8 +51,7 @@ export class VaultAwsEngine extends Construct {
       path: config.mount,
       description: "STS credentials for the AWS accounts managed by vault-aws-multi-account",
       region: config.region,
-      accessKey: config.accessKeyId,
-      secretKey: config.secretAccessKey,
+      ...(config.accessKey !== undefined && { accessKey: config.accessKey.accessKeyId, secretKey: config.accessKey.secretAccessKey }),
       ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
       usernameTemplate: config.usernameTemplate,
       maxLeaseTtlSeconds: config.maxLeaseTtlSeconds,

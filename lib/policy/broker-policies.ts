@@ -11,7 +11,21 @@ export const IAM_QUOTAS = {
   managedPoliciesPerGroup: 10,
   /** Groups one user can belong to. */
   groupsPerUser: 10,
+  /**
+   * Managed policies attached to one role, counting those it had before this program attached any
+   * (the default; adjustable with a quota increase).
+   */
+  managedPoliciesPerRole: 10,
+  /** The most `managedPoliciesPerRole` can be raised to. */
+  managedPoliciesPerRoleCeiling: 20,
 } as const;
+
+/**
+ * How many of its role's managed-policy slots the keyless broker may fill, unless
+ * `broker.attachmentSlots` says otherwise: half of IAM's default 10, leaving the rest to the
+ * policies the role Vault runs as already has (the program cannot see them at synth).
+ */
+export const DEFAULT_BROKER_ATTACHMENT_SLOTS = 5;
 
 /**
  * The most managed policies the broker can be granted: all of them reach it through its groups

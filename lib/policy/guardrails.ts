@@ -1,4 +1,4 @@
-import type { PolicyDocument } from "./document";
+import type { PolicyDocument, PolicyStatement } from "./document";
 import { policySize } from "./document";
 
 /** Organizations' size quota of one service control policy, in characters (whitespace excluded). */
@@ -46,7 +46,10 @@ export const ROLE_ACTIONS = [
 export interface GuardrailInput {
   readonly partition: string;
   readonly brokerAccountId: string;
-  readonly brokerUserName: string;
+  /** The broker user's name, when there is one (key mode, or during a switch). */
+  readonly brokerUserName?: string;
+  /** The role Vault runs as, in keyless mode. */
+  readonly brokerRoleName?: string;
   /** The managed roles' IAM path; `/` means their names are listed one by one. */
   readonly iamPath: string;
   /** Every managed role's name (any account). */
@@ -58,7 +61,8 @@ export interface GuardrailInput {
 /**
  * The service control policy that protects what Vault relies on, denying to every principal but
  * the exempt ones: a new credential for the broker user, its deletion, or more permissions for it,
- * its groups or its assume-role policies; and any change of a managed role's trust, permissions,
+ * its groups or its assume-role policies; in keyless mode, any change of the role Vault runs as
+ * (its trust decides who can act as the broker) or of its assume-role policies; and any change of a managed role's trust, permissions,
  * boundary or session length, or its deletion. With an IAM path, one pattern covers every role;
  * at `/`, each distinct role name is listed (names repeat across accounts, so they collapse).
  */
@@ -67,19 +71,29 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   const broker = `${iam}${input.brokerAccountId}`;
   const roles = input.iamPath !== "/" ? [`${iam}*:role${input.iamPath}*`] : [...new Set(input.roleNames)].sort().map((name) => `${iam}*:role/${name}`);
   const exempt = { ArnNotLike: { "aws:PrincipalArn": [...input.exemptPrincipalArns] } };
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "ProtectVaultBroker",
-        Effect: "Deny",
-        Action: [...BROKER_ACTIONS],
-        Resource: [`${broker}:user/${input.brokerUserName}`, `${broker}:group/${input.brokerUserName}-assume-roles-*`, `${broker}:policy/${input.brokerUserName}-assume-roles-*`],
-        Condition: exempt,
-      },
-      { Sid: "ProtectVaultManagedRoles", Effect: "Deny", Action: [...ROLE_ACTIONS], Resource: roles, Condition: exempt },
-    ],
-  };
+  const statements: PolicyStatement[] = [];
+  if (input.brokerUserName !== undefined) {
+    const user = input.brokerUserName;
+    statements.push({
+      Sid: "ProtectVaultBroker",
+      Effect: "Deny",
+      Action: [...BROKER_ACTIONS],
+      Resource: [`${broker}:user/${user}`, `${broker}:group/${user}-assume-roles-*`, `${broker}:policy/${user}-assume-roles-*`],
+      Condition: exempt,
+    });
+  }
+  if (input.brokerRoleName !== undefined) {
+    const role = input.brokerRoleName;
+    statements.push({
+      Sid: "ProtectVaultBrokerRole",
+      Effect: "Deny",
+      Action: [...ROLE_ACTIONS, "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"],
+      Resource: [`${broker}:role/${role}`, `${broker}:policy/${role}-assume-*`],
+      Condition: exempt,
+    });
+  }
+  statements.push({ Sid: "ProtectVaultManagedRoles", Effect: "Deny", Action: [...ROLE_ACTIONS], Resource: roles, Condition: exempt });
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 /** The policy's size, and whether it fits Organizations' quota. */

@@ -4,8 +4,12 @@ import type { PolicyDocument } from "./document";
 export interface BrokerTrustConfig {
   /** ARN of the broker account's root, e.g. `arn:aws:iam::111111111111:root`. */
   readonly brokerAccountRootArn: string;
-  /** ARN of the broker user, e.g. `arn:aws:iam::111111111111:user/vault-account`. */
-  readonly brokerUserArn: string;
+  /**
+   * ARNs of the broker's principals: its user (`arn:aws:iam::111111111111:user/vault-account`), or
+   * the role Vault runs as (`arn:aws:iam::111111111111:role/vault-server`), or both while an estate
+   * switches from one to the other.
+   */
+  readonly brokerPrincipalArns: readonly string[];
   /**
    * The `sts:ExternalId` the caller must send.
    * @default - no external ID is required
@@ -34,15 +38,20 @@ export const SESSION_NAME_TEMPLATE = `{{ printf "${SESSION_NAME_PREFIX}%s-%s-%s"
 /**
  * The trust policy of every assumable role.
  *
- * The principal is the broker's *account*, narrowed by `aws:PrincipalArn` to the broker user:
+ * The principal is the broker's *account*, narrowed by `aws:PrincipalArn` to the broker's user or
+ * role (for a role session, `aws:PrincipalArn` is the role's ARN, not the session's):
  * - no other principal of that account gets in, whatever its own policies say;
- * - unlike a user principal, which IAM rewrites to the user's unique id, the ARN condition still
- *   matches after the broker user is deleted and recreated;
- * - IAM does not check that the user exists when the policy is saved, so account stacks can be
- *   applied before the broker's stack.
+ * - unlike a user or role principal, which IAM rewrites to its unique id, the ARN condition still
+ *   matches after the broker is deleted and recreated;
+ * - IAM does not check that the principal exists when the policy is saved, so account stacks can
+ *   be applied before the broker's stack.
+ *
+ * One principal is written as a string, as it always was; two (during a switch) as a list, which
+ * `StringEquals` matches if any matches.
  */
 export function brokerTrustPolicy(config: BrokerTrustConfig): PolicyDocument {
-  const stringEquals: Record<string, string> = { "aws:PrincipalArn": config.brokerUserArn };
+  const principals = config.brokerPrincipalArns;
+  const stringEquals: Record<string, string | string[]> = { "aws:PrincipalArn": principals.length === 1 ? principals[0] : [...principals] };
   if (config.externalId !== undefined) {
     stringEquals["sts:ExternalId"] = config.externalId;
   }
