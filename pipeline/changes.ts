@@ -26,6 +26,24 @@ export function canonicalJson(text: string): string {
   return JSON.stringify(sort(JSON.parse(text)));
 }
 
+/**
+ * The stack's JSON with local state paths (its backend's, and those its remote-state reads use)
+ * reduced to their file names. That path is relative to
+ * wherever the output folder was written (see `BuildAppOptions.localStateDir`), so two synths of the
+ * same config into different folders differ there and nowhere else; it is not a change to apply.
+ */
+function withoutLocalStateFolder(text: string): string {
+  const json = JSON.parse(text);
+  const fileName = (path: string) => path.split("/").pop();
+  const local = json.terraform?.backend?.local;
+  if (typeof local?.path === "string") local.path = fileName(local.path);
+  // The vault stack reads the broker stack's local state the same way.
+  for (const remote of Object.values<any>(json.data?.terraform_remote_state ?? {})) {
+    if (remote.backend === "local" && typeof remote.config?.path === "string") remote.config.path = fileName(remote.config.path);
+  }
+  return JSON.stringify(json);
+}
+
 /** Reads a synth output folder. Throws, naming the folder, when it holds no `manifest.json`. */
 export function readSynthOutput(outdir: string): SynthOutput {
   const manifestFile = join(outdir, "manifest.json");
@@ -37,7 +55,7 @@ export function readSynthOutput(outdir: string): SynthOutput {
   for (const name of dependencies.keys()) {
     const text = files.get(name);
     if (text === undefined) throw new Error(`${outdir}: manifest.json lists stack ${name} but stacks/${name}/cdk.tf.json is missing`);
-    stacks.set(name, canonicalJson(text));
+    stacks.set(name, canonicalJson(withoutLocalStateFolder(text)));
   }
   const accessFile = join(outdir, ACCESS_FILE);
   const access = existsSync(accessFile) ? (JSON.parse(readFileSync(accessFile, "utf8")) as AccessFile).grants : undefined;

@@ -91,3 +91,15 @@ describe("shards", () => {
     expect(() => parseShard(text)).toThrow(`--shard ${text} is not allowed: use k/n with 1 ≤ k ≤ n, e.g. 1/4 for the first of 4 jobs`);
   });
 });
+
+describe("synth folders written elsewhere", () => {
+  test("the same config synthesized into another folder changes nothing (local state paths are where the folder is, not a change)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vama-changes-where-"));
+    const file = join(dir, "accounts.yaml");
+    writeFileSync(file, stringify(baseConfig()));
+    synthesize({ configFile: file, outdir: join(dir, "cdktf.out"), localStateDir: dir, warn: () => undefined });
+    synthesize({ configFile: file, outdir: join(dir, "elsewhere", "deep", "out"), localStateDir: dir, warn: () => undefined });
+    const { changes } = compareOutputs(readSynthOutput(join(dir, "elsewhere", "deep", "out")), readSynthOutput(join(dir, "cdktf.out")));
+    expect([changes.create, changes.update, changes.destroy]).toEqual([[], [], []]);
+  });
+});
