@@ -56,10 +56,6 @@ describe("the GitOps loop on the emulator, state in S3", () => {
   const base = join(dir, "base");
   const plans = join(dir, "plans");
 
-  afterAll(() => {
-    if (expect.getState().numPassingAsserts === 0) console.log(progress.lines.join("\n"));
-  });
-
   test("1. the example applies with its state in the emulator's S3", async () => {
     write(before);
     const result = await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
