@@ -13,9 +13,9 @@ import {
 } from "./names";
 import { roleStackIndex } from "./vault-shards";
 import { brokerAssumePolicies, IAM_QUOTAS, MAX_BROKER_POLICIES } from "./policy/broker-policies";
-import type { PolicyDocument } from "./policy/document";
+import { type PolicyDocument, policySize } from "./policy/document";
 import { brokerTrustPolicy, SESSION_NAME_PREFIX, SESSION_NAME_TEMPLATE } from "./policy/trust-policy";
-import { guardrailPolicy, guardrailSize, SCP_MAX_SIZE } from "./policy/guardrails";
+import { guardrailPolicy, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
@@ -347,7 +347,7 @@ function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { u
     roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
     exemptPrincipalArns: [...exempt, ...config.guardrails.exemptPrincipalArns],
   });
-  const size = guardrailSize(policy);
+  const size = policySize(policy);
   if (size > SCP_MAX_SIZE) {
     const names = new Set(accounts.flatMap((a) => a.roles.map((r) => r.name))).size;
     throw new QuotaError(

@@ -1,5 +1,4 @@
 import type { PolicyDocument, PolicyStatement } from "./document";
-import { policySize } from "./document";
 
 /** Organizations' size quota of one service control policy, in characters (whitespace excluded). */
 export const SCP_MAX_SIZE = 5120;
@@ -94,9 +93,4 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   }
   statements.push({ Sid: "ProtectVaultManagedRoles", Effect: "Deny", Action: [...ROLE_ACTIONS], Resource: roles, Condition: exempt });
   return { Version: "2012-10-17", Statement: statements };
-}
-
-/** The policy's size, and whether it fits Organizations' quota. */
-export function guardrailSize(policy: PolicyDocument): number {
-  return policySize(policy);
 }
