@@ -4,6 +4,7 @@ import type { Model } from "./lib/model";
 import { VAULT_STACK_NAME } from "./lib/names";
 import type { VaultRoleModel } from "./lib/model";
 import type { SandboxOptions } from "./lib/sandbox";
+import { terraformLiterals } from "./lib/terraform-literal";
 import { AccountStack } from "./stacks/account-stack";
 import { ORGANIZATION_STACK_NAME, OrganizationStack } from "./stacks/organization-stack";
 import { VaultRolesStack } from "./stacks/vault-roles-stack";
@@ -38,7 +39,7 @@ export interface BuildAppOptions {
  * exists).
  */
 export function buildApp(given: Model, options: BuildAppOptions = {}): App {
-  const model = withLocalStateDir(given, options);
+  const model = withLocalStateDir(asTerraformInput(given), options);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const stacks = model.accounts.map(
     (account) =>
@@ -82,6 +83,16 @@ function rolesByStack(model: Model): [string, VaultRoleModel[]][] {
   const byStack = new Map<string, VaultRoleModel[]>();
   for (const role of model.vaultRoles) byStack.set(role.stackName, [...(byStack.get(role.stackName) ?? []), role]);
   return [...byStack.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * The model as construct input: every string from the config made literal for Terraform, the one
+ * place where that happens (see `terraformLiteral`). The state settings pass through it unchanged:
+ * the schema keeps them free of template syntax, because they reach both the backend block, which
+ * Terraform reads as is, and cross-stack `terraform_remote_state` sources, which it evaluates.
+ */
+function asTerraformInput(model: Model): Model {
+  return terraformLiterals(model);
 }
 
 /** The model with its local state written relative to the stack folders of `options.outdir`. */

@@ -334,10 +334,8 @@ export function buildModel(config: AccountsConfig): Model {
 function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { user?: BrokerUserModel; role?: BrokerRoleModel }, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
   if (!config.guardrails) return undefined;
   const { partition } = config;
-  // The deployment roles, in every account: Terraform must still manage what the policy protects.
-  const deploymentRoles = [config.deployment.roleName, ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined)];
+  // The organization's own deployment role is not exempted: SCPs never apply in the management account.
   const organization = config.guardrails.organization;
-  const exempt = [...new Set([...deploymentRoles, ...(organization?.roleName ? [organization.roleName] : [])])].map((name) => `arn:${partition}:iam::*:role/${name}`);
   const policy = guardrailPolicy({
     partition,
     brokerAccountId,
@@ -345,7 +343,11 @@ function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { u
     brokerRoleName: broker.role?.roleName,
     iamPath: config.iamPath,
     roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
-    exemptPrincipalArns: [...exempt, ...config.guardrails.exemptPrincipalArns],
+    accountPolicyNames: accounts.flatMap((a) => a.roles.flatMap((r) => [...r.managedPolicyArns, r.permissionsBoundaryArn ?? ""]).flatMap((arn) => ownPolicyName(arn, a.id))),
+    defaultDeploymentRoleName: config.deployment.roleName,
+    deploymentRoleOverrides: config.accounts.flatMap((a) => (a.deployment?.roleName ? [{ accountId: a.id, roleName: a.deployment.roleName }] : [])),
+    profileAccountIds: config.accounts.filter((a) => a.deployment?.profile).map((a) => a.id),
+    exemptPrincipalArns: config.guardrails.exemptPrincipalArns,
   });
   const size = policySize(policy);
   if (size > SCP_MAX_SIZE) {
@@ -363,6 +365,12 @@ function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { u
       deploymentRoleArn: iamRoleArn(partition, organization.managementAccountId, organization.roleName ?? config.deployment.roleName),
     },
   };
+}
+
+/** `<path><name>` of a policy ARN of the account itself (customer managed), as a one-item list; else none. */
+function ownPolicyName(arn: string, accountId: string): string[] {
+  const match = /^arn:[\w-]+:iam::(\d{12}):policy\/(.+)$/.exec(arn);
+  return match && match[1] === accountId ? [match[2]] : [];
 }
 
 /** One ACL policy per requester group, sorted by name, granting the STS paths of its Vault roles. */

@@ -355,8 +355,11 @@ const writtenSchema = strict({
         // Terraform's S3 backend refuses keys with a leading or trailing "/" or with "//".
         keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account"),
         roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN").optional(),
-        kmsKeyId: z.string().min(1).optional(),
-        profile: z.string({ error: (iss) => expected("the name of an AWS profile for the state bucket", iss.input) }).min(1, { error: "must not be empty" }).optional(),
+        // These go both into the backend block, which Terraform reads as is, and into the
+        // terraform_remote_state of cross-stack references, where it evaluates templates: no one
+        // escape suits both, so they keep to characters that open no template.
+        kmsKeyId: pattern(/^[\w:/+=,.@-]+$/, "a KMS key id, key ARN or alias such as alias/terraform-state").optional(),
+        profile: pattern(/^[\w:/+=,.@-]+$/, "the name of an AWS profile for the state bucket: letters, digits and _ : / + = , . @ -").optional(),
         // Named so that it gets its own message rather than "unknown key".
         dynamodbTable: z
           .unknown()

@@ -6,7 +6,7 @@ import type { AccountsConfig } from "./schema";
  * What is valid but probably not meant, one line each: a declared requester that no role and no
  * Vault role names grants nothing (its bindings are not created either); with
  * `unknownManagedPolicies: warn`, an AWS managed policy name the snapshot does not know; a role set
- * no account takes.
+ * no account takes; with guardrails, an account deployed through a profile that no exemption names.
  */
 export function configWarnings(config: AccountsConfig): string[] {
   const used = new Set(requesterUses(config).map(([name]) => name));
@@ -32,5 +32,23 @@ export function configWarnings(config: AccountsConfig): string[] {
   const unusedSets = Object.keys(config.roleSets)
     .filter((set) => !taken.has(set))
     .map((set) => `roleSets.${set} is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere`);
-  return [...unusedRequesters, ...unusedSets, ...unknownPolicies];
+  return [...unusedRequesters, ...unusedSets, ...unknownPolicies, ...lockedOutByGuardrails(config)];
+}
+
+/**
+ * Accounts deployed through a named profile, under guardrails: the SCP exempts deployment roles,
+ * and whoever the profile is, it is none of them, unless an exemption names a principal of that account.
+ */
+function lockedOutByGuardrails(config: AccountsConfig): string[] {
+  if (!config.guardrails) return [];
+  const exemptAccounts = new Set(config.guardrails.exemptPrincipalArns.map((arn) => arn.split(":")[4]));
+  return config.accounts.flatMap((account, a) =>
+    account.deployment?.profile && !exemptAccounts.has(account.id) && !exemptAccounts.has("*")
+      ? [
+          `accounts[${a}] (${account.name}) deploys through profile "${account.deployment.profile}", which the guardrail SCP does not exempt: ` +
+            `every change to its managed roles, the kill switch included, would be denied; add the profile's principal to guardrails.exemptPrincipalArns ` +
+            `(e.g. arn:aws:iam::${account.id}:role/<the profile's role>) or give the account a deployment roleName`,
+        ]
+      : [],
+  );
 }
