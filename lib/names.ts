@@ -63,12 +63,22 @@ export function targetKey(accountName: string, roleName: string): string {
 }
 
 /**
- * The Vault identity group binding a requester to one external group: `<policy>--<mount>--<group>`,
- * with `/` and characters Vault's `identity/group/name/<name>` path cannot take replaced by `_`,
- * and then a hash of the exact mount and group appended so that two bindings never share a name.
+ * The Vault identity group binding a requester to one external group, readable and never shared by
+ * two bindings (Vault upserts groups by name, so a shared name would hand one requester's policy to
+ * another's identity-provider group).
+ *
+ * `<policy>--<mount>--<group>` as is when that cannot be read two ways: every part is made of the
+ * characters Vault's `identity/group/name/<name>` path takes and none holds `--` or starts or ends
+ * with `-`, so the two separators are the only `--` in the name. Otherwise the parts are joined
+ * with `/` and other characters replaced by `_`, and `--` and 16 hex digits of a SHA-256 of the
+ * exact three parts are appended: such a name has a third `--`, so it never equals a plain one, and
+ * two of them are equal only if the hashes are.
  */
 export function identityGroupName(policyName: string, authMount: string, externalGroup: string): string {
-  const readable = `${policyName}--${authMount}--${externalGroup}`;
-  const clean = readable.replace(/[^A-Za-z0-9_.@=,-]/g, "_");
-  return clean === readable ? readable : `${clean}-${createHash("sha256").update(`${authMount}\0${externalGroup}`).digest("hex").slice(0, 8)}`;
+  const parts = [policyName, authMount, externalGroup];
+  const plain = parts.every((part) => /^[A-Za-z0-9_.@=,](?:[A-Za-z0-9_.@=,-]*[A-Za-z0-9_.@=,])?$/.test(part) && !part.includes("--"));
+  const readable = parts.join("--");
+  if (plain) return readable;
+  const digest = createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+  return `${readable.replace(/[^A-Za-z0-9_.@=,-]/g, "_")}--${digest}`;
 }

@@ -402,7 +402,17 @@ describe("requesters", () => {
   test("the same external group bound twice", () => {
     const group = { authMount: "oidc", name: "eng" };
     expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [group, group] })))).toEqual([
-      'requesters.developers.groups[1]: "oidc/eng" is already bound at requesters.developers.groups[0]: bind each external group once',
+      'requesters.developers.groups[1]: group "eng" on mount "oidc" is already bound at requesters.developers.groups[0]: bind each external group once',
+    ]);
+  });
+  test("the same external group bound to two requesters, naming both", () => {
+    const group = { authMount: "oidc", name: "eng" };
+    const config = edited((c) => {
+      c.requesters.developers = { description: "d", groups: [{ authMount: "oidc", name: "other" }, group] };
+      c.requesters.sre = { description: "s", groups: [group] };
+    });
+    expect(problems(config)).toEqual([
+      `requesters.sre.groups[0]: group "eng" on mount "oidc" is already bound to requester "developers" at requesters.developers.groups[1]: an external group can carry one requester's policy; bind it once, to a requester listed on every role its members need`,
     ]);
   });
   test("a requester name of the wrong form", () => {

@@ -233,7 +233,7 @@ export function requesterUses(config: AccountsConfig): [string, Path][] {
 
 /**
  * Requesters are declared: a config without `requesters:` gets one error holding a block to paste;
- * a name no declaration matches gets the closest declared name. Bindings are unique per requester.
+ * a name no declaration matches gets the closest declared name. A binding (mount, group) is made once, across all requesters.
  */
 function checkRequesters(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
   // A name of the wrong form is already reported by its own field.
@@ -251,11 +251,20 @@ function checkRequesters(config: AccountsConfig, fail: (path: Path, message: str
     const hint = declared.length > 0 ? `did you mean "${closest(name, declared)}"? Declared: ${declared.join(", ")}` : `none is declared`;
     fail(path, `"${name}" is not a declared requester: ${hint}; declare it under requesters: to add a group`);
   }
-  for (const [name, requester] of Object.entries(config.requesters)) {
-    firstSeen(requester.groups.map((g, i) => [`${g.authMount}\0${g.name}`, ["requesters", name, "groups", i]]), (path, first, key) =>
-      fail(path, `"${key.replace("\0", "/")}" is already bound at ${where(first)}: bind each external group once`),
+  // Across requesters too: an external group has one alias per mount, and carries one policy.
+  const bindings = Object.entries(config.requesters).flatMap(([name, requester]) =>
+    requester.groups.map((g, i): [string, Path] => [`${g.authMount}\0${g.name}`, ["requesters", name, "groups", i]]),
+  );
+  firstSeen(bindings, (path, first, key) => {
+    const [mount, group] = key.split("\0");
+    const same = first[1] === path[1];
+    fail(
+      path,
+      same
+        ? `group ${JSON.stringify(group)} on mount "${mount}" is already bound at ${where(first)}: bind each external group once`
+        : `group ${JSON.stringify(group)} on mount "${mount}" is already bound to requester "${String(first[1])}" at ${where(first)}: an external group can carry one requester's policy; bind it once, to a requester listed on every role its members need`,
     );
-  }
+  });
 }
 
 /** The message for a default TTL above the max, saying which of the two was inherited. */
