@@ -8,6 +8,7 @@
  * Doubling the opener (`$${`, `%%{`) is Terraform's escape: the provider receives the text as written.
  * See https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
  */
+import { mapStrings } from "./output-text";
 
 /** A string Terraform reads back literally: `${` becomes `$${` and `%{` becomes `%%{`. */
 export function terraformLiteral(text: string): string {
@@ -21,10 +22,5 @@ export function terraformLiteral(text: string): string {
  * no field of it, present or future, reaches Terraform as a template.
  */
 export function terraformLiterals<T>(value: T): T {
-  if (typeof value === "string") return terraformLiteral(value) as T;
-  if (Array.isArray(value)) return value.map((item) => terraformLiterals(item)) as T;
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [terraformLiteral(key), terraformLiterals(item)])) as T;
-  }
-  return value;
+  return mapStrings(value, terraformLiteral);
 }

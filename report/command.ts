@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../lib/config/load";
+import { jsonText } from "../lib/output-text";
 import { buildModel } from "../lib/model";
 import { accessReport } from "./access-report";
 import { type AccessFilter, filterReport } from "./filter";
@@ -46,7 +47,7 @@ async function render(report: ReturnType<typeof filterReport>, options: AccessCo
     case "terminal":
       return accessTerminal(report, { by: options.by, color: options.color && options.out === undefined, privileged: options.filter.privileged === true });
     case "json":
-      return `${JSON.stringify(accessJson(report, options.filter), null, 2)}\n`;
+      return `${jsonText(accessJson(report, options.filter), 2)}\n`;
     case "markdown":
       return accessMarkdown(report, { by: options.by, privileged: options.filter.privileged === true });
     case "html":

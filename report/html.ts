@@ -141,7 +141,7 @@ function row(account: ReportAccount, index: number, report: AccessReport, cells:
     return `<td>${chips.join("")}</td>`;
   });
   return (
-    `<tr class="a" data-a="${index}"><td class="acct">${escapeXml(account.name)} <span class="id">${account.id}</span></td>` +
+    `<tr class="a" data-a="${index}"><td class="acct">${escapeXml(account.name)} <span class="id">${escapeXml(account.id)}</span></td>` +
     `${tags ? `<td class="tags">${escapeXml(account.tags.join(", "))}</td>` : ""}${columns.join("")}</tr>`
   );
 }

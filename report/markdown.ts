@@ -1,6 +1,7 @@
 import { type AccessDiff, type AccessGrant, describeAccess } from "../lib/access";
 import type { PrivilegeLevel } from "../lib/policy/privilege";
 import { type AccessReport, accountGroups, grantsByAccount, grantsByRequester, privilegeCounts } from "./access-report";
+import { markdownCode, markdownText } from "../lib/output-text";
 import { accountText, counted, externalIdText, noGrantsText, policiesText, reportSummary, ttlText } from "./describe";
 
 /**
@@ -48,8 +49,8 @@ export function accessChangesMarkdown(diff: AccessDiff | undefined): string[] {
   if (diff === undefined) return ["The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown."];
   if (diff.granted.length + diff.revoked.length === 0) return ["No requester gains or loses access."];
   const out: string[] = [];
-  if (diff.granted.length > 0) out.push(`Granted (${diff.granted.length}):\n\n${foldedList(diff.granted.map((e) => describeAccess(e, "granted")), "grants")}`);
-  if (diff.revoked.length > 0) out.push(`Revoked (${diff.revoked.length}):\n\n${foldedList(diff.revoked.map((e) => describeAccess(e, "revoked")), "revocations")}`);
+  if (diff.granted.length > 0) out.push(`Granted (${diff.granted.length}):\n\n${foldedList(diff.granted.map((e) => markdownText(describeAccess(e, "granted"))), "grants")}`);
+  if (diff.revoked.length > 0) out.push(`Revoked (${diff.revoked.length}):\n\n${foldedList(diff.revoked.map((e) => markdownText(describeAccess(e, "revoked"))), "revocations")}`);
   return out;
 }
 
@@ -88,7 +89,7 @@ function levelCells(grants: readonly AccessGrant[]): string[] {
 /** One row per requester: how far it reaches, before the details (which a large report cuts). */
 function requesterSummary(report: AccessReport): string {
   const rows = grantsByRequester(report).map(({ requester, grants }) => [
-    requester.name,
+    text(requester.name),
     String(new Set(grants.map((g) => g.accountName)).size),
     String(new Set(grants.map((g) => g.vaultRole)).size),
     ...levelCells(grants),
@@ -101,33 +102,36 @@ function groupSummary(report: AccessReport): string {
   const groupOf = new Map(report.accounts.map((a) => [a.name, a.group]));
   const rows = accountGroups(report.accounts).map(({ group, accounts }) => {
     const grants = report.grants.filter((g) => groupOf.get(g.accountName) === group);
-    return [group, String(accounts.length), [...new Set(grants.map((g) => g.requester))].join(", ") || "nobody", ...levelCells(grants)];
+    return [text(group), String(accounts.length), text([...new Set(grants.map((g) => g.requester))].join(", ")) || "nobody", ...levelCells(grants)];
   });
   return foldedTable(["account group", "accounts", "requesters", "admin grants", "write grants", "read grants"], rows, "account groups", [1, 3, 4, 5]);
 }
 
 function requesterSections(report: AccessReport): Section[] {
   return grantsByRequester(report).map(({ requester, grants }) => ({
-    title: `### ${requester.name}`,
-    intro: `${requester.description} · ${requester.externalGroups.length > 0 ? `bound to ${requester.externalGroups.map((g) => `\`${g}\``).join(", ")}` : "bound to no identity-provider group"}`,
+    title: `### ${text(requester.name)}`,
+    intro: `${text(requester.description)} · ${requester.externalGroups.length > 0 ? `bound to ${requester.externalGroups.map(markdownCode).join(", ")}` : "bound to no identity-provider group"}`,
     header: ["Vault role", "account", "IAM role", "privilege", "policies", "TTL", "external ID"],
-    rows: grants.map((g) => [`\`${g.vaultRole}\``, accountText({ name: g.accountName, id: g.accountId }), g.roleName, LEVELS[g.privilege], policiesText(g), ttlText(g), externalId(g)]),
+    rows: grants.map((g) => [markdownCode(g.vaultRole), text(accountText({ name: g.accountName, id: g.accountId })), text(g.roleName), LEVELS[g.privilege], text(policiesText(g)), ttlText(g), externalId(g)]),
   }));
 }
 
 function accountSections(report: AccessReport): Section[] {
   const grants = new Map(grantsByAccount(report).map((a) => [a.account.name, a.grants]));
   return accountGroups(report.accounts).map(({ group, accounts }) => ({
-    title: `### ${group} (${counted(accounts.length, "account")})`,
+    title: `### ${text(group)} (${counted(accounts.length, "account")})`,
     intro: "",
     header: ["account", "IAM role", "privilege", "policies", "requester", "Vault role", "TTL", "external ID"],
     rows: accounts.flatMap((a) => {
       const into = grants.get(a.name)!;
-      if (into.length === 0) return [[accountText(a), "–", "–", "–", "nobody", "–", "–", "–"]];
-      return into.map((g) => [accountText(a), g.roleName, LEVELS[g.privilege], policiesText(g), g.requester, `\`${g.vaultRole}\``, ttlText(g), externalId(g)]);
+      if (into.length === 0) return [[text(accountText(a)), "–", "–", "–", "nobody", "–", "–", "–"]];
+      return into.map((g) => [text(accountText(a)), text(g.roleName), LEVELS[g.privilege], text(policiesText(g)), text(g.requester), markdownCode(g.vaultRole), ttlText(g), externalId(g)]);
     }),
   }));
 }
+
+/** Config text in markdown prose or a table cell (`markdownText`); every string of the report that is not the program's own words goes through it. */
+const text = markdownText;
 
 function externalId(grant: AccessGrant): string {
   return grant.externalIdRequired ? externalIdText(grant) : "–";

@@ -1,6 +1,7 @@
 import type { AccessGrant } from "../lib/access";
 import type { PrivilegeLevel } from "../lib/policy/privilege";
 import { type AccessReport, grantsByAccount, grantsByRequester } from "./access-report";
+import { mapStrings, terminalText } from "../lib/output-text";
 import { accountText, externalIdText, noGrantsText, policiesText, reportSummary, ttlText } from "./describe";
 
 /** How the terminal report is laid out. */
@@ -15,8 +16,9 @@ export interface TerminalOptions {
 
 const COLORS: Readonly<Record<PrivilegeLevel, string>> = { admin: "\u001b[1;31m", write: "\u001b[33m", read: "\u001b[32m" };
 
-/** The report as plain text for a terminal. */
-export function accessTerminal(report: AccessReport, options: TerminalOptions): string {
+/** The report as plain text for a terminal; every string of it shown without control characters (`terminalText`). */
+export function accessTerminal(given: AccessReport, options: TerminalOptions): string {
+  const report = mapStrings(given, terminalText);
   const level = (l: PrivilegeLevel) => (options.color ? `${COLORS[l]}${l.padEnd(5)}\u001b[0m` : l.padEnd(5));
   const out = [`Who can get into what: ${reportSummary(report)}`];
   if (report.grants.length === 0) out.push(noGrantsText(options.privileged));

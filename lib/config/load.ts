@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { terminalText } from "../output-text";
 import { type FieldPath, formatPath } from "./path";
 import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE } from "./schema";
 
@@ -110,7 +111,7 @@ function namedPath(path: FieldPath, data: { accounts?: { name?: unknown }[] } | 
   const name = path[0] === "accounts" && typeof path[1] === "number" ? data?.accounts?.[path[1]]?.name : undefined;
   if (typeof name !== "string" || name === "") return text;
   const head = formatPath(path.slice(0, 2));
-  return `${head} (${name})${text.slice(head.length)}`;
+  return `${head} (${terminalText(name)})${text.slice(head.length)}`;
 }
 
 /** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example. */

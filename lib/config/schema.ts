@@ -8,6 +8,7 @@ import {
   parseDuration,
 } from "../duration";
 import { REQUESTER_NAME } from "../names";
+import { CONTROL_CHARACTERS, jsonText } from "../output-text";
 import { DEFAULT_BROKER_ATTACHMENT_SLOTS, IAM_QUOTAS } from "../policy/broker-policies";
 import { checkReferences } from "./references";
 import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
@@ -23,7 +24,7 @@ import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 export const UNQUOTED_ID_EXAMPLE = 'id: "012345678901"';
 
 function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === "string" ? jsonText(value) : `${typeof value} ${jsonText(value)}`;
 }
 
 /** The message for a value of the wrong type, or for a missing required field. */
@@ -432,8 +433,44 @@ function expandRoleSets(config: WrittenConfig): WrittenConfig {
   return { ...config, accounts, vaultRoles };
 }
 
+/** Control characters a config string may not hold: all of `CONTROL_CHARACTERS` but tab and line feed (YAML block scalars end in one). */
+const REFUSED_CHARACTERS = new RegExp(`(?![\\t\\n])${CONTROL_CHARACTERS.source}`);
+
+/**
+ * Refuses control and invisible formatting characters in every string and every key of the file,
+ * naming the field: text that could move a terminal's cursor or hide part of a review never enters.
+ * Runs even when other fields have problems (`when`), so every such field is reported at once.
+ */
+function noControlCharacters(): z.core.$ZodCheck<unknown> {
+  const check = new z.core.$ZodCheck({ check: "custom", when: () => true }) as z.core.$ZodCheck<unknown>;
+  check._zod.check = (payload) => {
+    const reported = new Set(payload.issues.map((issue) => JSON.stringify(issue.path)));
+    const visit = (value: unknown, path: PropertyKey[]) => {
+      if (typeof value === "string") {
+        const found = REFUSED_CHARACTERS.exec(value);
+        if (found && !reported.has(JSON.stringify(path))) {
+          const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+          const shown = jsonText(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+          payload.issues.push({ code: "custom", input: value, path: path as (string | number)[], message: `${shown} holds the control character ${code}: config text may not hold control or invisible formatting characters (tab and line feed excepted); remove it` });
+        }
+      } else if (Array.isArray(value)) {
+        value.forEach((item, i) => visit(item, [...path, i]));
+      } else if (value !== null && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) {
+          if (REFUSED_CHARACTERS.test(key)) {
+            payload.issues.push({ code: "custom", input: key, path: path as (string | number)[], message: `the key ${jsonText(key)} holds a control character: config text may not hold control or invisible formatting characters; rename it` });
+          }
+          visit(item, [...path, key]);
+        }
+      }
+    };
+    visit(payload.value, []);
+  };
+  return check;
+}
+
 /** The accounts file's schema: validation, then the expansion of role sets and selectors. */
-export const configSchema = writtenSchema.transform(expandRoleSets);
+export const configSchema = writtenSchema.check(noControlCharacters()).transform(expandRoleSets);
 
 /** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
 export type AccountsConfig = z.output<typeof configSchema>;
