@@ -88,3 +88,44 @@ describe("parseConfig locations", () => {
     );
   });
 });
+
+describe("hostile YAML gets a config error naming the file", () => {
+  const valid = ["broker: { account: primary }", "requesters: { developers: { description: Devs } }", "accounts:", "  - { name: primary, id: \"111111111111\" }"];
+
+  test("an alias bomb", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`), ...valid];
+    expect(errorOf(() => parseConfig(bomb.join("\n"), "bomb.yaml")).problems).toEqual([
+      "bomb.yaml: not valid YAML: Excessive alias count indicates a resource exhaustion attack; an anchor (&name) may be reused with *name, but not expanded into an exponentially large document",
+    ]);
+  });
+
+  test("a few anchors shared by many roles are fine", () => {
+    const shared = [...valid.slice(0, 3), "  - name: primary", '    id: "111111111111"', "    roles:", "      - { name: a, managedPolicyArns: &p [arn:aws:iam::aws:policy/ReadOnlyAccess], requesters: &q [developers] }", ...Array.from({ length: 30 }, (_, i) => `      - { name: r${i}, managedPolicyArns: *p, requesters: *q }`)];
+    expect(parseConfig(shared.join("\n"), "shared.yaml").accounts[0].roles).toHaveLength(31);
+  });
+
+  test("a file over 4 MiB, before it is read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vama-big-"));
+    const file = join(dir, "accounts.yaml");
+    writeFileSync(file, `${valid.join("\n")}\n# ${"x".repeat(5 * 1024 * 1024)}\n`);
+    expect(errorOf(() => loadConfig(file)).problems).toEqual([
+      `${file}: is 5.0 MiB, over the 4 MiB an accounts file may be: the largest estate the broker's quotas allow, 10,000 roles written out in full, takes under 2 MiB; use roleSets for roles that repeat`,
+    ]);
+    expect(errorOf(() => parseConfig(`description: "${"x".repeat(5 * 1024 * 1024)}"`, "text.yaml")).problems[0]).toMatch(/^text\.yaml: is 5\.0 MiB, over the 4 MiB/);
+  });
+
+  test("a __proto__ key under requesters, and a constructor key in a policy", () => {
+    const text = [
+      "broker: { account: primary }",
+      "requesters:",
+      "  developers: { description: Devs }",
+      "  __proto__: { description: x }",
+      "accounts:",
+      '  - { name: primary, id: "111111111111", roles: [{ name: a, inlinePolicy: { constructor: 1 } }] }',
+    ].join("\n");
+    expect(errorOf(() => parseConfig(text, "prototype.yaml")).problems).toEqual([
+      'prototype.yaml:4:3: requesters: the key "__proto__" is not allowed: it names part of how the program stores data, not a field; rename it',
+      'prototype.yaml:6:77: accounts[0].roles[0].inlinePolicy: the key "constructor" is not allowed: it names part of how the program stores data, not a field; rename it',
+    ]);
+  });
+});
