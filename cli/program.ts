@@ -150,8 +150,9 @@ export function buildProgram(): Command {
     .description("kill switch: deny every session of a role issued before now (writes revokeSessionsIssuedBefore into the config)")
     .requiredOption("--role <role>", "<account>/<role>, a Vault role such as dev-ec2-admin, or a vaultRoles name (all its roles)")
     .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
+    .option("--force", "accept an --at in the future, which denies every session of the role until then", false)
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at }, (l) => console.log(l), (l) => console.error(l))));
+    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at, force: o.force }, (l) => console.log(l), (l) => console.error(l))));
 
   program
     .command("access")

@@ -1,7 +1,8 @@
 import { closest } from "fastest-levenshtein";
-import { isMap, isScalar, parseDocument, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, parseDocument, type YAMLMap } from "yaml";
 import { accountStackName, targetKey, vaultRoleName } from "../names";
 import { parseConfig } from "./load";
+import { RFC3339 } from "./schema";
 
 /** One role a revoke applies to. */
 export interface RevokedRole {
@@ -33,11 +34,15 @@ export class RevokeError extends Error {
  * hands out). A role that comes from a role set is refused: its set is shared by other accounts.
  */
 export function revokeInConfig(text: string, file: string, target: string, at: string): Revocation {
+  // Checked before it is written into the text: a time holding a line break could add any field.
+  const time = RFC3339.safeParse(at);
+  if (!time.success) throw new RevokeError(`--at ${JSON.stringify(at)}: ${time.error.issues[0].message}; nothing was written`);
   const config = parseConfig(text, file);
   const doc = parseDocument(text);
   const keys = targetsOf(config, target);
   const roles: RevokedRole[] = [];
   const splices: Splice[] = [];
+  const edited = new Set<unknown>();
   for (const key of keys) {
     const [accountName, roleName] = key.split("/");
     const a = config.accounts.findIndex((account) => account.name === accountName);
@@ -53,14 +58,32 @@ export function revokeInConfig(text: string, file: string, target: string, at: s
           `To revoke it everywhere, add revokeSessionsIssuedBefore: ${at} to that role under roleSets.${set} yourself; nothing was written`,
       );
     }
-    splices.push(setKey(text, doc.getIn(["accounts", a, "roles", r], true), KEY, at));
+    // A role written as an alias (`- *role`) is edited where its anchor is; the check below sees where else that reaches.
+    const given = doc.getIn(["accounts", a, "roles", r], true);
+    const node = isAlias(given) ? given.resolve(doc) : given;
+    // Two targets that are one node (an anchor and its alias, both asked for) get one edit.
+    if (!edited.has(node)) splices.push(setKey(text, node, KEY, at));
+    edited.add(node);
     roles.push({ account: accountName, role: roleName, where: `accounts[${a}] (${accountName}).roles[${r}]`, stack: accountStackName(accountName) });
   }
   // Spliced into the text, last first, so everything else stays byte for byte as written.
-  let edited = text;
-  for (const { start, end, insert } of splices.sort((x, y) => y.start - x.start)) edited = edited.slice(0, start) + insert + edited.slice(end);
-  parseConfig(edited, file); // the result must be a valid config, or nothing is written
-  return { text: edited, roles };
+  let result = text;
+  for (const { start, end, insert } of splices.sort((x, y) => y.start - x.start)) result = result.slice(0, start) + insert + result.slice(end);
+  const after = parseConfig(result, file); // the result must be a valid config, or nothing is written
+  // A role (or a list of roles, or an account) shared through a YAML anchor is one node: the time
+  // written there reaches every place it is used. Only the roles asked for may change.
+  const asked = new Set(keys);
+  const reached = after.accounts.flatMap((account, i) =>
+    account.roles.filter((role, j) => role[KEY] !== config.accounts[i].roles[j]?.[KEY]).map((role) => targetKey(account.name, role.name)),
+  );
+  const beyond = reached.filter((key) => !asked.has(key));
+  if (beyond.length > 0) {
+    throw new RevokeError(
+      `${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} shared through a YAML anchor (&name … *name): writing the revoke there would also revoke ${beyond.join(", ")}. ` +
+        `Revoke all of them with a vaultRoles name that lists them, or write revokeSessionsIssuedBefore: ${at} where the anchor is defined yourself and apply ${[...new Set(reached.map((key) => accountStackName(key.split("/")[0])))].join(", ")}; nothing was written`,
+    );
+  }
+  return { text: result, roles };
 }
 
 /** The `<account>/<role>` keys a `--role` value names, or a `RevokeError` listing the closest names. */

@@ -3,6 +3,14 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync,
 import { basename, dirname, join } from "node:path";
 import { parseConfig } from "./load";
 
+/** The accounts file changed between the read a command made its edit from and the write. */
+export class ConfigChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} changed since it was read; nothing was written: run the command again`);
+    this.name = "ConfigChangedError";
+  }
+}
+
 /**
  * Writes a new text of an accounts file, checked and whole or not at all.
  *
@@ -19,7 +27,7 @@ export function saveConfig(file: string, text: string, readAs?: string): void {
   parseConfig(text, file);
   const target = realpathSync(file);
   if (readAs !== undefined && readFileSync(target, "utf8") !== readAs) {
-    throw new Error(`${file} changed since it was read; nothing was written: run the command again`);
+    throw new ConfigChangedError(file);
   }
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(temp, "wx", statSync(target).mode & 0o7777);

@@ -139,7 +139,8 @@ const PERMISSIONS_BOUNDARY = pattern(
 );
 
 /** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
-const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
+/** An RFC 3339 time with its offset: the kill switch's time. */
+export const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
 
 const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1");
 
