@@ -376,7 +376,7 @@ const writtenSchema = strict({
     }),
     // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
     iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512).default("/"),
-    // A service control policy that protects the broker and the managed roles; see README, "Guardrails".
+    // A service control policy that protects the broker and the managed roles; see docs/security.md, "Guardrails".
     guardrails: strict({
       // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
       exemptPrincipalArns: z.array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass")).default([]),
