@@ -1,4 +1,5 @@
 import { accessChangesMarkdown, foldedList as list, foldedTable } from "../report/markdown";
+import { markdownCode, markdownText } from "../lib/output-text";
 import type { Changes, Wave } from "./changes";
 import type { PlannedChange } from "./runner";
 
@@ -101,8 +102,9 @@ function configChanged(change: PlannedChange, baseJson: any, currentJson: any): 
     if (before === undefined || after === undefined || JSON.stringify(before) !== JSON.stringify(after)) return true;
     const text = JSON.stringify(after);
     // Data sources (another stack's outputs) may change with their stack: count them as changed.
-    if (/\$\{data\./.test(text)) return true;
-    return [...text.matchAll(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\./g)].some(([, t, n]) => changed(t, n));
+    // A reference is `${…}` not preceded by another `$`: `$${…}` is config text made literal.
+    if (/(?<!\$)\$\{data\./.test(text)) return true;
+    return [...text.matchAll(/(?<!\$)\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\./g)].some(([, t, n]) => changed(t, n));
   };
   return changed(change.type, change.name);
 }
@@ -113,16 +115,16 @@ export function summaryMarkdown(summary: PlanSummary): string {
   const stacks = Object.values(summary.stacks);
   const out: string[] = [];
   const shard = summary.shard ? ` (shard ${summary.shard})` : "";
-  out.push(`## vault-aws plan against \`${summary.base}\`${shard}`);
+  out.push(`## vault-aws plan against ${markdownCode(summary.base)}${markdownText(shard)}`);
   out.push(
     `${changes.create.length} stacks to create, ${changes.update.length} to update, ${changes.destroy.length} to destroy, ${changes.unchanged} unchanged; ` +
       `${stacks.length} planned here, in ${summary.waves.filter((w) => w.stacks.length > 0).length} waves.`,
   );
   out.push(summary.danger.length > 0 ? `### ⚠️ ${summary.danger.length} danger flags` : "### No danger flags");
-  if (summary.danger.length > 0) out.push(list(summary.danger.map((d) => `**${d.stack}** \`${d.address}\`: ${d.reason}`), "danger flags"));
+  if (summary.danger.length > 0) out.push(list(summary.danger.map((d) => `**${markdownText(d.stack)}** ${markdownCode(d.address)}: ${d.reason}`), "danger flags"));
   out.push("### Access", ...accessChangesMarkdown(summary.accessKnown ? changes.access : undefined));
   out.push("### Stacks");
-  const rows = stacks.map((s) => [s.stack, s.predicted, ...[s.add, s.change, s.destroy, s.replace].map(String)]);
+  const rows = stacks.map((s) => [markdownText(s.stack), s.predicted, ...[s.add, s.change, s.destroy, s.replace].map(String)]);
   out.push(foldedTable(["stack", "change", "add", "change", "destroy", "of which replace"], rows, "stacks", [2, 3, 4, 5]));
   out.push(`Waves: ${summary.waves.map((w, i) => `${i + 1}. ${w.action} ${w.stacks.length}`).join("; ") || "none"}. Unchanged stacks: ${changes.unchanged}.`);
   return `${out.join("\n\n")}\n`;

@@ -44,6 +44,15 @@ describe("dangerFlags", () => {
   });
 });
 
+describe("config text made literal is not a reference", () => {
+  test("a change to a resource holding `$${…}` text, the same in base and current, is still flagged", () => {
+    const json = { resource: { aws_iam_role_policy: { p: { policy: '{"Resource":"arn:aws:s3:::home/$${aws_iam_role.x.name}/$${data.x.y.z}"}' } } } };
+    expect(dangerFlags("aws-dev", [change("aws_iam_role_policy", "p", ["update"])], json, json).map((f) => f.reason)).toEqual([
+      "update although its configuration did not change: drift, or the base is not what is deployed",
+    ]);
+  });
+});
+
 describe("summaryMarkdown", () => {
   const summary = (stacks: number, granted: number): PlanSummary => ({
     version: 1,
@@ -70,6 +79,11 @@ describe("summaryMarkdown", () => {
     expect(md).toContain("- developers may now request qa-0: arn:aws:iam::333333333333:role/r0");
     expect(md).toContain("1000 unchanged");
     expect(md).toContain("| aws-0 | create | 2 | 0 | 0 | 0 |");
+  });
+
+  test("a --base from the command line is shown as text, not markdown", () => {
+    const md = summaryMarkdown({ ...summary(1, 1), base: "x` <!-- hidden" });
+    expect(md.split("\n")[0]).toBe("## vault-aws plan against ``x` <!-- hidden``");
   });
 
   test("long lists fold, so the summary stays readable at 1,000 accounts", () => {
