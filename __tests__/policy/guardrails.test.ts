@@ -163,6 +163,12 @@ describe("exemptions are pinned to the accounts they belong to", () => {
     expect(await decide(model, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", "iam:UpdateUser", "arn:aws:iam::111111111111:user/vault-account")).toBe("Allowed");
   });
 
+  test("an account naming the default deployment role as its own keeps it exempt", async () => {
+    const same = withGuardrails((c) => (c.accounts[1].deployment = { roleName: "OrganizationAccountAccessRole" }));
+    expect(await decide(same, DEPLOYER, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/ec2-admin")).toBe("Allowed");
+    expect(same.guardrails!.policy.Statement.map((st) => st.Sid)).not.toContain("PinDeploymentRoles0");
+  });
+
   test("the organization's deployment role is not exempted: SCPs do not apply in the management account", () => {
     const org = withGuardrails((c) => (c.guardrails.organization = { managementAccountId: "999999999999", targets: ["r-ab12"], roleName: "OrgDeployer" }));
     expect(JSON.stringify(org.guardrails!.policy)).not.toContain("OrgDeployer");

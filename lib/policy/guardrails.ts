@@ -133,7 +133,9 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   deny("ProtectDeploymentRoles", [...ROLE_ACTIONS, "iam:PassRole"], deploymentRoles, { ArnNotLike: { "aws:PrincipalArn": deploymentRoles } });
 
   const guarded = [...new Set(statements.flatMap((st) => st.Resource as string[]))];
-  const elsewhere = [...new Set([...input.deploymentRoleOverrides.map((o) => o.accountId), ...input.profileAccountIds])].sort();
+  // Accounts whose deployment role is not the default one (an override naming the default is no override).
+  const others = input.deploymentRoleOverrides.filter((o) => o.roleName !== input.defaultDeploymentRoleName).map((o) => o.accountId);
+  const elsewhere = [...new Set([...others, ...input.profileAccountIds])].sort();
   [...byName.entries()].forEach(([name, accountIds], n) => {
     const impostor = { ArnLike: { "aws:PrincipalArn": `${iam}*:role/${name}` } };
     // The default name is the deployment role everywhere but in the few accounts listed; another name, only in those listed.
