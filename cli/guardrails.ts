@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../lib/config/load";
 import { buildModel, QuotaError } from "../lib/model";
+import { jsonText } from "../lib/output-text";
 import { SCP_MAX_SIZE } from "../lib/policy/guardrails";
 
 /**
@@ -12,7 +13,7 @@ export function guardrailsMain(options: { config: string; out?: string }, log: (
   try {
     const config = loadConfig(options.config);
     const model = buildModel(config.guardrails ? config : { ...config, guardrails: { exemptPrincipalArns: [] } });
-    const text = `${JSON.stringify(model.guardrails!.policy, null, 2)}\n`;
+    const text = `${jsonText(model.guardrails!.policy, 2)}\n`;
     const note = `${model.guardrails!.size} of ${SCP_MAX_SIZE} characters${config.guardrails ? "" : `; ${options.config} has no guardrails: section yet, so nothing deploys it`}`;
     if (options.out) {
       writeFileSync(options.out, text);
