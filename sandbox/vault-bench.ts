@@ -152,7 +152,7 @@ async function noOpPlanSeconds(stack: SynthesizedStack, env: NodeJS.ProcessEnv, 
  * The baseline: a Vault side holding a single role under its own mount, in the same Vault (its
  * broker in another emulated account). Returns its roles stack, which the ratios plan beside.
  */
-async function baselineSide(emulator: { endpoint: string }, vaultEnv: NodeJS.ProcessEnv, work: string): Promise<SynthesizedStack> {
+async function baselineSide(emulator: { endpoint: string }, vaultEnv: NodeJS.ProcessEnv, work: string): Promise<{ stack: SynthesizedStack; env: NodeJS.ProcessEnv }> {
   const config: Record<string, any> = generatedConfig(1, 1);
   config.accounts[0].id = "100000000999";
   config.vault = { mount: "aws-baseline", roleStacks: 1 };
@@ -164,7 +164,7 @@ async function baselineSide(emulator: { endpoint: string }, vaultEnv: NodeJS.Pro
   for (const s of vaultStacks) await applyStack(s, { ...env, ...vaultEnv });
   const roles = vaultStacks.find((s) => s.name !== "vault")!;
   if (resourceCount(roles) !== 2) throw new Error(`the baseline's roles stack should hold one role and its policy, not ${resourceCount(roles)} resources`);
-  return roles;
+  return { stack: roles, env: { ...env, ...vaultEnv } };
 }
 
 /**
@@ -189,7 +189,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     const baselineSeconds: number[] = [];
     const besideBaseline = async (stack: SynthesizedStack, what: string) => {
       const seconds = await noOpPlanSeconds(stack, vaultEnv, what);
-      baselineSeconds.push(await noOpPlanSeconds(baseline, { ...env, ...vault.env }, "baseline"));
+      baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
       return seconds;
     };
     const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
@@ -228,7 +228,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
         times.push((Date.now() - started) / 1000);
         if (plan.code !== 2) throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
         kb = Buffer.byteLength(plan.output) / 1024;
-        baselineSeconds.push(await noOpPlanSeconds(baseline, { ...env, ...vault.env }, "baseline"));
+        baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
       }
       prPlans.push({ name, seconds: percentile(times, 50), kb });
     }
