@@ -43,7 +43,8 @@ describe("ACL shards against a real Vault", () => {
     return servers.vault.root.withToken(answer.auth.client_token);
   };
   const run = (file: string) => runSandbox({ configFile: file, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
-  const policiesInVault = async () => ((await servers.vault.root.read("sys/policies/acl?list=true")).data.keys as string[]).filter((p) => p.startsWith("aws-")).sort();
+  const policiesInVault = async () =>
+    ((await servers.vault.root.read("sys/policies/acl?list=true")).data.keys as string[]).filter((p) => p.startsWith("aws-")).sort();
   /** Issuing loops for each token, every 100 ms, stopped and checked by `expectNoFailure`. */
   const issuing = (tokens: Record<string, VaultClient>) =>
     Object.entries(tokens).map(([name, token]) => ({
@@ -82,7 +83,8 @@ describe("ACL shards against a real Vault", () => {
     const member = await login("probe-user", ["probe"]);
     const direct = root.withToken(await root.createToken(["probe-later-token"]));
     for (const token of [member, direct]) expect((await token.request("GET", "sys/mounts")).status).toBe(403);
-    for (const name of ["probe-later-group", "probe-later-token"]) await root.write(`sys/policies/acl/${name}`, { policy: 'path "sys/mounts" { capabilities = ["read"] }' });
+    for (const name of ["probe-later-group", "probe-later-token"])
+      await root.write(`sys/policies/acl/${name}`, { policy: 'path "sys/mounts" { capabilities = ["read"] }' });
     // The same tokens, no new login: Vault reads a token's and its groups' policies at each request.
     for (const token of [member, direct]) expect((await token.request("GET", "sys/mounts")).status).toBe(200);
     await root.request("DELETE", "identity/group/name/probe");
@@ -97,7 +99,10 @@ describe("ACL shards against a real Vault", () => {
       const text = readFileSync(join(__dirname, "legacy", "before-acl-shards", `${name}.json`), "utf8");
       const legacyDir = join(dir, "legacy", name);
       mkdirSync(legacyDir, { recursive: true });
-      writeFileSync(join(legacyDir, "cdk.tf.json"), text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint));
+      writeFileSync(
+        join(legacyDir, "cdk.tf.json"),
+        text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint)
+      );
       expect(stacks.some((s) => s.name === name)).toBe(true);
       expect((await applyStack({ name, dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).action).toBe("applied");
     }
@@ -107,7 +112,10 @@ describe("ACL shards against a real Vault", () => {
     tokens["dev naming aws-developers"] = servers.vault.root.withToken(await servers.vault.root.createToken(["aws-developers"]));
     tokens["sre naming aws-sre"] = servers.vault.root.withToken(await servers.vault.root.createToken(["aws-sre"]));
     for (const [name, token] of Object.entries(tokens)) {
-      expect([name, (await token.request("POST", name.startsWith("dev") ? "aws/sts/dev-ec2-admin" : "aws/sts/primary-readonly", { ttl: "15m" })).status]).toEqual([name, 200]);
+      expect([
+        name,
+        (await token.request("POST", name.startsWith("dev") ? "aws/sts/dev-ec2-admin" : "aws/sts/primary-readonly", { ttl: "15m" })).status,
+      ]).toEqual([name, 200]);
     }
   });
 
@@ -161,7 +169,11 @@ describe("ACL shards against a real Vault", () => {
 
   test("one added account plans changes in its roles stack only, and a requester logged in before issues for it at once", async () => {
     const withQa = structuredClone(config);
-    withQa.accounts.push({ name: "qa", id: "333333333333", roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }] });
+    withQa.accounts.push({
+      name: "qa",
+      id: "333333333333",
+      roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }],
+    });
     const file = configFile(withQa);
     const { stacks, env, model } = await synthForSandbox(file, dir, servers.emulator.endpoint, () => undefined);
     const home = model.vaultRoles.find((r) => r.name === "qa-tester")!.stackName;

@@ -95,7 +95,8 @@ async function issuance(binary: string): Promise<void> {
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const direct: CredentialSource = new BrokerAssumeRole(broker, aws);
     const developers = model.requesterPolicies.find((p) => p.requester === "developers")!;
-    const token = async (policies: readonly string[]) => new VaultSts(vault.root.withToken(await vault.root.createToken(policies)), "developers");
+    const token = async (policies: readonly string[]) =>
+      new VaultSts(vault.root.withToken(await vault.root.createToken(policies)), "developers");
     const viaVault: CredentialSource = await token(developers.policyNames.filter((name) => name !== developers.name));
     const viaWhole: CredentialSource = await token([developers.name]);
     for (const source of [direct, viaVault, viaWhole]) await source.issue(target); // warm every connection
@@ -144,7 +145,9 @@ function load(): string {
 async function noOpPlanSeconds(stack: SynthesizedStack, env: NodeJS.ProcessEnv, what: string): Promise<number> {
   const started = Date.now();
   const plan = await planExitCode(stack, env);
-  if (plan.code !== 0) throw new Error(`the no-op plan of ${stack.name} (${what}) has changes or failed (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+  if (plan.code !== 0) {
+    throw new Error(`the no-op plan of ${stack.name} (${what}) has changes or failed (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+  }
   return (Date.now() - started) / 1000;
 }
 
@@ -152,7 +155,11 @@ async function noOpPlanSeconds(stack: SynthesizedStack, env: NodeJS.ProcessEnv, 
  * The baseline: a Vault side holding a single role under its own mount, in the same Vault (its
  * broker in another emulated account). Returns its roles stack, which the ratios plan beside.
  */
-async function baselineSide(emulator: { endpoint: string }, vaultEnv: NodeJS.ProcessEnv, work: string): Promise<{ stack: SynthesizedStack; env: NodeJS.ProcessEnv }> {
+async function baselineSide(
+  emulator: { endpoint: string },
+  vaultEnv: NodeJS.ProcessEnv,
+  work: string,
+): Promise<{ stack: SynthesizedStack; env: NodeJS.ProcessEnv }> {
   const config: Record<string, any> = generatedConfig(1, 1);
   config.accounts[0].id = "100000000999";
   config.vault = { mount: "aws-baseline", roleStacks: 1 };
@@ -163,7 +170,9 @@ async function baselineSide(emulator: { endpoint: string }, vaultEnv: NodeJS.Pro
   const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
   for (const s of vaultStacks) await applyStack(s, { ...env, ...vaultEnv });
   const roles = vaultStacks.find((s) => s.name !== "vault")!;
-  if (resourceCount(roles) !== 2) throw new Error(`the baseline's roles stack should hold one role and its policy, not ${resourceCount(roles)} resources`);
+  if (resourceCount(roles) !== 2) {
+    throw new Error(`the baseline's roles stack should hold one role and its policy, not ${resourceCount(roles)} resources`);
+  }
   return { stack: roles, env: { ...env, ...vaultEnv } };
 }
 
@@ -226,7 +235,9 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
         const started = Date.now();
         const plan = await planExitCode(stack, vaultEnv);
         times.push((Date.now() - started) / 1000);
-        if (plan.code !== 2) throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+        if (plan.code !== 2) {
+          throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+        }
         kb = Buffer.byteLength(plan.output) / 1024;
         baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
       }
@@ -268,9 +279,17 @@ async function main() {
   console.log(`vault benchmark: vault ${build.version}, node ${process.version}, ${new Date().toISOString()}`);
   if (CALLS > 0) await issuance(build.binary);
   if (SIZES.length > 0) {
-    console.log(`\nthe Vault side (each stack's init + apply includes terraform's start-up; roles stacks ${PARALLELISM} at a time; plans are -detailed-exitcode, medians of ${REPEATS}, each followed by a plan of the one-role baseline)`);
-    console.log("  accounts  roleStacks  layout  stacks  resources (max)  apply (s)  baseline (s)  slowest no-op plan (s, x baseline)  adding one account: Vault stacks changed, plan of each, apply");
-    for (const size of SIZES) for (const roleStacks of ROLE_STACKS) for (const layout of LAYOUTS) console.log(await vaultSideAtSize(build.binary, size, roleStacks, layout));
+    console.log(
+      `\nthe Vault side (each stack's init + apply includes terraform's start-up; roles stacks ${PARALLELISM} at a time; ` +
+        `plans are -detailed-exitcode, medians of ${REPEATS}, each followed by a plan of the one-role baseline)`,
+    );
+    console.log(
+      "  accounts  roleStacks  layout  stacks  resources (max)  apply (s)  baseline (s)  slowest no-op plan (s, x baseline)" +
+        "  adding one account: Vault stacks changed, plan of each, apply",
+    );
+    for (const size of SIZES) {
+      for (const roleStacks of ROLE_STACKS) for (const layout of LAYOUTS) console.log(await vaultSideAtSize(build.binary, size, roleStacks, layout));
+    }
   }
 }
 

@@ -59,7 +59,8 @@ export class VaultRolesStack extends TerraformStack {
       return construct.resourceAddress;
     });
     for (const policy of config.policies) {
-      new RequesterPolicy(this, `policy-${policy.requester}`, { policyName: policy.name, requester: policy.requester, grants: policy.grants });
+      const { name: policyName, requester, grants } = policy;
+      new RequesterPolicy(this, `policy-${requester}`, { policyName, requester, grants });
     }
     new TerraformOutput(this, "requester_commands", {
       description: "The commands each requester group can run for the Vault roles of this stack",

@@ -68,7 +68,9 @@ export class VaultStack extends TerraformStack {
     const requesters: Record<string, { description: string; policies: readonly string[]; groups: string[] }> = {};
     for (const policy of model.requesterPolicies) {
       // The construct id the whole policy always had, so that an upgrading estate keeps it until it lets it go.
-      if (model.vault.keepLegacyLayout) new RequesterPolicy(this, `policy-${policy.requester}`, { policyName: policy.name, requester: policy.requester, grants: policy.grants });
+      if (model.vault.keepLegacyLayout) {
+        new RequesterPolicy(this, `policy-${policy.requester}`, { policyName: policy.name, requester: policy.requester, grants: policy.grants });
+      }
       for (const binding of policy.bindings) {
         new RequesterBinding(this, `binding-${policy.requester}-${binding.authMount}-${binding.externalGroup}`, {
           groupName: binding.identityGroupName,
@@ -79,11 +81,16 @@ export class VaultStack extends TerraformStack {
           externalGroup: binding.externalGroup,
         });
       }
-      requesters[policy.requester] = { description: policy.description, policies: policy.policyNames, groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`) };
+      requesters[policy.requester] = {
+        description: policy.description,
+        policies: policy.policyNames,
+        groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`),
+      };
     }
     new TerraformOutput(this, "requesters", {
       description:
-        "Each requester group: what it is, the ACL policies its identity groups carry (one per roles stack), and the identity-provider groups bound to it (the vault-roles-NN stacks output its commands)",
+        "Each requester group: what it is, the ACL policies its identity groups carry (one per roles stack), " +
+        "and the identity-provider groups bound to it (the vault-roles-NN stacks output its commands)",
       value: requesters,
     });
   }
