@@ -141,6 +141,17 @@ function load(): string {
   return `${loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${cpus().length} cores`;
 }
 
+/**
+ * A plan's text without terraform's progress lines (`Refreshing state...`, `Reading...`, `Read
+ * complete...`, one per resource whatever changes): what is left describes the changes.
+ */
+function withoutProgress(output: string): string {
+  return output
+    .split("\n")
+    .filter((line) => !/: (Refreshing state\.\.\.|Reading\.\.\.|Read complete after)/.test(line))
+    .join("\n");
+}
+
 /** One no-op plan of a stack: its seconds, failing when it has changes. */
 async function noOpPlanSeconds(stack: SynthesizedStack, env: NodeJS.ProcessEnv, what: string): Promise<number> {
   const started = Date.now();
@@ -226,11 +237,12 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
     const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);
-    const prPlans: { name: string; seconds: number; kb: number }[] = [];
+    const prPlans: { name: string; seconds: number; kb: number; changesKb: number }[] = [];
     for (const name of changedVault) {
       const stack = after.find((s) => s.name === name)!;
       const times: number[] = [];
       let kb = 0;
+      let changesKb = 0;
       for (let i = 0; i < REPEATS; i++) {
         const started = Date.now();
         const plan = await planExitCode(stack, vaultEnv);
@@ -239,16 +251,17 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
           throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
         }
         kb = Buffer.byteLength(plan.output) / 1024;
+        changesKb = Buffer.byteLength(withoutProgress(plan.output)) / 1024;
         baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
       }
-      prPlans.push({ name, seconds: percentile(times, 50), kb });
+      prPlans.push({ name, seconds: percentile(times, 50), kb, changesKb });
     }
     const prStarted = Date.now();
     for (const name of changedVault) await applyStack(after.find((s) => s.name === name)!, vaultEnv);
     const prSeconds = (Date.now() - prStarted) / 1000;
 
     const base = percentile(baselineSeconds, 50);
-    const slowestPr = prPlans.reduce((a, b) => (b.seconds > a.seconds ? b : a), { name: "-", seconds: 0, kb: 0 });
+    const slowestPr = prPlans.reduce((a, b) => (b.seconds > a.seconds ? b : a), { name: "-", seconds: 0, kb: 0, changesKb: 0 });
     return [
       String(accounts).padStart(8),
       String(roleStacks).padStart(11),
@@ -258,7 +271,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
       applySeconds.toFixed(1).padStart(8),
       base.toFixed(2).padStart(9),
       `${slowest.toFixed(2)} ${slowestName} (${(slowest / base).toFixed(1)}x)`.padStart(30),
-      `${changedVault.length}: ${prPlans.map((p) => `${p.name} ${p.seconds.toFixed(2)} s ${p.kb.toFixed(1)} KB`).join(", ")}`,
+      `${changedVault.length}: ${prPlans.map((p) => `${p.name} ${p.seconds.toFixed(2)} s ${p.kb.toFixed(1)} KB (changes ${p.changesKb.toFixed(1)} KB)`).join(", ")}`,
       `(slowest ${(slowestPr.seconds / base).toFixed(1)}x); apply ${prSeconds.toFixed(1)} s`,
       `load ${loadBefore} → ${load()}`,
     ].join("  ");
