@@ -32,9 +32,9 @@ export interface BuildAppOptions {
 
 /**
  * Composes the stacks: `aws-<account>` for every account, the broker in its account's stack;
- * `vault` (the engine and the ACL policies), which depends on the broker's stack (for its key, or
+ * `vault` (the engine and the requesters' identity groups), which depends on the broker's stack (for its key, or
  * with a keyless broker only to be applied after it); and
- * one `vault-roles-NN` stack per group of accounts that hash to it, each depending on `vault` (the
+ * one `vault-roles-NN` stack per group of accounts that hash to it (their Vault roles and ACL policies), each depending on `vault` (the
  * mount) and on the account stacks of its roles (a Vault role is useful only once its IAM role
  * exists).
  */
@@ -64,14 +64,15 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
   const stackOfArn = new Map(model.accounts.flatMap((account, i) => account.roles.map((role) => [role.roleArn, stacks[i]] as const)));
   const released: string[] = [];
   for (const [name, roles] of rolesByStack(model)) {
-    const rolesStack = new VaultRolesStack(app, name, { model, roles, mountPath: vault.mountPath, sandbox: options.sandbox });
+    const policies = model.shardPolicies.filter((p) => p.stackName === name);
+    const rolesStack = new VaultRolesStack(app, name, { model, roles, policies, mountPath: vault.mountPath, sandbox: options.sandbox });
     rolesStack.addDependency(vault);
     for (const accountStack of new Set(roles.flatMap((role) => role.roleArns.map((arn) => stackOfArn.get(arn)!)))) {
       rolesStack.addDependency(accountStack);
     }
     released.push(...rolesStack.roleAddresses);
   }
-  vault.releaseRolesMovedOut(released);
+  if (model.vault.keepLegacyLayout) vault.releaseRolesMovedOut(released);
   if (model.guardrails?.organization) {
     new OrganizationStack(app, ORGANIZATION_STACK_NAME, { guardrails: model.guardrails, organization: model.guardrails.organization, state: model.state, region: model.accounts[0].region, sandbox: options.sandbox });
   }

@@ -106,7 +106,7 @@ describe("buildModel", () => {
     expect(modelOf(config).requesterPolicies[0].grants.map((g) => g.path)).toEqual(["aws/sts/dev-ec2-admin"]);
   });
 
-  test("each requester gets one policy over exactly the STS paths of its Vault roles", () => {
+  test("each requester lists exactly the STS paths of its Vault roles", () => {
     const config = baseConfig();
     config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
     config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly"], requesters: ["sre"] }];
@@ -115,6 +115,7 @@ describe("buildModel", () => {
     expect(modelOf(config).requesterPolicies).toEqual([
       {
         name: "aws-developers",
+        policyNames: Array.from({ length: 16 }, (_, i) => `aws-developers.vault-roles-${String(i).padStart(2, "0")}`),
         requester: "developers",
         description: "Application developers",
         bindings: [],
@@ -125,6 +126,7 @@ describe("buildModel", () => {
       },
       {
         name: "aws-sre",
+        policyNames: Array.from({ length: 16 }, (_, i) => `aws-sre.vault-roles-${String(i).padStart(2, "0")}`),
         requester: "sre",
         description: "On-call SREs",
         bindings: [{ authMount: "oidc", externalGroup: "eng-sre", identityGroupName: "aws-sre--oidc--eng-sre" }],
@@ -136,11 +138,41 @@ describe("buildModel", () => {
     ]);
   });
 
+  test("each roles stack gets one policy per requester granted one of its roles, over those roles' STS paths only", () => {
+    const config = baseConfig();
+    config.vault = { roleStacks: 2 };
+    config.requesters.sre = { description: "On-call SREs" };
+    config.accounts[0].roles = [{ name: "readonly", requesters: ["sre", "developers"] }];
+    config.vaultRoles = [{ name: "everywhere", targets: ["primary/readonly", "dev/ec2-admin"], requesters: ["sre"] }];
+    const model = modelOf(config);
+    const stackOf = (vaultRole: string) => model.vaultRoles.find((r) => r.name === vaultRole)!.stackName;
+    // With two stacks, primary's and dev's roles land apart, and "everywhere" with dev's.
+    expect([stackOf("primary-readonly"), stackOf("dev-ec2-admin"), stackOf("everywhere")]).toEqual(["vault-roles-01", "vault-roles-00", "vault-roles-00"]);
+    const [primary, dev] = [["arn:aws:iam::111111111111:role/readonly"], ["arn:aws:iam::222222222222:role/ec2-admin"]];
+    expect(model.shardPolicies).toEqual([
+      { name: "aws-developers.vault-roles-00", requester: "developers", stackName: "vault-roles-00", grants: [{ path: "aws/sts/dev-ec2-admin", roleArns: dev }] },
+      { name: "aws-sre.vault-roles-00", requester: "sre", stackName: "vault-roles-00", grants: [{ path: "aws/sts/everywhere", roleArns: [...primary, ...dev] }] },
+      { name: "aws-developers.vault-roles-01", requester: "developers", stackName: "vault-roles-01", grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }] },
+      { name: "aws-sre.vault-roles-01", requester: "sre", stackName: "vault-roles-01", grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }] },
+    ]);
+    expect(model.requesterPolicies.map((p) => p.policyNames)).toEqual([
+      ["aws-developers.vault-roles-00", "aws-developers.vault-roles-01"],
+      ["aws-sre.vault-roles-00", "aws-sre.vault-roles-01"],
+    ]);
+  });
+
+  test("with vault.keepLegacyLayout, the whole policy's name comes first in the names a requester's groups carry", () => {
+    const config = baseConfig();
+    config.vault = { roleStacks: 2, keepLegacyLayout: true };
+    expect(modelOf(config).requesterPolicies.map((p) => p.policyNames)).toEqual([["aws-developers", "aws-developers.vault-roles-00", "aws-developers.vault-roles-01"]]);
+  });
+
   test("policy names and STS paths follow the mount", () => {
     const config = baseConfig();
     config.vault = { mount: "aws-main" };
     const model = modelOf(config);
     expect(model.requesterPolicies[0].name).toBe("aws-main-developers");
+    expect(model.shardPolicies[0].name).toBe(`aws-main-developers.${model.vaultRoles[0].stackName}`);
     expect(model.vaultRoles[0].stsPath).toBe("aws-main/sts/dev-ec2-admin");
   });
 

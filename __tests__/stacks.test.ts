@@ -7,6 +7,10 @@ const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
 const { stacks, manifest } = synth(example);
 /** The vault-roles-NN stacks of the example, by name. */
 const rolesStacks = Object.entries(stacks).filter(([name]) => name.startsWith("vault-roles-"));
+/** The names of a requester's shard policies, for the default 16 roles stacks. */
+const shards = (requester: string) => Array.from({ length: 16 }, (_, i) => `aws-${requester}.vault-roles-${String(i).padStart(2, "0")}`);
+/** The example config upgrading from the layout before the ACL shards. */
+const legacy = synth({ ...example, vault: { ...example.vault, keepLegacyLayout: true } }).stacks;
 
 describe("stacks", () => {
   test("one aws-<account> stack per account, plus vault and the vault-roles-NN stacks that hold roles", () => {
@@ -125,22 +129,37 @@ describe("vault stack", () => {
     expect(engine.access_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
     expect(engine.secret_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
   });
-  test("holds the engine and the ACL policies, and no Vault role", () => {
-    expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend", "vault_policy"]);
+  test("holds the engine only: no ACL policy, no Vault role, no removed block", () => {
+    expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend"]);
+    expect(vault.removed).toBeUndefined();
   });
-  test("outputs each requester's description, policy and bound groups", () => {
+  test("outputs each requester's description, the policies its groups carry and its bound groups", () => {
     expect(vault.output.requesters.value).toEqual({
-      auditors: { description: "Security and compliance reviewers: read-only roles", policy: "aws-auditors", groups: [] },
-      developers: { description: "Application developers: dev and staging only", policy: "aws-developers", groups: [] },
-      sre: { description: "On-call SREs: every account, prod included", policy: "aws-sre", groups: [] },
+      auditors: { description: "Security and compliance reviewers: read-only roles", policies: shards("auditors"), groups: [] },
+      developers: { description: "Application developers: dev and staging only", policies: shards("developers"), groups: [] },
+      sre: { description: "On-call SREs: every account, prod included", policies: shards("sre"), groups: [] },
     });
+  });
+});
+
+describe("vault stack with vault.keepLegacyLayout", () => {
+  test("keeps each requester's whole policy at the address it always had, listed first in the policies its groups carry", () => {
+    expect(Object.keys(resources(legacy.vault, "vault_policy"))).toEqual([
+      expect.stringMatching(/^policy-auditors_policy_\w{8}$/), expect.stringMatching(/^policy-developers_policy_\w{8}$/), expect.stringMatching(/^policy-sre_policy_\w{8}$/),
+    ]);
+    const paths = [...(resourceWhere(legacy.vault, "vault_policy", "name", "aws-developers").policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
+    expect(paths).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]);
+    expect(legacy.vault.output.requesters.value.developers.policies).toEqual(["aws-developers", ...shards("developers")]);
   });
   test("releases, without destroying, every role at the address it had when this stack held the roles", () => {
     const addresses = rolesStacks.flatMap(([, s]) => Object.keys(resources(s, "vault_generic_endpoint")).map((id) => `vault_generic_endpoint.${id}`));
-    expect(vault.removed).toHaveLength(8);
-    expect(vault.removed).toEqual(expect.arrayContaining(addresses.map((from) => ({ from, lifecycle: { destroy: false } }))));
+    expect(legacy.vault.removed).toHaveLength(8);
+    expect(legacy.vault.removed).toEqual(expect.arrayContaining(addresses.map((from) => ({ from, lifecycle: { destroy: false } }))));
     // The address dev-ec2-admin had in the single vault stack (the previous golden snapshot).
-    expect(vault.removed.map((r: any) => r.from)).toContain("vault_generic_endpoint.role-dev-ec2-admin_role_71CE2595");
+    expect(legacy.vault.removed.map((r: any) => r.from)).toContain("vault_generic_endpoint.role-dev-ec2-admin_role_71CE2595");
+  });
+  test("changes nothing in the roles stacks", () => {
+    for (const [name, s] of rolesStacks) expect([name, legacy[name]]).toEqual([name, s]);
   });
 });
 
@@ -164,10 +183,26 @@ describe("vault-roles-NN stacks", () => {
     expect(dev.provider.vault).toEqual([{}]);
     expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform.vault-roles-10.tfstate" } });
   });
-  test("developers can request dev and staging roles, not prod's", () => {
-    const policy = resourceWhere(stacks.vault, "vault_policy", "name", "aws-developers").policy as string;
-    const paths = [...policy.matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
-    expect(paths).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]);
+  test("each holds one ACL policy per requester granted one of its roles, over those roles' STS paths only", () => {
+    const policies = rolesStacks.flatMap(([name, s]) =>
+      Object.values<any>(resources(s, "vault_policy")).map((p) => [name, p.name, [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1])]),
+    );
+    expect(policies).toEqual([
+      ["vault-roles-01", "aws-auditors.vault-roles-01", ["aws/sts/primary-readonly"]],
+      ["vault-roles-01", "aws-sre.vault-roles-01", ["aws/sts/primary-readonly"]],
+      ["vault-roles-03", "aws-developers.vault-roles-03", ["aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]],
+      ["vault-roles-03", "aws-sre.vault-roles-03", ["aws/sts/staging-ec2-admin"]],
+      ["vault-roles-06", "aws-auditors.vault-roles-06", ["aws/sts/readonly-nonprod"]],
+      ["vault-roles-06", "aws-sre.vault-roles-06", ["aws/sts/prod-ec2-admin", "aws/sts/prod-readonly"]],
+      ["vault-roles-10", "aws-developers.vault-roles-10", ["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly"]],
+      ["vault-roles-10", "aws-sre.vault-roles-10", ["aws/sts/dev-readonly"]],
+    ]);
+  });
+  test("developers can request dev and staging roles, not prod's: the union of their shard policies", () => {
+    const paths = rolesStacks.flatMap(([, s]) =>
+      Object.values<any>(resources(s, "vault_policy")).filter((p) => p.name.startsWith("aws-developers.")).flatMap((p) => [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1])),
+    );
+    expect(paths.sort()).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-deployer", "aws/sts/staging-ec2-admin"]);
   });
   test("each outputs the command a requester runs for each of its roles, and only those", () => {
     const commands = stacks["vault-roles-06"].output.sts_commands.value;
@@ -195,11 +230,11 @@ describe("requester bindings", () => {
   test("look up each auth mount's accessor from its path, once per mount", () => {
     expect(mounts.map(([, m]) => m.path).sort()).toEqual(["ldap/corp", "oidc"]);
   });
-  test("give each binding an external group carrying the requester's policy", () => {
+  test("give each binding an external group carrying the requester's shard policy names, one per roles stack", () => {
     expect(groups.map((g) => [g.name, g.type, g.policies]).sort()).toEqual([
-      [expect.stringMatching(/^aws-developers--ldap_corp--cn=devs,ou=groups,dc=example,dc=com--[0-9a-f]{16}$/), "external", [expect.stringMatching(/^\$\{vault_policy\.policy-developers_policy_\w+\.name\}$/)]],
-      ["aws-developers--oidc--eng-developers", "external", [expect.stringMatching(/^\$\{vault_policy\.policy-developers_policy_\w+\.name\}$/)]],
-      ["aws-sre--oidc--eng-sre", "external", [expect.stringMatching(/^\$\{vault_policy\.policy-sre_policy_\w+\.name\}$/)]],
+      [expect.stringMatching(/^aws-developers--ldap_corp--cn=devs,ou=groups,dc=example,dc=com--[0-9a-f]{16}$/), "external", shards("developers")],
+      ["aws-developers--oidc--eng-developers", "external", shards("developers")],
+      ["aws-sre--oidc--eng-sre", "external", shards("sre")],
     ]);
     expect(groups.find((g) => g.name === "aws-sre--oidc--eng-sre").metadata).toEqual({
       managed_by: "vault-aws-multi-account", requester: "sre", auth_mount: "oidc", external_group: "eng-sre",
@@ -218,7 +253,12 @@ describe("requester bindings", () => {
   test("are listed in the requesters output", () => {
     expect(bound.output.requesters.value.developers.groups).toEqual(["oidc: eng-developers", "ldap/corp: cn=devs,ou=groups,dc=example,dc=com"]);
   });
-  test("a requester without bindings stays a policy only", () => {
+  test("with vault.keepLegacyLayout, a group carries the whole policy too, first", () => {
+    const kept = synth({ ...config, vault: { ...config.vault, keepLegacyLayout: true } }).stacks.vault;
+    const sre = Object.values<any>(resources(kept, "vault_identity_group")).find((g) => g.name === "aws-sre--oidc--eng-sre");
+    expect(sre.policies).toEqual(["aws-sre", ...shards("sre")]);
+  });
+  test("a requester without bindings has no identity group", () => {
     expect(groups.some((g) => g.name.startsWith("aws-auditors"))).toBe(false);
   });
 });

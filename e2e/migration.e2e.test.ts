@@ -22,7 +22,8 @@ import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConf
 describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   const dir = workDir("migration");
   const progress = collector();
-  const configFile = writeConfig(dir, "accounts.yaml", smallConfig());
+  // An estate this old upgrades with the bridges of the layouts since kept (see docs/upgrading.md).
+  const configFile = writeConfig(dir, "accounts.yaml", { ...smallConfig(), vault: { keepLegacyLayout: true } });
   const model = buildModel(loadConfig(configFile));
   const servers = sandboxServers("migration");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +61,9 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
         "vault delete terraform_data.role-primary-readonly_external-id-marker",
         `${roleStack("dev-ec2-admin")} create vault_generic_endpoint.role-dev-ec2-admin_role`,
         `${roleStack("primary-readonly")} create vault_generic_endpoint.role-primary-readonly_role`,
+        // The requesters' shard policies; vault keeps their whole policies, unchanged, while the flag is set.
+        `${roleStack("dev-ec2-admin")} create vault_policy.policy-developers_policy`,
+        `${roleStack("primary-readonly")} create vault_policy.policy-sre_policy`,
       ].sort(),
     );
   });
@@ -95,13 +99,14 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
     expect(seen.filter((roles) => roles.join() !== "dev-ec2-admin,primary-readonly")).toEqual([]);
   });
 
-  test("afterwards the vault stack's state holds no role, and each roles stack's holds its own", async () => {
+  test("afterwards the vault stack's state holds no role, and each roles stack's holds its own, and its requesters' policies", async () => {
     const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
     const held = async (name: string) => (await terraform(stacks.find((s) => s.name === name)!.dir, ["state", "list"], env)).output.trim().split("\n").filter(Boolean);
     expect((await held("vault")).filter((a) => a.startsWith("vault_generic_endpoint") || a.startsWith("terraform_data"))).toEqual([]);
     for (const stack of stacks.filter((s) => s.name.startsWith("vault-roles-"))) {
       const roles = model.vaultRoles.filter((r) => r.stackName === stack.name).map((r) => `vault_generic_endpoint.role-${r.name}_role`);
-      expect((await held(stack.name)).map((a) => a.replace(/_[0-9A-F]{8}$/, ""))).toEqual(roles);
+      const policies = model.shardPolicies.filter((p) => p.stackName === stack.name).map((p) => `vault_policy.policy-${p.requester}_policy`);
+      expect((await held(stack.name)).map((a) => a.replace(/_[0-9A-F]{8}$/, ""))).toEqual([...roles, ...policies]);
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   iamUserArn,
   identityGroupName,
   requesterPolicyName,
+  shardPolicyName,
   stsPath,
   targetKey,
   vaultRoleName,
@@ -32,6 +33,8 @@ export interface Model {
   readonly accounts: readonly AccountModel[];
   readonly vaultRoles: readonly VaultRoleModel[];
   readonly requesterPolicies: readonly RequesterPolicyModel[];
+  /** The ACL policies of the roles stacks: one per roles stack and requester group granted a role in it. */
+  readonly shardPolicies: readonly ShardPolicyModel[];
   /** IAM path of every managed role (`/` unless the config sets `iamPath`). */
   readonly iamPath: string;
   /**
@@ -89,6 +92,13 @@ export interface VaultModel {
    * @default - Vault's system maximum
    */
   readonly maxLeaseTtlSeconds?: number;
+  /**
+   * Keep what an estate deployed before the ACL shards relies on while it upgrades
+   * (`vault.keepLegacyLayout`): each requester's whole policy `<mount>-<requester>` in the `vault`
+   * stack, named by its identity groups too, and the `removed` blocks that release the Vault roles
+   * the `vault` stack held before the roles stacks. See docs/upgrading.md.
+   */
+  readonly keepLegacyLayout: boolean;
 }
 
 /**
@@ -196,15 +206,36 @@ export interface VaultRoleModel {
   readonly stackName: string;
 }
 
-/** One Vault ACL policy: a requester group and the STS paths it may write. */
+/**
+ * A requester group: every STS path it may write, and the identity groups bound to it. Its ACL
+ * lives in the roles stacks (`shardPolicies`); `name` is the whole policy of the layout before
+ * them, kept only with `vault.keepLegacyLayout`, and the stem of the identity groups' names.
+ */
 export interface RequesterPolicyModel {
   readonly name: string;
+  /**
+   * The ACL policies its identity groups carry: the group's shard policy name for every roles stack
+   * the count allows (`vault.roleStacks`), whether or not that stack holds one of its roles, so
+   * that the list never changes when accounts come and go (Vault skips a named policy that does
+   * not exist); with `keepLegacyLayout`, `name` first.
+   */
+  readonly policyNames: readonly string[];
   readonly requester: string;
   /** What the requester group is, from `requesters.<name>.description`. */
   readonly description: string;
   readonly grants: readonly StsGrant[];
   /** The identity-provider groups bound to it, each an external Vault identity group. */
   readonly bindings: readonly RequesterBindingModel[];
+}
+
+/** One roles stack's ACL policy for one requester group: the STS paths of the group's roles in that stack. */
+export interface ShardPolicyModel {
+  /** `<mount>-<requester>.<stack>` (see `shardPolicyName`). */
+  readonly name: string;
+  readonly requester: string;
+  /** The `vault-roles-NN` stack that holds it, with the roles it grants. */
+  readonly stackName: string;
+  readonly grants: readonly StsGrant[];
 }
 
 /** One external group bound to a requester, on one auth mount. */
@@ -320,11 +351,13 @@ export function buildModel(config: AccountsConfig): Model {
       address: vault.address,
       usernameTemplate: vault.pinSessionNames ? SESSION_NAME_TEMPLATE : undefined,
       maxLeaseTtlSeconds: vault.capMountLeaseTtl ? Math.max(...vaultRoles.map((r) => r.maxTtlSeconds)) : undefined,
+      keepLegacyLayout: vault.keepLegacyLayout,
     },
     broker: { accountName: brokerAccount.name, accountId: brokerAccount.id, ...broker, policies },
     accounts,
     vaultRoles,
-    requesterPolicies: requesterPolicies(vault.mount, vaultRoles, config.requesters ?? {}),
+    requesterPolicies: requesterPolicies(vault, vaultRoles, config.requesters ?? {}),
+    shardPolicies: shardPolicies(vault.mount, vaultRoles),
     iamPath: config.iamPath,
     guardrails: guardrails(config, brokerAccount.id, broker, accounts),
   };
@@ -373,8 +406,13 @@ function ownPolicyName(arn: string, accountId: string): string[] {
   return match && match[1] === accountId ? [match[2]] : [];
 }
 
-/** One ACL policy per requester group, sorted by name, granting the STS paths of its Vault roles. */
-function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[], declared: Readonly<Record<string, RequesterConfig>>): RequesterPolicyModel[] {
+/** Each requester group granted a Vault role, sorted by name, with the STS paths of its Vault roles. */
+function requesterPolicies(
+  vault: { readonly mount: string; readonly roleStacks: number; readonly keepLegacyLayout: boolean },
+  vaultRoles: readonly VaultRoleModel[],
+  declared: Readonly<Record<string, RequesterConfig>>,
+): RequesterPolicyModel[] {
+  const { mount } = vault;
   const grants = new Map<string, StsGrant[]>();
   for (const role of vaultRoles) {
     for (const requester of new Set(role.requesters)) {
@@ -383,14 +421,31 @@ function requesterPolicies(mount: string, vaultRoles: readonly VaultRoleModel[],
   }
   return [...grants.keys()].sort().map((requester) => {
     const name = requesterPolicyName(mount, requester);
+    const shards = Array.from({ length: vault.roleStacks }, (_, i) => shardPolicyName(mount, requester, vaultRolesStackName(i)));
     return {
       name,
+      policyNames: vault.keepLegacyLayout ? [name, ...shards] : shards,
       requester,
       description: declared[requester].description,
       grants: grants.get(requester)!,
       bindings: declared[requester].groups.map((g) => ({ authMount: g.authMount, externalGroup: g.name, identityGroupName: identityGroupName(name, g.authMount, g.name) })),
     };
   });
+}
+
+/** One policy per roles stack and requester group granted a role in it, by stack, then requester. */
+function shardPolicies(mount: string, vaultRoles: readonly VaultRoleModel[]): ShardPolicyModel[] {
+  const grants = new Map<string, { stackName: string; requester: string; grants: StsGrant[] }>();
+  for (const role of vaultRoles) {
+    for (const requester of new Set(role.requesters)) {
+      const key = `${role.stackName}\0${requester}`;
+      if (!grants.has(key)) grants.set(key, { stackName: role.stackName, requester, grants: [] });
+      grants.get(key)!.grants.push({ path: role.stsPath, roleArns: role.roleArns });
+    }
+  }
+  return [...grants.values()]
+    .sort((a, b) => a.stackName.localeCompare(b.stackName) || a.requester.localeCompare(b.requester))
+    .map((p) => ({ name: shardPolicyName(mount, p.requester, p.stackName), ...p }));
 }
 
 /** The S3 state settings without `dynamodbTable`, which validation only lets through as absent. */

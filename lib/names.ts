@@ -37,6 +37,16 @@ export function requesterPolicyName(mount: string, requester: string): string {
   return `${mount}-${requester}`;
 }
 
+/**
+ * The ACL policy a roles stack holds for one requester group: `update` on the STS paths of the
+ * group's roles in that stack only, e.g. `aws-developers.vault-roles-03`. The `.` cannot occur in a
+ * requester's name, so no shard policy can take the name of another group's (or its own) whole
+ * policy `<mount>-<requester>`.
+ */
+export function shardPolicyName(mount: string, requester: string, rolesStackName: string): string {
+  return `${requesterPolicyName(mount, requester)}.${rolesStackName}`;
+}
+
 /** The path `vault write` takes to mint STS credentials for a Vault role. */
 export function stsPath(mount: string, vaultRole: string): string {
   return `${mount}/sts/${vaultRole}`;

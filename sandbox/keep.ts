@@ -12,8 +12,8 @@ const KEPT_TOKEN_TTL = "8h";
 
 /**
  * What `--keep` leaves behind for exploring Vault: one token per requester group, holding only that
- * group's policy, in `<workDir>/vault/tokens/<requester>` (mode 0600; never the root token), and the
- * commands that use them, as printed lines that work when pasted.
+ * group's policies (those its identity groups carry), in `<workDir>/vault/tokens/<requester>` (mode
+ * 0600; never the root token), and the commands that use them, as printed lines that work when pasted.
  */
 export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string): Promise<string[]> {
   const dir = join(workDir, "vault", "tokens");
@@ -22,7 +22,7 @@ export async function keepVaultHints(model: Model, vault: VaultServer, binary: s
   const shown = relative(process.cwd(), dir) || ".";
   const lines = [
     `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
-    `Each requester group has a token holding only its own policy, valid ${KEPT_TOKEN_TTL}, in ${shown}/. For example:`,
+    `Each requester group has a token holding only its own policies, valid ${KEPT_TOKEN_TTL}, in ${shown}/. For example:`,
     `  export VAULT_ADDR=${vault.address}`,
   ];
   for (const [requester, client] of tokens) {

@@ -54,7 +54,7 @@ export function summary(checks: readonly CheckResult[], rows: number, brokerCred
   const failed = checks.filter((c) => !c.ok).length;
   const parts = [`${rows} Vault role ARNs: ${direct.filter((c) => c.ok).length}/${direct.length} assumed with ${brokerCredentials}`];
   if (viaVault.length > 0) {
-    parts.push(`${viaVault.filter((c) => c.ok).length}/${viaVault.length} issued through Vault with a token holding only one requester group's policy (lease = requested TTL)`);
+    parts.push(`${viaVault.filter((c) => c.ok).length}/${viaVault.length} issued through Vault with a token holding only one requester group's policies (lease = requested TTL)`);
   } else {
     parts.push("not checked through Vault");
   }

@@ -2,19 +2,25 @@
  * Vault benchmark, against a real Vault dev server and moto_server, side by side in one run:
  *   1. issuance latency: `vault write <mount>/sts/<role>` with a requester's token against a direct
  *      AssumeRole with the broker's own key (the call Vault's engine makes), CALLS calls each,
- *      interleaved so both see the same machine;
+ *      interleaved so all see the same machine; the requester's token either holds the group's
+ *      shard policies (one per roles stack) or its whole policy of the layout before the shards;
  *   2. the same under CONCURRENCY concurrent requesters (default 50), with error counts;
  *   3. the Vault side at 10, 100 and 1,000 accounts (2 roles each), with the roles in 1 stack and
- *      in 16 (`vault.roleStacks`): first apply of every Vault stack, a no-op plan of each, and a
- *      pull request adding one account (which Vault stacks change, and applying them). Only the
- *      broker's stack is applied on the AWS side; Vault does not look roles up when it stores them.
+ *      in 16 (`vault.roleStacks`), in each LAYOUT: `shards` (the ACL policies in the roles stacks)
+ *      and `before` (`vault.keepLegacyLayout`: each group's whole policy and the `removed` blocks in
+ *      `vault`, as before the shards): first apply of every Vault stack, REPEATS no-op plans of each,
+ *      and a pull request adding one account (which Vault stacks change, their plan's time and
+ *      text, and applying them). Each plan is timed next to a no-op plan of a one-role Vault side
+ *      (its own mount, same Vault), the baseline the ratios divide by. Only the broker's stack is
+ *      applied on the AWS side; Vault does not look roles up when it stores them.
  * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000] [--role-stacks 1,16]
+ *        [--layouts before,shards] [--repeats 3]
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { accountStackName, isVaultStack } from "../lib/names";
 import { stackFiles } from "../lib/output-folder";
 import { generatedConfig } from "../scripts/fixtures";
@@ -26,7 +32,7 @@ import { inPool } from "./pool";
 import type { SynthesizedStack } from "./stacks";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
-import { requesterTokens, VaultSts } from "./vault-checks";
+import { VaultSts } from "./vault-checks";
 import { startVault } from "./vault-server";
 
 const { values: flags } = parseArgs({
@@ -35,12 +41,18 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "50" },
     sizes: { type: "string", default: "10,100,1000" },
     "role-stacks": { type: "string", default: "1,16" },
+    layouts: { type: "string", default: "before,shards" },
+    repeats: { type: "string", default: "3" },
   },
 });
 const CALLS = Number(flags.calls);
 const CONCURRENCY = Number(flags.concurrency);
 const SIZES = flags.sizes!.split(",").filter(Boolean).map(Number);
 const ROLE_STACKS = flags["role-stacks"]!.split(",").filter(Boolean).map(Number);
+const LAYOUTS = flags.layouts!.split(",").filter(Boolean) as Layout[];
+const REPEATS = Number(flags.repeats);
+/** `shards`: the ACL policies in the roles stacks; `before`: as before them (`vault.keepLegacyLayout`). */
+type Layout = "before" | "shards";
 /** Stacks applied at once, as the sandbox does. */
 const PARALLELISM = 2;
 
@@ -71,7 +83,10 @@ async function issuance(binary: string): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
   try {
-    const config = join(ROOT, "accounts.yaml");
+    // The example with the layout before the shards kept, so that both kinds of token work.
+    const config = join(work, "accounts.yaml");
+    const example = parse(readFileSync(join(ROOT, "accounts.yaml"), "utf8"));
+    writeFileSync(config, stringify({ ...example, vault: { ...example.vault, keepLegacyLayout: true } }));
     const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, vault, log: () => undefined });
     if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
     const { model, stacks, env } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
@@ -79,20 +94,25 @@ async function issuance(binary: string): Promise<void> {
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const direct: CredentialSource = new BrokerAssumeRole(broker, aws);
-    const viaVault: CredentialSource = new VaultSts((await requesterTokens(vault.root, model)).get("developers")!, "developers");
-    await direct.issue(target); // warm both connections
-    await viaVault.issue(target);
+    const developers = model.requesterPolicies.find((p) => p.requester === "developers")!;
+    const token = async (policies: readonly string[]) =>
+      new VaultSts(vault.root.withToken(await vault.root.createToken(policies)), "developers");
+    const viaVault: CredentialSource = await token(developers.policyNames.filter((name) => name !== developers.name));
+    const viaWhole: CredentialSource = await token([developers.name]);
+    for (const source of [direct, viaVault, viaWhole]) await source.issue(target); // warm every connection
 
-    const times = { direct: [] as number[], vault: [] as number[] };
+    const times = { direct: [] as number[], vault: [] as number[], whole: [] as number[] };
     for (let i = 0; i < CALLS; i++) {
       times.direct.push(await time(() => direct.issue(target)));
       times.vault.push(await time(() => viaVault.issue(target)));
+      times.whole.push(await time(() => viaWhole.issue(target)));
     }
-    const ratio = percentile(times.vault, 50) / percentile(times.direct, 50);
-    console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved`);
+    const ratio = (way: number[]) => `   p50 ${(percentile(way, 50) / percentile(times.direct, 50)).toFixed(2)}x direct`;
+    console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved; load ${load()}`);
     console.log("  way                                p50 (ms)  p95 (ms)");
     console.log(row("AssumeRole with the broker's key", times.direct));
-    console.log(row("vault write, requester token", times.vault, `   p50 ${ratio.toFixed(2)}x direct`));
+    console.log(row(`vault write, ${developers.policyNames.length - 1} shard policies`, times.vault, ratio(times.vault)));
+    console.log(row("vault write, the whole policy", times.whole, ratio(times.whole)));
 
     const perWorker = Math.max(1, Math.round(CALLS / 20));
     const directLoad = await concurrently(CONCURRENCY, perWorker, () => direct.issue(target));
@@ -116,39 +136,99 @@ function changedStacks(beforeOutdir: string, afterOutdir: string): string[] {
   return [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name)).sort();
 }
 
+/** The 1, 5 and 15 minute load averages, and the cores they compare to. */
+function load(): string {
+  return `${loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${cpus().length} cores`;
+}
+
 /**
- * The Vault side of a generated estate: first apply of every Vault stack (`vault`, then the roles
- * stacks PARALLELISM at a time), a no-op plan of each, then a pull request adding one account: which
- * Vault stacks its synth changes, and the time to apply them.
+ * A plan's text without terraform's progress lines (`Refreshing state...`, `Reading...`, `Read
+ * complete...`, one per resource whatever changes): what is left describes the changes.
  */
-async function vaultSideAtSize(binary: string, accounts: number, roleStacks: number): Promise<string> {
+function withoutProgress(output: string): string {
+  return output
+    .split("\n")
+    .filter((line) => !/: (Refreshing state\.\.\.|Reading\.\.\.|Read complete after)/.test(line))
+    .join("\n");
+}
+
+/** One no-op plan of a stack: its seconds, failing when it has changes. */
+async function noOpPlanSeconds(stack: SynthesizedStack, env: NodeJS.ProcessEnv, what: string): Promise<number> {
+  const started = Date.now();
+  const plan = await planExitCode(stack, env);
+  if (plan.code !== 0) {
+    throw new Error(`the no-op plan of ${stack.name} (${what}) has changes or failed (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * The baseline: a Vault side holding a single role under its own mount, in the same Vault (its
+ * broker in another emulated account). Returns its roles stack, which the ratios plan beside.
+ */
+async function baselineSide(
+  emulator: { endpoint: string },
+  vaultEnv: NodeJS.ProcessEnv,
+  work: string,
+): Promise<{ stack: SynthesizedStack; env: NodeJS.ProcessEnv }> {
+  const config: Record<string, any> = generatedConfig(1, 1);
+  config.accounts[0].id = "100000000999";
+  config.vault = { mount: "aws-baseline", roleStacks: 1 };
+  const configFile = join(work, "baseline.yaml");
+  writeFileSync(configFile, stringify(config));
+  const { model, stacks, env } = await synthForSandbox(configFile, join(work, "baseline"), emulator.endpoint, () => undefined);
+  await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+  const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
+  for (const s of vaultStacks) await applyStack(s, { ...env, ...vaultEnv });
+  const roles = vaultStacks.find((s) => s.name !== "vault")!;
+  if (resourceCount(roles) !== 2) {
+    throw new Error(`the baseline's roles stack should hold one role and its policy, not ${resourceCount(roles)} resources`);
+  }
+  return { stack: roles, env: { ...env, ...vaultEnv } };
+}
+
+/**
+ * The Vault side of a generated estate in one layout: first apply of every Vault stack (`vault`,
+ * then the roles stacks PARALLELISM at a time), REPEATS no-op plans of each, then a pull request
+ * adding one account: which Vault stacks its synth changes, the plan of each (time and text), and
+ * the time to apply them. Every plan is followed by a plan of the one-role baseline, so that the
+ * ratios compare plans made under the same load.
+ */
+async function vaultSideAtSize(binary: string, accounts: number, roleStacks: number, layout: Layout): Promise<string> {
   const emulator = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-size-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
   try {
-    const config: Record<string, any> = { ...generatedConfig(accounts, 2), vault: { roleStacks } };
+    const config: Record<string, any> = { ...generatedConfig(accounts, 2), vault: { roleStacks, keepLegacyLayout: layout === "before" } };
     const configFile = join(work, "accounts.yaml");
     writeFileSync(configFile, stringify(config));
     const { model, stacks, env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
     await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
     const vaultEnv = { ...env, ...vault.env };
+    const baseline = await baselineSide(emulator, vault.env, work);
+    const baselineSeconds: number[] = [];
+    const besideBaseline = async (stack: SynthesizedStack, what: string) => {
+      const seconds = await noOpPlanSeconds(stack, vaultEnv, what);
+      baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
+      return seconds;
+    };
     const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
     const [shared, ...roles] = vaultStacks;
     const resources = vaultStacks.reduce((sum, s) => sum + resourceCount(s), 0);
-    const largest = Math.max(...roles.map(resourceCount));
+    const largest = Math.max(...vaultStacks.map(resourceCount));
 
     const applyStarted = Date.now();
     await applyStack(shared, vaultEnv);
     await inPool(roles, PARALLELISM, async (s) => void (await applyStack(s, vaultEnv)));
     const applySeconds = (Date.now() - applyStarted) / 1000;
 
-    const planSeconds: number[] = [];
-    await inPool(vaultStacks, 1, async (s) => {
-      const started = Date.now();
-      const plan = await planExitCode(s, vaultEnv);
-      if (plan.code !== 0) throw new Error(`the no-op plan of ${s.name} at ${accounts} accounts has changes or failed (exit ${plan.code})`);
-      planSeconds.push((Date.now() - started) / 1000);
-    });
+    const loadBefore = load();
+    const planSeconds = new Map<string, number[]>(vaultStacks.map((s) => [s.name, []]));
+    for (let i = 0; i < REPEATS; i++) {
+      for (const s of vaultStacks) planSeconds.get(s.name)!.push(await besideBaseline(s, `${accounts} accounts, ${layout}`));
+    }
+    const medians = [...planSeconds.entries()].map(([name, times]) => [name, percentile(times, 50)] as const);
+    const [slowestName, slowest] = medians.reduce((a, b) => (b[1] > a[1] ? b : a));
 
     // The pull request: one more account, at the end of the list.
     const snapshot = join(work, "before");
@@ -157,18 +237,43 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
     const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);
+    const prPlans: { name: string; seconds: number; kb: number; changesKb: number }[] = [];
+    for (const name of changedVault) {
+      const stack = after.find((s) => s.name === name)!;
+      const times: number[] = [];
+      let kb = 0;
+      let changesKb = 0;
+      for (let i = 0; i < REPEATS; i++) {
+        const started = Date.now();
+        const plan = await planExitCode(stack, vaultEnv);
+        times.push((Date.now() - started) / 1000);
+        if (plan.code !== 2) {
+          throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+        }
+        kb = Buffer.byteLength(plan.output) / 1024;
+        changesKb = Buffer.byteLength(withoutProgress(plan.output)) / 1024;
+        baselineSeconds.push(await noOpPlanSeconds(baseline.stack, baseline.env, "baseline"));
+      }
+      prPlans.push({ name, seconds: percentile(times, 50), kb, changesKb });
+    }
     const prStarted = Date.now();
     for (const name of changedVault) await applyStack(after.find((s) => s.name === name)!, vaultEnv);
     const prSeconds = (Date.now() - prStarted) / 1000;
 
+    const base = percentile(baselineSeconds, 50);
+    const slowestPr = prPlans.reduce((a, b) => (b.seconds > a.seconds ? b : a), { name: "-", seconds: 0, kb: 0, changesKb: 0 });
     return [
       String(accounts).padStart(8),
       String(roleStacks).padStart(11),
-      String(vaultStacks.length).padStart(12),
+      layout.padStart(7),
+      String(vaultStacks.length).padStart(7),
       `${resources} (max ${largest})`.padStart(17),
-      applySeconds.toFixed(1).padStart(15),
-      `${percentile(planSeconds, 50).toFixed(1)} / ${Math.max(...planSeconds).toFixed(1)}`.padStart(22),
-      `${changedVault.length} (${changedVault.join(", ")}) ${prSeconds.toFixed(1)} s`.padStart(10),
+      applySeconds.toFixed(1).padStart(8),
+      base.toFixed(2).padStart(9),
+      `${slowest.toFixed(2)} ${slowestName} (${(slowest / base).toFixed(1)}x)`.padStart(30),
+      `${changedVault.length}: ${prPlans.map((p) => `${p.name} ${p.seconds.toFixed(2)} s ${p.kb.toFixed(1)} KB (changes ${p.changesKb.toFixed(1)} KB)`).join(", ")}`,
+      `(slowest ${(slowestPr.seconds / base).toFixed(1)}x); apply ${prSeconds.toFixed(1)} s`,
+      `load ${loadBefore} → ${load()}`,
     ].join("  ");
   } finally {
     await vault.stop();
@@ -187,9 +292,17 @@ async function main() {
   console.log(`vault benchmark: vault ${build.version}, node ${process.version}, ${new Date().toISOString()}`);
   if (CALLS > 0) await issuance(build.binary);
   if (SIZES.length > 0) {
-    console.log(`\nthe Vault side (each stack's init + apply includes terraform's start-up; roles stacks ${PARALLELISM} at a time; plans are -detailed-exitcode with 0 changes)`);
-    console.log("  accounts  roleStacks  Vault stacks  resources (max)  first apply (s)  no-op plan p50/max (s)  adding one account: stacks applied, time");
-    for (const size of SIZES) for (const roleStacks of ROLE_STACKS) console.log(await vaultSideAtSize(build.binary, size, roleStacks));
+    console.log(
+      `\nthe Vault side (each stack's init + apply includes terraform's start-up; roles stacks ${PARALLELISM} at a time; ` +
+        `plans are -detailed-exitcode, medians of ${REPEATS}, each followed by a plan of the one-role baseline)`,
+    );
+    console.log(
+      "  accounts  roleStacks  layout  stacks  resources (max)  apply (s)  baseline (s)  slowest no-op plan (s, x baseline)" +
+        "  adding one account: Vault stacks changed, plan of each, apply",
+    );
+    for (const size of SIZES) {
+      for (const roleStacks of ROLE_STACKS) for (const layout of LAYOUTS) console.log(await vaultSideAtSize(build.binary, size, roleStacks, layout));
+    }
   }
 }
 

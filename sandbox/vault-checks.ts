@@ -30,18 +30,18 @@ export function stsRequest(target: CheckTarget): Record<string, string> {
   return { ttl: `${target.ttlSeconds}s`, ...(target.spanning && { role_arn: target.role.roleArn }) };
 }
 
-/** The Vault ACL policy name of each requester group. */
-export function requesterPolicyNames(model: Model): Map<string, string> {
-  return new Map(model.requesterPolicies.map((p) => [p.requester, p.name]));
+/** The Vault ACL policy names of each requester group: those its identity groups carry. */
+export function requesterPolicyNames(model: Model): Map<string, readonly string[]> {
+  return new Map(model.requesterPolicies.map((p) => [p.requester, p.policyNames]));
 }
 
 /**
- * One token per requester group, each holding only that group's ACL policy (not even Vault's
- * `default` policy), made with the root client.
+ * One token per requester group, each holding only the ACL policies that group's identity groups
+ * carry (not even Vault's `default` policy), made with the root client.
  */
 export async function requesterTokens(root: VaultClient, model: Model, ttl = "1h"): Promise<Map<string, VaultClient>> {
   const tokens = new Map<string, VaultClient>();
-  for (const [requester, policy] of requesterPolicyNames(model)) tokens.set(requester, root.withToken(await root.createToken([policy], ttl)));
+  for (const [requester, policy] of requesterPolicyNames(model)) tokens.set(requester, root.withToken(await root.createToken(policy, ttl)));
   return tokens;
 }
 

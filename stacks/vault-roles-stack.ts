@@ -2,8 +2,9 @@ import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "../lib/backend";
+import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultStsRole } from "../lib/constructs/vault-sts-role";
-import type { Model, VaultRoleModel } from "../lib/model";
+import type { Model, ShardPolicyModel, VaultRoleModel } from "../lib/model";
 import type { SandboxOptions } from "../lib/sandbox";
 import { stsCommands } from "../lib/vault-commands";
 import { vaultProviderConfig } from "../lib/vault-provider";
@@ -14,6 +15,8 @@ export interface VaultRolesStackConfig {
   readonly model: Model;
   /** The Vault roles this stack holds: those whose `stackName` is this stack's. */
   readonly roles: readonly VaultRoleModel[];
+  /** The ACL policies of this stack: those whose `stackName` is this stack's. */
+  readonly policies: readonly ShardPolicyModel[];
   /** The engine's mount path (the `vault` stack's `mountPath`). */
   readonly mountPath: string;
   /**
@@ -25,7 +28,8 @@ export interface VaultRolesStackConfig {
 
 /**
  * One `vault-roles-NN` stack: the Vault roles of the accounts whose names hash to it (see
- * `roleStackIndex`), and the `vault write` command of each. Its size is the estate's divided by
+ * `roleStackIndex`), the ACL policy of each requester group granted one of them (the groups in
+ * `vault` name it already), and the `vault write` command of each role. Its size is the estate's divided by
  * `vault.roleStacks`, so planning it costs the same whatever else changes.
  */
 export class VaultRolesStack extends TerraformStack {
@@ -54,6 +58,10 @@ export class VaultRolesStack extends TerraformStack {
       for (const requester of role.requesters) byRequester[requester] = [...(byRequester[requester] ?? []), ...commands[role.name]];
       return construct.resourceAddress;
     });
+    for (const policy of config.policies) {
+      const { name: policyName, requester, grants } = policy;
+      new RequesterPolicy(this, `policy-${requester}`, { policyName, requester, grants });
+    }
     new TerraformOutput(this, "requester_commands", {
       description: "The commands each requester group can run for the Vault roles of this stack",
       value: byRequester,

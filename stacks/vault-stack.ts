@@ -31,10 +31,11 @@ export interface VaultStackConfig {
 }
 
 /**
- * The Vault side's shared part: the AWS secrets engine, the requester groups' ACL policies and
- * their bindings to identity-provider groups. The
- * Vault roles live in the `vault-roles-NN` stacks, so that a change to one account touches this
- * stack only where an ACL policy changes.
+ * The Vault side's shared part: the AWS secrets engine and the requester groups' bindings to
+ * identity-provider groups, each carrying the group's fixed list of shard policy names. The Vault
+ * roles and their ACL policies live in the `vault-roles-NN` stacks, so that adding or removing an
+ * account leaves this stack as it is. With `vault.keepLegacyLayout`, also each group's whole policy
+ * of the layout before, and the `removed` blocks of the roles it once held.
  */
 export class VaultStack extends TerraformStack {
   /** The engine's mount path, which the roles stacks write under. */
@@ -64,27 +65,32 @@ export class VaultStack extends TerraformStack {
       if (!accessors.has(authMount)) accessors.set(authMount, new DataVaultAuthBackend(this, `auth-mount-${authMount}`, { path: authMount }).accessor);
       return accessors.get(authMount)!;
     };
-    const requesters: Record<string, { description: string; policy: string; groups: string[] }> = {};
+    const requesters: Record<string, { description: string; policies: readonly string[]; groups: string[] }> = {};
     for (const policy of model.requesterPolicies) {
-      const acl = new RequesterPolicy(this, `policy-${policy.requester}`, {
-        policyName: policy.name,
-        requester: policy.requester,
-        grants: policy.grants,
-      });
+      // The construct id the whole policy always had, so that an upgrading estate keeps it until it lets it go.
+      if (model.vault.keepLegacyLayout) {
+        new RequesterPolicy(this, `policy-${policy.requester}`, { policyName: policy.name, requester: policy.requester, grants: policy.grants });
+      }
       for (const binding of policy.bindings) {
         new RequesterBinding(this, `binding-${policy.requester}-${binding.authMount}-${binding.externalGroup}`, {
           groupName: binding.identityGroupName,
-          policyName: acl.policyName,
+          policyNames: policy.policyNames,
           requester: policy.requester,
           authMount: binding.authMount,
           mountAccessor: accessorOf(binding.authMount),
           externalGroup: binding.externalGroup,
         });
       }
-      requesters[policy.requester] = { description: policy.description, policy: policy.name, groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`) };
+      requesters[policy.requester] = {
+        description: policy.description,
+        policies: policy.policyNames,
+        groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`),
+      };
     }
     new TerraformOutput(this, "requesters", {
-      description: "Each requester group: what it is, its ACL policy, and the identity-provider groups bound to it (the vault-roles-NN stacks output its commands)",
+      description:
+        "Each requester group: what it is, the ACL policies its identity groups carry (one per roles stack), " +
+        "and the identity-provider groups bound to it (the vault-roles-NN stacks output its commands)",
       value: requesters,
     });
   }

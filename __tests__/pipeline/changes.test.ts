@@ -27,16 +27,16 @@ describe("compareOutputs", () => {
     expect(waveDetails).toEqual([]);
   });
 
-  test("adding an account: its stack, the broker's, vault and its roles stack, in that dependency order", () => {
+  test("adding an account: its stack, the broker's and its roles stack, in that dependency order; not vault", () => {
     const next = baseConfig();
     next.accounts.push({ name: "qa", id: "333333333333", roles: [role("tester", ["developers"])] });
     const after = synthOf(next);
     const { changes } = compareOutputs(before, after);
     const rolesStack = [...after.stacks.keys()].find((n) => n.startsWith("vault-roles-") && after.stacks.get(n)!.includes("qa-tester"))!;
     expect(changes.create).toEqual(before.stacks.has(rolesStack) ? ["aws-qa"] : ["aws-qa", rolesStack]);
-    expect([...changes.create, ...changes.update].sort()).toEqual(["aws-primary", "aws-qa", rolesStack, "vault"].sort());
+    expect([...changes.create, ...changes.update].sort()).toEqual(["aws-primary", "aws-qa", rolesStack].sort());
     expect(changes.destroy).toEqual([]);
-    expect(changes.waves).toEqual([["aws-primary", "aws-qa"], ["vault"], [rolesStack]]);
+    expect(changes.waves).toEqual([["aws-primary", "aws-qa"], [rolesStack]]);
     expect(changes.access).toEqual({ granted: [{ requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::333333333333:role/tester" }], revoked: [] });
   });
 

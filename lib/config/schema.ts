@@ -310,6 +310,8 @@ const writtenSchema = strict({
         pinSessionNames: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
         // The mount's max lease TTL is the longest max TTL of any Vault role.
         capMountLeaseTtl: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        // For the upgrade of an estate deployed before the ACL shards; see docs/upgrading.md.
+        keepLegacyLayout: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
       })
       .prefault({}),
     broker: strict({

@@ -6,8 +6,8 @@ import { Construct } from "constructs";
 export interface RequesterBindingConfig {
   /** The Vault identity group's name (see `identityGroupName`). */
   readonly groupName: string;
-  /** The requester's ACL policy, which the group carries. */
-  readonly policyName: string;
+  /** The requester's ACL policies, which the group carries (see `RequesterPolicyModel.policyNames`). */
+  readonly policyNames: readonly string[];
   /** The requester group it binds, for the group's metadata. */
   readonly requester: string;
   /** Path of the auth method's mount, for the group's metadata. */
@@ -20,8 +20,8 @@ export interface RequesterBindingConfig {
 
 /**
  * Binds a requester to an identity-provider group: an external Vault identity group carrying the
- * requester's ACL policy, and its alias naming the external group on one auth mount. Whoever logs in
- * through that mount as a member of that group gets the policy. One group per binding: an external
+ * requester's ACL policies, and its alias naming the external group on one auth mount. Whoever logs in
+ * through that mount as a member of that group gets the policies. One group per binding: an external
  * group has one alias.
  */
 export class RequesterBinding extends Construct {
@@ -33,7 +33,7 @@ export class RequesterBinding extends Construct {
     const group = new IdentityGroup(this, "group", {
       name: config.groupName,
       type: "external",
-      policies: [config.policyName],
+      policies: [...config.policyNames],
       metadata: { managed_by: "vault-aws-multi-account", requester: config.requester, auth_mount: config.authMount, external_group: config.externalGroup },
     });
     new IdentityGroupAlias(this, "alias", {
