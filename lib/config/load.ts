@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { type FieldPath, formatPath } from "./path";
-import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE } from "./schema";
+import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE, unquotedIdMessage } from "./schema";
 
 /** The config file read when `ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";
@@ -113,9 +113,9 @@ function namedPath(path: FieldPath, data: { accounts?: { name?: unknown }[] } | 
   return `${head} (${name})${text.slice(head.length)}`;
 }
 
-/** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example. */
+/** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example, and the reason it gives. */
 function withOwnId(message: string, doc: Document, path: FieldPath): string {
   if (!message.includes(UNQUOTED_ID_EXAMPLE)) return message;
   const node = doc.getIn(path as unknown[], true);
-  return isScalar(node) && node.source ? message.replace(UNQUOTED_ID_EXAMPLE, `id: "${node.source}"`) : message;
+  return isScalar(node) && typeof node.value === "number" && node.source ? unquotedIdMessage(node.value, node.source) : message;
 }

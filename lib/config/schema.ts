@@ -1,3 +1,4 @@
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import {
   DURATION_TEXT,
@@ -31,15 +32,28 @@ function expected(what: string, input: unknown): string {
   return input === undefined ? `is required: ${what}` : `expected ${what}, got ${show(input)}`;
 }
 
-/** An object that rejects unknown keys (typos) and names the keys it allows. */
+/** An object that rejects unknown keys (typos), suggests the allowed key nearest each, and names the keys it allows. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
+  const keys = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => `"${k}"`).join(", ")}: allowed keys are ${allowed}`
-        : expected("a mapping", iss.input),
+    error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeysMessage(iss.keys, keys) : expected("a mapping", iss.input)),
   });
+}
+
+/**
+ * The message for unknown keys: each one near an allowed key (a typo, a missing or extra letter)
+ * gets a "did you mean", as unknown requester and policy names do.
+ */
+export function unknownKeysMessage(unknown: readonly string[], allowed: readonly string[]): string {
+  const named = `unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}`;
+  const hints = unknown.flatMap((key) => {
+    const near = closest(key, [...allowed]);
+    // Up to a third of the key's letters changed: "rolse" → "roles", not "foo" → "id".
+    if (distance(key, near) > Math.max(2, Math.floor(key.length / 3))) return [];
+    return [unknown.length > 1 ? `did you mean "${near}" for "${key}"?` : `did you mean "${near}"?`];
+  });
+  if (hints.length === 0) return `${named}: allowed keys are ${allowed.join(", ")}`;
+  return `${named}: ${hints.join(" ")} Allowed keys are ${allowed.join(", ")}`;
 }
 
 /** A string matching `pattern`; the message names what is allowed. */
@@ -115,10 +129,7 @@ const VAULT_ROLE_NAME = pattern(
 const IAM_USER_NAME = pattern(/^[\w+=,.@-]+$/, "letters, digits and + = , . @ _ -", 64);
 const ACCOUNT_ID = z
   .string({
-    error: (iss) =>
-      typeof iss.input === "number"
-        ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. ${UNQUOTED_ID_EXAMPLE}`
-        : expected("a quoted 12-digit account id", iss.input),
+    error: (iss) => (typeof iss.input === "number" ? unquotedIdMessage(iss.input) : expected("a quoted 12-digit account id", iss.input)),
   })
   .regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not an AWS account id: use exactly 12 digits, quoted` });
 /** sts:ExternalId: 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
@@ -136,6 +147,24 @@ const PERMISSIONS_BOUNDARY = pattern(
   /^(?:arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+|[\w+=,.@-]+(?:\/[\w+=,.@-]+)*)$/,
   "a managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess, or the path/name of a policy each account holds, such as vault-aws/Boundary",
 );
+
+/**
+ * The message for an account id YAML read as a number, with the reason this one is wrong: the
+ * number lost its leading zeros, was written in exponent, hexadecimal or octal form, is too large
+ * to hold exactly, or is simply not the string an account id is. `source` is the id as the file
+ * wrote it (the loader has it); without it, the example id stands in.
+ */
+export function unquotedIdMessage(value: number, source?: string): string {
+  const written = source ?? String(value);
+  let reason: string;
+  if (/^[-+]?0\d/.test(written)) reason = "YAML reads unquoted digits as a number and drops leading zeros";
+  else if (/^[-+]?0x/i.test(written)) reason = `YAML reads ${written} as a hexadecimal number`;
+  else if (/^[-+]?0o/i.test(written)) reason = `YAML reads ${written} as an octal number`;
+  else if (/e/i.test(written) && source !== undefined) reason = `YAML reads ${written} as a number in exponent form`;
+  else if (!Number.isSafeInteger(value)) reason = `YAML reads unquoted digits as a number, and ${written} is too large for one to hold exactly`;
+  else reason = "YAML reads unquoted digits as a number, and an account id is a string";
+  return `got the number ${value}: ${reason}; quote the id, e.g. ${source !== undefined ? `id: "${source}"` : UNQUOTED_ID_EXAMPLE}`;
+}
 
 /** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
 const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
