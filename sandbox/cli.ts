@@ -62,7 +62,7 @@ export async function sandboxMain(args: SandboxCommandOptions): Promise<number> 
       const outcome = build
         ? await withVault(build, { workDir, keep, log, awsCredentials, awsRegion: model.vault.region }, async (vault) => {
             const ran = await sandbox(vault);
-            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir))) log(line);
+            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir), aws.endpoint)) log(line);
             return ran;
           })
         : await sandbox();
