@@ -1,7 +1,7 @@
 /**
  * `vault-aws sandbox` (`npm run sandbox`): deploys the AWS stacks into a local moto_server and the vault stack into a
  * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
- * with the broker's key and through Vault with each requester group's token. See README, "Sandbox".
+ * with the broker's key and through Vault with each requester group's token. See docs/sandbox.md.
  */
 import { ConfigError } from "../lib/config/load";
 import { QuotaError } from "../lib/model";

@@ -523,7 +523,7 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
     });
     test("keepUser with identity: user", () => {
       expect(problems(edited((c) => (c.broker.keepUser = true)))).toEqual([
-        'broker.keepUser: is only for identity: role, while switching from a user (see README, "Switching an estate from user to role"); with identity: user the user is always kept',
+        'broker.keepUser: is only for identity: role, while switching from a user (see docs/security.md, "Switching an estate from user to role"); with identity: user the user is always kept',
       ]);
     });
     test("attachmentSlots that are not a number", () => {

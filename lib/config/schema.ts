@@ -203,7 +203,7 @@ function checkBrokerIdentity(broker: { identity: "user" | "role"; roleName?: str
     ctx.addIssue({
       code: "custom",
       path: ["keepUser"],
-      message: "is only for identity: role, while switching from a user (see README, \"Switching an estate from user to role\"); with identity: user the user is always kept",
+      message: "is only for identity: role, while switching from a user (see docs/security.md, \"Switching an estate from user to role\"); with identity: user the user is always kept",
     });
   }
 }
@@ -340,7 +340,7 @@ const writtenSchema = strict({
           .optional()
           .describe("Vault's URL: https, or plain http on loopback only. The token always comes from VAULT_TOKEN, never from the config. Default: VAULT_ADDR"),
         // How many `vault-roles-NN` stacks hold the Vault roles. Each account's roles go to the
-        // stack its name hashes to, so changing this number moves roles; see README, "The Vault stacks".
+        // stack its name hashes to, so changing this number moves roles; see docs/scale.md, "The Vault stacks at 1,000 accounts".
         roleStacks: z
           .number({ error: (iss) => expected("a whole number from 1 to 64", iss.input) })
           .int({ error: "must be a whole number" })
@@ -348,7 +348,7 @@ const writtenSchema = strict({
           .max(64, { error: "must be 64 or less" })
           .default(16)
           .describe("how many vault-roles-NN stacks hold the Vault roles (1 to 64); fixed once deployed, since each account's roles go to the stack its name hashes to"),
-        // Hardening, off by default so that existing estates synthesize unchanged; see README.
+        // Hardening, off by default so that existing estates synthesize unchanged; see docs/security.md, "Hardening switches".
         // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
         pinSessionNames: z
           .boolean({ error: (iss) => expected("true or false", iss.input) })
@@ -368,7 +368,7 @@ const writtenSchema = strict({
       organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5")
         .optional()
         .describe("the AWS Organizations id; adds aws:ResourceOrgID to the broker's policies as a second fence"),
-      // Raising the generation creates a new access key for Vault; see README, "Rotating the broker's key".
+      // Raising the generation creates a new access key for Vault; see docs/security.md.
       keyGeneration: z
         .number({ error: (iss) => expected("a whole number from 1", iss.input) })
         .int({ error: "must be a whole number" })
@@ -380,7 +380,7 @@ const writtenSchema = strict({
         .default(false)
         .describe("during a rotation, keep the previous generation's key until Vault has the new one"),
       // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
-      // runs as, with no key at all. See README, "Keyless broker: Vault's own role".
+      // runs as, with no key at all. See docs/security.md, "Keyless broker: Vault's own role".
       identity: z
         .enum(["user", "role"], { error: (iss) => expected('"user" or "role"', iss.input) })
         .default("user")
@@ -451,7 +451,7 @@ const writtenSchema = strict({
     iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512)
       .default("/")
       .describe("IAM path of every managed role, e.g. /vault-aws/, so that one ARN pattern covers them all; choose it before the first deploy"),
-    // A service control policy that protects the broker and the managed roles; see README, "Guardrails".
+    // A service control policy that protects the broker and the managed roles; see docs/security.md, "Guardrails".
     guardrails: strict({
       // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
       exemptPrincipalArns: z
