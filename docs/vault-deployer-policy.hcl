@@ -37,8 +37,8 @@ path "sys/policies/acl/aws-*" {
   capabilities = ["create", "read", "update", "delete"]
 }
 
-# The auth mounts that requester bindings name: looked up to find their accessors, never changed.
-path "sys/auth" {
+# The auth mounts that requester bindings name: read to find their accessors, never changed.
+path "sys/mounts/auth/*" {
   capabilities = ["read"]
 }
 
