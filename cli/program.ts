@@ -140,7 +140,7 @@ export function buildProgram(): Command {
 
   program
     .command("guardrails")
-    .description("the service control policy that protects the broker and the managed roles, as JSON (see README, Guardrails)")
+    .description("the service control policy that protects the broker and the managed roles, as JSON (see docs/security.md, Guardrails)")
     .option("--out <file>", "write it to this file instead of printing it")
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
     .action(async (o) => exit((await import("./guardrails")).guardrailsMain({ config: o.config, out: o.out }, (l) => console.log(l), (l) => console.error(l))));

@@ -18,6 +18,7 @@ import { type PolicyDocument, policySize } from "./policy/document";
 import { brokerTrustPolicy, SESSION_NAME_PREFIX, SESSION_NAME_TEMPLATE } from "./policy/trust-policy";
 import { guardrailPolicy, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
+import type { StsRoleSettings } from "./policy/vault-role";
 import { roleTtls, vaultRoleTtls } from "./ttl";
 
 /**
@@ -171,16 +172,22 @@ export interface RoleModel {
   readonly roleArn: string;
   /** Who may assume it: the broker, with the account's external ID if it has one. */
   readonly trustPolicy: PolicyDocument;
+  /** AWS or customer managed policies, each attached by its own resource (none when empty). */
   readonly managedPolicyArns: readonly string[];
-  /** @default - no inline policy */
+  /**
+   * One inline policy, stored on the role under the name `inline`.
+   * @default - no inline policy
+   */
   readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+  /** Longest session AssumeRole may ask for, in seconds (3600 to 43200). */
   readonly maxSessionSeconds: number;
   /** @default - the role requires no external ID */
   readonly externalId?: string;
   /** Vault role minting credentials for this role alone. */
   readonly vaultRoleName: string;
   /**
-   * Sessions issued before this RFC 3339 time are denied everything (the kill switch).
+   * Sessions issued before this RFC 3339 time are denied everything (the kill switch), by an inline
+   * policy named `AWSRevokeOlderSessions`, as the IAM console's "Revoke active sessions" does.
    * @default - no session is revoked
    */
   readonly revokeSessionsIssuedBefore?: string;
@@ -191,14 +198,9 @@ export interface RoleModel {
   readonly permissionsBoundaryArn?: string;
 }
 
-/** One Vault role of `credential_type = assumed_role`. */
-export interface VaultRoleModel {
+/** One Vault role of `credential_type = assumed_role`: what Vault stores (`StsRoleSettings`), and where. */
+export interface VaultRoleModel extends StsRoleSettings {
   readonly name: string;
-  readonly roleArns: readonly string[];
-  readonly defaultTtlSeconds: number;
-  readonly maxTtlSeconds: number;
-  /** @default - no external ID is sent */
-  readonly externalId?: string;
   readonly requesters: readonly string[];
   /** `<mount>/sts/<name>` */
   readonly stsPath: string;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 /**
  * Every name and ARN the program derives from the config, in one place.
  * ARNs are computed from config rather than read from resources so that the broker's stack and
- * the account stacks never wait on each other (see README, "Choices worth knowing").
+ * the account stacks never wait on each other (see docs/layout.md, "Choices worth knowing").
  */
 
 /** Name of the stack holding an account's roles (and, in the broker's account, the broker). */

@@ -1,7 +1,7 @@
 /**
  * `vault-aws sandbox` (`npm run sandbox`): deploys the AWS stacks into a local moto_server and the vault stack into a
  * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
- * with the broker's key and through Vault with each requester group's token. See README, "Sandbox".
+ * with the broker's key and through Vault with each requester group's token. See docs/sandbox.md.
  */
 import { ConfigError } from "../lib/config/load";
 import { QuotaError } from "../lib/model";
@@ -62,7 +62,7 @@ export async function sandboxMain(args: SandboxCommandOptions): Promise<number> 
       const outcome = build
         ? await withVault(build, { workDir, keep, log, awsCredentials, awsRegion: model.vault.region }, async (vault) => {
             const ran = await sandbox(vault);
-            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir))) log(line);
+            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir), aws.endpoint)) log(line);
             return ran;
           })
         : await sandbox();

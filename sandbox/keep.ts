@@ -12,29 +12,86 @@ const KEPT_TOKEN_TTL = "8h";
 
 /**
  * What `--keep` leaves behind for exploring Vault: one token per requester group, holding only that
- * group's policies (those its identity groups carry), in `<workDir>/vault/tokens/<requester>` (mode
- * 0600; never the root token), and the commands that use them, as printed lines that work when pasted.
+ * group's policies (those its identity groups carry), in `<workDir>/vault/tokens/<requester>` (mode 0600; never the root token), and the
+ * commands that use them, as printed lines that work when pasted (see `vaultUseHints`).
  */
-export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string): Promise<string[]> {
+export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string, awsEndpoint?: string): Promise<string[]> {
   const dir = join(workDir, "vault", "tokens");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tokens = await requesterTokens(vault.root, model, KEPT_TOKEN_TTL);
   const shown = relative(process.cwd(), dir) || ".";
-  const lines = [
-    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
-    `Each requester group has a token holding only its own policies, valid ${KEPT_TOKEN_TTL}, in ${shown}/. For example:`,
-    `  export VAULT_ADDR=${vault.address}`,
-  ];
   for (const [requester, client] of tokens) {
     const file = join(dir, requester);
     writeFileSync(file, `${client.token}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
+  }
+  return [
+    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
+    ...vaultUseHints(model, { address: vault.address, binary, tokenDir: shown, requesters: [...tokens.keys()], awsEndpoint }),
+    `Stop it with: kill -- -${vault.process.pid}`,
+  ];
+}
+
+/** Where the `--keep` hints point: Vault, its binary, the token files, and the AWS endpoint the credentials work at. */
+export interface VaultUseOptions {
+  readonly address: string;
+  /** The Vault binary, written in place of `vault` in each command. */
+  readonly binary: string;
+  /** The folder of the requesters' token files, as the hints show it. */
+  readonly tokenDir: string;
+  /** The requester groups that have a token file. */
+  readonly requesters: readonly string[];
+  /**
+   * Where the returned credentials work (the emulator).
+   * @default - AWS itself
+   */
+  readonly awsEndpoint?: string;
+}
+
+/**
+ * The pasteable lines of the `--keep` hints: one STS command per requester group, the `role_arn=`
+ * form of each Vault role that spans accounts (Vault cannot pick the ARN for them), and how to use
+ * the credentials Vault returns: exported into the shell, then `aws sts get-caller-identity` shows
+ * the assumed role, at the emulator when there is one.
+ */
+export function vaultUseHints(model: Model, options: VaultUseOptions): string[] {
+  const withBinary = (command: string) => command.replace(/^vault /, `${options.binary} `);
+  const tokenOf = (requester: string) => `VAULT_TOKEN=$(cat ${join(options.tokenDir, requester)})`;
+  const lines = [
+    `Each requester group has a token holding only its own policies, valid ${KEPT_TOKEN_TTL}, in ${options.tokenDir}/. For example:`,
+    `  export VAULT_ADDR=${options.address}`,
+  ];
+  const firstCommand: { requester: string; command: string }[] = [];
+  for (const requester of options.requesters) {
     const policy = model.requesterPolicies.find((p) => p.requester === requester)!;
     const role = model.vaultRoles.find((r) => r.stsPath === policy.grants[0].path)!;
     const [command] = stsCommands(role.stsPath, role.roleArns, role.defaultTtlSeconds);
-    lines.push(`  VAULT_TOKEN=$(cat ${join(shown, requester)}) ${command.replace(/^vault /, `${binary} `)}`);
+    firstCommand.push({ requester, command });
+    lines.push(`  ${tokenOf(requester)} ${withBinary(command)}`);
   }
-  lines.push(`Stop it with: kill -- -${vault.process.pid}`);
+  const spanning = model.vaultRoles.filter((r) => r.roleArns.length > 1 && r.requesters.some((q) => options.requesters.includes(q)));
+  if (spanning.length > 0) {
+    lines.push("A Vault role that spans accounts needs role_arn= to say which role to assume (one command per ARN):");
+    for (const role of spanning.slice(0, 3)) {
+      const requester = role.requesters.find((q) => options.requesters.includes(q))!;
+      for (const command of stsCommands(role.stsPath, role.roleArns, role.defaultTtlSeconds).slice(0, 2)) {
+        lines.push(`  ${tokenOf(requester)} ${withBinary(command)}`);
+      }
+      if (role.roleArns.length > 2) lines.push(`  (and role_arn= each of its other ${role.roleArns.length - 2} ARNs)`);
+    }
+    if (spanning.length > 3) lines.push(`  (${spanning.length - 3} more Vault roles span accounts; the vault-roles-NN stacks' sts_commands output lists them all)`);
+  }
+  const [example] = firstCommand;
+  if (example !== undefined) {
+    const json = withBinary(example.command).replace(/^(\S+) write /, "$1 write -format=json ");
+    const exports = `.data | "export AWS_ACCESS_KEY_ID=\\(.access_key) AWS_SECRET_ACCESS_KEY=\\(.secret_key) AWS_SESSION_TOKEN=\\(.session_token)"`;
+    const at = options.awsEndpoint !== undefined ? ` --endpoint-url ${options.awsEndpoint}` : "";
+    lines.push(
+      `Vault returns an access key, its secret and a session token; put them in the shell (needs jq) and call AWS as the role${at ? ", here at the emulator" : ""}:`,
+      `  eval "$(${tokenOf(example.requester)} ${json} | jq -r '${exports}')"`,
+      `  aws sts get-caller-identity --region ${model.vault.region}${at}`,
+    );
+  }
   return lines;
 }
 

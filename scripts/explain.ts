@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { IAM_QUOTAS } from "../lib/policy/broker-policies";
 import { stacksInOrder } from "../sandbox/stacks";
 
 /** What one resource stores, in words and text, or nothing when it holds no policy. */
@@ -17,13 +18,30 @@ const pretty = (json: string) => JSON.stringify(JSON.parse(json), null, 2);
 /** The readable policy text of one resource, by its type; `ref` turns a reference into a name. */
 const EXPLAIN: Record<string, (r: any, ref: (value: string) => string) => Explained> = {
   aws_iam_role: (r) => ({ title: `IAM role ${r.name}: trust policy (max session ${r.max_session_duration} s)`, body: pretty(r.assume_role_policy) }),
-  aws_iam_role_policy: (r, ref) => ({ title: `IAM role ${ref(r.role)}: inline policy ${r.name}`, body: pretty(r.policy) }),
+  aws_iam_role_policy: (r, ref) => ({ title: `IAM role ${ref(r.role)}: ${inlinePolicyTitle(r.name)}`, body: pretty(r.policy) }),
   aws_iam_role_policy_attachment: (r, ref) => ({ title: `IAM role ${ref(r.role)}: managed policy attached`, body: ref(r.policy_arn) }),
   aws_iam_policy: (r) => ({ title: `IAM managed policy ${r.name}`, body: pretty(r.policy) }),
-  aws_iam_group_policy_attachment: (r, ref) => ({ title: `IAM group ${ref(r.group)}: managed policy attached`, body: ref(r.policy_arn) }),
+  aws_iam_group_policy_attachment: (r, ref) => ({ title: `IAM group ${ref(r.group)}: managed policy attached${brokerGroupNote(ref(r.group))}`, body: ref(r.policy_arn) }),
   vault_policy: (r) => ({ title: `Vault ACL policy ${r.name}`, body: r.policy.trimEnd() }),
   vault_generic_endpoint: (r) => ({ title: `Vault write ${r.path}`, body: pretty(r.data_json) }),
 };
+
+/** An inline policy's heading: the config's `inlinePolicy` is stored under the name `inline`, which alone reads like a typo. */
+function inlinePolicyTitle(name: string): string {
+  return name === "inline" ? 'inline policy from the config\'s inlinePolicy (stored under the name "inline")' : `inline policy ${name}`;
+}
+
+/**
+ * Why the broker's group `…-assume-roles-0` holds the policy `…-assume-roles-1`: groups count from
+ * 0 and policies from 1 (see `BrokerIdentity`), which without a word reads like an off-by-one.
+ */
+function brokerGroupNote(groupName: string): string {
+  const match = /-assume-roles-(\d+)$/.exec(groupName);
+  if (!match) return "";
+  const group = Number(match[1]);
+  const per = IAM_QUOTAS.managedPoliciesPerGroup;
+  return ` (the broker's group ${group}, which holds its policies ${group * per + 1} to ${group * per + per}: groups count from 0, policies from 1)`;
+}
 
 /**
  * A reference to another resource of the stack (`${aws_iam_role.<id>.name}`) as the name it

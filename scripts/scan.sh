@@ -60,7 +60,7 @@ scan() {
   synth_s=$(seconds_since "$start")
   # checkov 3.3.30's terraform_json parser takes every top-level block as labelled, so it fails on
   # Terraform's unlabelled `removed` blocks (the vault stack's release of the roles it held before
-  # the vault-roles-NN stacks; README, "The Vault stacks") and then skips the whole file. They hold no
+  # the vault-roles-NN stacks; docs/scale.md, "The Vault stacks at 1,000 accounts") and then skips the whole file. They hold no
   # resource, so the scanned copy leaves them out and every resource is still scanned.
   (cd "$root" && node -e '
     const fs = require("node:fs"), path = require("node:path");

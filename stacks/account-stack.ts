@@ -48,16 +48,7 @@ export class AccountStack extends TerraformStack {
     const roleArns: Record<string, string> = {};
     for (const role of account.roles) {
       // The prefix keeps a role named like another construct of the stack ("aws", "broker") apart.
-      const assumable = new AssumableRole(this, `role-${role.name}`, {
-        roleName: role.name,
-        trustPolicy: role.trustPolicy,
-        maxSessionSeconds: role.maxSessionSeconds,
-        managedPolicyArns: role.managedPolicyArns,
-        inlinePolicy: role.inlinePolicy,
-        revokeSessionsIssuedBefore: role.revokeSessionsIssuedBefore,
-        permissionsBoundaryArn: role.permissionsBoundaryArn,
-        path: config.iamPath,
-      });
+      const assumable = new AssumableRole(this, `role-${role.name}`, { ...role, roleName: role.name, path: config.iamPath });
       roleArns[role.name] = assumable.roleArn;
     }
     new TerraformOutput(this, "role_arns", {
@@ -67,12 +58,7 @@ export class AccountStack extends TerraformStack {
 
     const user = config.broker?.user;
     if (config.broker && user) {
-      this.broker = new BrokerIdentity(this, "broker", {
-        userName: user.userName,
-        policies: config.broker.policies,
-        keyGeneration: user.keyGeneration,
-        keepPreviousKey: user.keepPreviousKey,
-      });
+      this.broker = new BrokerIdentity(this, "broker", { ...user, policies: config.broker.policies });
       new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
       new TerraformOutput(this, "broker_access_key_id", {
         description: "Access key id of Vault's broker user (sensitive: half of a credential)",
@@ -87,7 +73,7 @@ export class AccountStack extends TerraformStack {
     }
     const role = config.broker?.role;
     if (config.broker && role) {
-      this.brokerRole = new BrokerRolePolicies(this, "broker-role", { roleName: role.roleName, roleArn: role.roleArn, policies: config.broker.policies });
+      this.brokerRole = new BrokerRolePolicies(this, "broker-role", { ...role, policies: config.broker.policies });
       new TerraformOutput(this, "broker_role_arn", { description: "ARN of the role Vault runs as, which the trust policies admit", value: this.brokerRole.roleArn });
     }
   }

@@ -46,14 +46,7 @@ export class VaultRolesStack extends TerraformStack {
     const byRequester: Record<string, string[]> = {};
     this.roleAddresses = config.roles.map((role) => {
       // The construct id is the one the role had in the single `vault` stack, so its address is too.
-      const construct = new VaultStsRole(this, `role-${role.name}`, {
-        mountPath: config.mountPath,
-        roleName: role.name,
-        roleArns: role.roleArns,
-        defaultTtlSeconds: role.defaultTtlSeconds,
-        maxTtlSeconds: role.maxTtlSeconds,
-        externalId: role.externalId,
-      });
+      const construct = new VaultStsRole(this, `role-${role.name}`, { ...role, mountPath: config.mountPath, roleName: role.name });
       commands[role.name] = stsCommands(role.stsPath, role.roleArns, role.defaultTtlSeconds);
       for (const requester of role.requesters) byRequester[requester] = [...(byRequester[requester] ?? []), ...commands[role.name]];
       return construct.resourceAddress;

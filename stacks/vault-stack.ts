@@ -47,14 +47,9 @@ export class VaultStack extends TerraformStack {
     addStateBackend(this, model.state, config.sandbox);
     new VaultProvider(this, "vault", vaultProviderConfig(model, config.sandbox));
 
-    new VaultAwsEngine(this, "engine", {
-      mount: model.vault.mount,
-      region: model.vault.region,
-      accessKey: broker,
-      awsEndpoint: config.sandbox?.awsEndpoint,
-      usernameTemplate: model.vault.usernameTemplate,
-      maxLeaseTtlSeconds: model.vault.maxLeaseTtlSeconds,
-    });
+    // keepLegacyLayout says which ACL policies this stack holds (below), nothing of the engine's.
+    const { keepLegacyLayout: _layout, ...engine } = model.vault;
+    new VaultAwsEngine(this, "engine", { ...engine, accessKey: broker, awsEndpoint: config.sandbox?.awsEndpoint });
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;

@@ -44,7 +44,7 @@ describe("parseConfig locations", () => {
   test("points at an unknown key itself", () => {
     const text = `${valid}    rols: []\n`;
     expect(errorOf(() => parseConfig(text, "a.yaml")).problems).toEqual([
-      'a.yaml:6:5: accounts[0] (primary): unknown key "rols": allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
+      'a.yaml:6:5: accounts[0] (primary): unknown key "rols": did you mean "roles"? Allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
     ]);
   });
   test("points a missing field at its parent", () => {
@@ -127,5 +127,41 @@ describe("hostile YAML gets a config error naming the file", () => {
       'prototype.yaml:4:3: requesters: the key "__proto__" is not allowed: it names part of how the program stores data, not a field; rename it',
       'prototype.yaml:6:77: accounts[0].roles[0].inlinePolicy: the key "constructor" is not allowed: it names part of how the program stores data, not a field; rename it',
     ]);
+  });
+});
+
+describe("an unquoted account id gets the reason that applies to it", () => {
+  const problemFor = (id: string) => errorOf(() => parseConfig(valid.replace('"111111111111"', id), "a.yaml")).problems[0].replace(/^a\.yaml:5:9: accounts\[0\] \(primary\)\.id: /, "");
+  test.each([
+    ["011111111111", 'got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "011111111111"'],
+    ["111111111111", 'got the number 111111111111: YAML reads unquoted digits as a number, and an account id is a string; quote the id, e.g. id: "111111111111"'],
+    ["1.1e11", 'got the number 110000000000: YAML reads 1.1e11 as a number in exponent form; quote the id, e.g. id: "1.1e11"'],
+    ["0x1F", 'got the number 31: YAML reads 0x1F as a hexadecimal number; quote the id, e.g. id: "0x1F"'],
+    ["0o17", 'got the number 15: YAML reads 0o17 as an octal number; quote the id, e.g. id: "0o17"'],
+    [
+      "12345678901234567890",
+      'got the number 12345678901234567000: YAML reads unquoted digits as a number, and 12345678901234567890 is too large for one to hold exactly; quote the id, e.g. id: "12345678901234567890"',
+    ],
+  ])("%s", (id, message) => expect(problemFor(id)).toBe(message));
+});
+
+describe("an unknown key gets the allowed key nearest it", () => {
+  const roleWith = (key: string) => `${valid}    roles:\n      - name: r\n        ${key}: []\n`;
+  const problemFor = (key: string) => errorOf(() => parseConfig(roleWith(key), "a.yaml")).problems[0];
+  const allowed = "name, managedPolicyArns, inlinePolicy, maxSessionDuration, defaultTtl, maxTtl, requesters, revokeSessionsIssuedBefore, permissionsBoundary";
+  test("a missing letter: managedPolicyArn", () => {
+    expect(problemFor("managedPolicyArn")).toBe(`a.yaml:8:9: accounts[0] (primary).roles[0]: unknown key "managedPolicyArn": did you mean "managedPolicyArns"? Allowed keys are ${allowed}`);
+  });
+  test("a case slip: ManagedPolicyARNs", () => {
+    expect(problemFor("ManagedPolicyARNs")).toContain('did you mean "managedPolicyArns"?');
+  });
+  test("a key near nothing gets no guess, only the allowed keys", () => {
+    expect(problemFor("colour")).toBe(`a.yaml:8:9: accounts[0] (primary).roles[0]: unknown key "colour": allowed keys are ${allowed}`);
+  });
+  test("several unknown keys: each near one gets its own guess", () => {
+    const text = `${valid}    rols: []\n    tag: []\n    zzzzzz: 1\n`;
+    expect(errorOf(() => parseConfig(text, "a.yaml")).problems[0]).toBe(
+      'a.yaml:6:5: accounts[0] (primary): unknown keys "rols", "tag", "zzzzzz": did you mean "roles" for "rols"? did you mean "tags" for "tag"? Allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
+    );
   });
 });

@@ -77,8 +77,8 @@ describe("overrides", () => {
 describe("error messages", () => {
   test("an unquoted account id", () => {
     expect(problems(edited((c) => (c.accounts[1].id = 12345678901)))).toEqual([
-      // The hint quotes the id as the file wrote it (here, as YAML wrote the number).
-      'accounts[1] (dev).id: got the number 12345678901: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "12345678901"',
+      // The hint quotes the id as the file wrote it (here, as YAML wrote the number: no leading zero to blame).
+      'accounts[1] (dev).id: got the number 12345678901: YAML reads unquoted digits as a number, and an account id is a string; quote the id, e.g. id: "12345678901"',
     ]);
   });
   test("an account id that is not 12 digits", () => {
@@ -94,12 +94,12 @@ describe("error messages", () => {
   });
   test("an unknown key", () => {
     expect(problems(edited((c) => (c.accounts[1].rolse = [])))).toEqual([
-      'accounts[1] (dev): unknown key "rolse": allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
+      'accounts[1] (dev): unknown key "rolse": did you mean "roles"? Allowed keys are name, id, tags, roleSets, externalId, deployment, roles',
     ]);
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
+      '(top level): unknown key "brokers": did you mean "broker"? Allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -387,7 +387,7 @@ describe("requesters", () => {
   });
   test("an unknown key in a requester or a binding", () => {
     expect(problems(edited((c) => (c.requesters.developers = { description: "d", group: [] })))).toEqual([
-      'requesters.developers: unknown key "group": allowed keys are description, groups',
+      'requesters.developers: unknown key "group": did you mean "groups"? Allowed keys are description, groups',
     ]);
     expect(problems(edited((c) => (c.requesters.developers = { description: "d", groups: [{ mount: "oidc", name: "g" }] })))).toEqual([
       "requesters.developers.groups[0].authMount: is required: a string (an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/'))",
@@ -533,7 +533,7 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
     });
     test("keepUser with identity: user", () => {
       expect(problems(edited((c) => (c.broker.keepUser = true)))).toEqual([
-        'broker.keepUser: is only for identity: role, while switching from a user (see README, "Switching an estate from user to role"); with identity: user the user is always kept',
+        'broker.keepUser: is only for identity: role, while switching from a user (see docs/security.md, "Switching an estate from user to role"); with identity: user the user is always kept',
       ]);
     });
     test("attachmentSlots that are not a number", () => {

@@ -28,3 +28,24 @@ describe("explainStack", () => {
     expect(text).toContain('## Vault write aws/roles/prod-ec2-admin\n\n{\n  "credential_type": "assumed_role",');
   });
 });
+
+describe("explain headings that read as meant", () => {
+  const { stacks } = synth(parse(readFileSync(`${__dirname}/../../accounts.yaml`, "utf8")));
+  test("the config's inline policy is named for what it is, not 'inline policy inline'", () => {
+    const text = explainStack("aws-staging", stacks["aws-staging"]);
+    expect(text).toContain(`## IAM role deployer: inline policy from the config's inlinePolicy (stored under the name "inline")\n`);
+    expect(text).not.toContain("inline policy inline");
+  });
+  test("the broker's group 0 holding policy 1 says why the numbers differ", () => {
+    const text = explainStack("aws-primary", stacks["aws-primary"]);
+    expect(text).toContain(
+      "## IAM group vault-account-assume-roles-0: managed policy attached (the broker's group 0, which holds its policies 1 to 10: groups count from 0, policies from 1)\n\nthe arn of policy vault-account-assume-roles-1\n",
+    );
+  });
+  test("another inline policy keeps its own name", () => {
+    const text = explainStack("aws-dev", {
+      resource: { aws_iam_role_policy: { p: { role: "r", name: "AWSRevokeOlderSessions", policy: '{"Version":"2012-10-17","Statement":[]}' } } },
+    });
+    expect(text).toContain("## IAM role r: inline policy AWSRevokeOlderSessions\n");
+  });
+});

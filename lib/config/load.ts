@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { terminalText } from "../output-text";
 import { type FieldPath, formatPath } from "./path";
-import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE } from "./schema";
+import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE, unquotedIdMessage } from "./schema";
 
 /** The config file read when `ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";
@@ -174,9 +174,9 @@ function namedPath(path: FieldPath, data: { accounts?: { name?: unknown }[] } | 
   return `${head} (${terminalText(name)})${text.slice(head.length)}`;
 }
 
-/** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example. */
+/** The unquoted-id hint with the id as the user wrote it (leading zeros included), not an example, and the reason it gives. */
 function withOwnId(message: string, doc: Document, path: FieldPath): string {
   if (!message.includes(UNQUOTED_ID_EXAMPLE)) return message;
   const node = doc.getIn(path as unknown[], true);
-  return isScalar(node) && node.source ? message.replace(UNQUOTED_ID_EXAMPLE, `id: "${node.source}"`) : message;
+  return isScalar(node) && typeof node.value === "number" && node.source ? unquotedIdMessage(node.value, node.source) : message;
 }

@@ -1,3 +1,4 @@
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import {
   DURATION_TEXT,
@@ -32,15 +33,28 @@ function expected(what: string, input: unknown): string {
   return input === undefined ? `is required: ${what}` : `expected ${what}, got ${show(input)}`;
 }
 
-/** An object that rejects unknown keys (typos) and names the keys it allows. */
+/** An object that rejects unknown keys (typos), suggests the allowed key nearest each, and names the keys it allows. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
+  const keys = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => `"${k}"`).join(", ")}: allowed keys are ${allowed}`
-        : expected("a mapping", iss.input),
+    error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeysMessage(iss.keys, keys) : expected("a mapping", iss.input)),
   });
+}
+
+/**
+ * The message for unknown keys: each one near an allowed key (a typo, a missing or extra letter)
+ * gets a "did you mean", as unknown requester and policy names do.
+ */
+export function unknownKeysMessage(unknown: readonly string[], allowed: readonly string[]): string {
+  const named = `unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}`;
+  const hints = unknown.flatMap((key) => {
+    const near = closest(key, [...allowed]);
+    // Up to a third of the key's letters changed: "rolse" → "roles", not "foo" → "id".
+    if (distance(key, near) > Math.max(2, Math.floor(key.length / 3))) return [];
+    return [unknown.length > 1 ? `did you mean "${near}" for "${key}"?` : `did you mean "${near}"?`];
+  });
+  if (hints.length === 0) return `${named}: allowed keys are ${allowed.join(", ")}`;
+  return `${named}: ${hints.join(" ")} Allowed keys are ${allowed.join(", ")}`;
 }
 
 /** A string matching `pattern`; the message names what is allowed. */
@@ -116,10 +130,7 @@ const VAULT_ROLE_NAME = pattern(
 const IAM_USER_NAME = pattern(/^[\w+=,.@-]+$/, "letters, digits and + = , . @ _ -", 64);
 const ACCOUNT_ID = z
   .string({
-    error: (iss) =>
-      typeof iss.input === "number"
-        ? `got the number ${iss.input}: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. ${UNQUOTED_ID_EXAMPLE}`
-        : expected("a quoted 12-digit account id", iss.input),
+    error: (iss) => (typeof iss.input === "number" ? unquotedIdMessage(iss.input) : expected("a quoted 12-digit account id", iss.input)),
   })
   .regex(/^\d{12}$/, { error: (iss) => `${show(iss.input)} is not an AWS account id: use exactly 12 digits, quoted` });
 /** sts:ExternalId: 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
@@ -137,6 +148,24 @@ const PERMISSIONS_BOUNDARY = pattern(
   /^(?:arn:aws(?:-cn|-us-gov)?:iam::(?:aws|\d{12}):policy\/[\w+=,.@/-]+|[\w+=,.@-]+(?:\/[\w+=,.@-]+)*)$/,
   "a managed policy ARN such as arn:aws:iam::aws:policy/PowerUserAccess, or the path/name of a policy each account holds, such as vault-aws/Boundary",
 );
+
+/**
+ * The message for an account id YAML read as a number, with the reason this one is wrong: the
+ * number lost its leading zeros, was written in exponent, hexadecimal or octal form, is too large
+ * to hold exactly, or is simply not the string an account id is. `source` is the id as the file
+ * wrote it (the loader has it); without it, the example id stands in.
+ */
+export function unquotedIdMessage(value: number, source?: string): string {
+  const written = source ?? String(value);
+  let reason: string;
+  if (/^[-+]?0\d/.test(written)) reason = "YAML reads unquoted digits as a number and drops leading zeros";
+  else if (/^[-+]?0x/i.test(written)) reason = `YAML reads ${written} as a hexadecimal number`;
+  else if (/^[-+]?0o/i.test(written)) reason = `YAML reads ${written} as an octal number`;
+  else if (/e/i.test(written) && source !== undefined) reason = `YAML reads ${written} as a number in exponent form`;
+  else if (!Number.isSafeInteger(value)) reason = `YAML reads unquoted digits as a number, and ${written} is too large for one to hold exactly`;
+  else reason = "YAML reads unquoted digits as a number, and an account id is a string";
+  return `got the number ${value}: ${reason}; quote the id, e.g. ${source !== undefined ? `id: "${source}"` : UNQUOTED_ID_EXAMPLE}`;
+}
 
 /** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
 /** An RFC 3339 time with its offset: the kill switch's time. */
@@ -176,22 +205,22 @@ function checkBrokerIdentity(broker: { identity: "user" | "role"; roleName?: str
     ctx.addIssue({
       code: "custom",
       path: ["keepUser"],
-      message: "is only for identity: role, while switching from a user (see README, \"Switching an estate from user to role\"); with identity: user the user is always kept",
+      message: "is only for identity: role, while switching from a user (see docs/security.md, \"Switching an estate from user to role\"); with identity: user the user is always kept",
     });
   }
 }
 
 const statement = z
   .looseObject({
-    Sid: z.string().optional(),
-    Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }),
+    Sid: z.string().optional().describe("the statement's id"),
+    Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }).describe("with Action or NotAction, and Resource or NotResource, as IAM takes them"),
   })
   .refine((st) => "Action" in st || "NotAction" in st, { error: "needs Action or NotAction" })
   .refine((st) => "Resource" in st || "NotResource" in st, { error: "needs Resource or NotResource (a role's policy names what it acts on)" });
 const policyDocument = strict({
-    Version: z.literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` }),
-    Id: z.string().optional(),
-    Statement: z.array(statement).min(1, { error: "needs at least one statement" }),
+    Version: z.literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` }).describe("the policy language version"),
+    Id: z.string().optional().describe("the policy's id"),
+    Statement: z.array(statement).min(1, { error: "needs at least one statement" }).describe("at least one statement"),
   })
   .superRefine((doc, ctx) => {
     const size = JSON.stringify(doc).replace(/\s/g, "").length;
@@ -204,28 +233,29 @@ const policyDocument = strict({
   });
 
 const deploymentOverride = strict({
-    roleName: IAM_USER_NAME.optional().describe("deployment role to assume in this account"),
+    roleName: IAM_USER_NAME.optional().describe("the deployment role to assume in this account"),
     profile: z.string().min(1).optional().describe("named AWS profile to use instead of a role"),
   })
   .refine((d) => !(d.roleName && d.profile), { error: "set roleName or profile, not both" });
 
 const role = strict({
-  name: ROLE_NAME,
+  name: ROLE_NAME.describe("IAM role name (letters, digits, _, inner . @ -; at most 64); unique in its account"),
   managedPolicyArns: z
     .array(MANAGED_POLICY_ARN)
     .max(MANAGED_POLICIES_PER_ROLE, {
       error: `at most ${MANAGED_POLICIES_PER_ROLE} managed policies per role (IAM's default quota)`,
     })
     .refine((arns) => new Set(arns).size === arns.length, { error: "lists a policy twice: list each ARN once" })
-    .default([]),
-  inlinePolicy: policyDocument.optional(),
-  maxSessionDuration: sessionDuration.optional(),
-  defaultTtl: stsTtl().optional(),
-  maxTtl: stsTtl().optional(),
-  requesters: z.array(REQUESTER).default([]),
+    .default([])
+    .describe("managed policies to attach, at most 10 (IAM's default quota); an AWS managed policy's name must be in the shipped list (see unknownManagedPolicies)"),
+  inlinePolicy: policyDocument.optional().describe("an IAM policy document (at most 10,240 characters without whitespace), stored on the role as the policy named inline"),
+  maxSessionDuration: sessionDuration.optional().describe("the role's MaxSessionDuration, 1h to 12h and at least maxTtl. Default: the longer of 1h and the role's maxTtl"),
+  defaultTtl: stsTtl().optional().describe("this role's default_sts_ttl in Vault. Default: vault.defaultTtl"),
+  maxTtl: stsTtl().optional().describe("this role's max_sts_ttl in Vault. Default: vault.maxTtl"),
+  requesters: z.array(REQUESTER).default([]).describe("requester groups (declared under requesters) that may request this role"),
   // The kill switch: every session of this role issued before this time is denied everything.
-  revokeSessionsIssuedBefore: RFC3339.optional(),
-  permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
+  revokeSessionsIssuedBefore: RFC3339.optional().describe("the kill switch: deny everything to every session of this role issued before this RFC 3339 time (see vault-aws revoke)"),
+  permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe("the role's permissions boundary: a managed policy ARN, or the path/name of a policy each account holds. Default: the top-level permissionsBoundary"),
 });
 
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
@@ -235,14 +265,18 @@ export const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase lett
 export const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
 
 const account = strict({
-  name: ACCOUNT_NAME,
-  id: ACCOUNT_ID,
-  tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]),
+  name: ACCOUNT_NAME.describe("lowercase letters, digits and inner hyphens (at most 40); unique; names the stack aws-<name> and prefixes its Vault roles"),
+  id: ACCOUNT_ID.describe("the 12-digit account id, quoted (unquoted, YAML reads it as a number); unique"),
+  tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]).describe("labels for selectors (tag:<tag>/<role>) and reports, e.g. [nonprod, eu]"),
   // The account's roles are those of these sets, in this order, then its own `roles:`.
-  roleSets: z.array(ROLE_SET_NAME, { error: (iss) => expected("a list of role set names such as [baseline, nonprod]", iss.input) }).default([]),
-  externalId: EXTERNAL_ID.optional(),
-  deployment: deploymentOverride.optional(),
-  roles: z.array(role).default([]),
+  roleSets: z
+    .array(ROLE_SET_NAME, { error: (iss) => expected("a list of role set names such as [baseline, nonprod]", iss.input) })
+    .default([])
+    .describe("role sets whose roles the account has, in this order, before its own roles"),
+  externalId: EXTERNAL_ID.optional().describe("the sts:ExternalId the account's roles require; its Vault roles send it"),
+  deployment: deploymentOverride.optional().describe("how Terraform gets into this account, when not deployment.roleName"),
+  // `prefault`, a default as written, which the JSON Schema shows (zod omits `default` over durations).
+  roles: z.array(role).prefault([]).describe("the IAM roles Vault may assume in this account; each gets the Vault role <account>-<role>"),
 });
 
 /** A path of an auth method's mount, as `vault auth list` shows it without the trailing `/`. */
@@ -251,32 +285,40 @@ const AUTH_MOUNT = pattern(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, "an auth m
 /** One external group that a requester stands for, on one auth method's mount. */
 const binding = strict({
   /** Path of the auth method's mount, e.g. `oidc`; its accessor is looked up, never asked for. */
-  authMount: AUTH_MOUNT,
+  authMount: AUTH_MOUNT.describe("path of the auth method's mount, e.g. oidc; its accessor is looked up, and the mount must exist before the vault stack is applied"),
   /** The group's name as the auth method reports it (OIDC/JWT groups claim, LDAP group). */
-  name: z.string({ error: (iss) => expected("the external group's name as the auth method reports it", iss.input) }).min(1, { error: "must not be empty" }).max(256, { error: "is too long: at most 256 characters" }),
+  name: z
+    .string({ error: (iss) => expected("the external group's name as the auth method reports it", iss.input) })
+    .min(1, { error: "must not be empty" })
+    .max(256, { error: "is too long: at most 256 characters" })
+    .describe("the group's name as the auth method reports it (OIDC/JWT groups claim, LDAP group)"),
 });
 
 /** A requester group: what it is for, and the identity-provider groups bound to it. */
 const requester = strict({
-  description: z.string({ error: (iss) => expected("a sentence saying who this requester group is", iss.input) }).min(1, { error: "must not be empty" }),
-  groups: z.array(binding).default([]),
+  description: z
+    .string({ error: (iss) => expected("a sentence saying who this requester group is", iss.input) })
+    .min(1, { error: "must not be empty" })
+    .describe("who the group is; shown in the vault stack's requesters output and in access reports"),
+  groups: z.array(binding).default([]).describe("identity-provider groups bound to the requester: whoever logs in through that mount as a member gets its roles"),
 });
 
 const vaultRole = strict({
-  name: VAULT_ROLE_NAME,
+  name: VAULT_ROLE_NAME.describe("the Vault role's name, requested at <mount>/sts/<name>"),
   targets: z
     .array(
       pattern(TARGET, `"<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`),
       { error: (iss) => `expected a list of "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", got ${show(iss.input)}` },
     )
-    .min(1, { error: "needs at least one target" }),
-  defaultTtl: stsTtl().optional(),
-  maxTtl: stsTtl().optional(),
-  requesters: z.array(REQUESTER).default([]),
+    .min(1, { error: "needs at least one target" })
+    .describe('the roles it spans: "<account>/<role>", "<glob>/<role>" (account names) or "tag:<tag>/<role>"; requesters pick one with role_arn='),
+  defaultTtl: stsTtl().optional().describe("default_sts_ttl. Default: vault.defaultTtl"),
+  maxTtl: stsTtl().optional().describe("max_sts_ttl. Default: vault.maxTtl"),
+  requesters: z.array(REQUESTER).default([]).describe("requester groups that may request it"),
 });
 
 const writtenSchema = strict({
-    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
+    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws").describe("the AWS partition, used in every ARN"),
     vault: strict({
         mount: pattern(
           /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/,
@@ -286,47 +328,66 @@ const writtenSchema = strict({
           .refine((mount) => !RESERVED_MOUNTS.includes(mount.split("/")[0]), {
             error: (iss) => `${show(iss.input)} is reserved by Vault: do not use ${RESERVED_MOUNTS.join(", ")}`,
           })
-          .default("aws"),
-        region: REGION.default("us-east-1"),
-        defaultTtl: ttl("1h"),
-        maxTtl: ttl("1h"),
+          .default("aws")
+          .describe("path of the AWS secrets engine"),
+        region: REGION.default("us-east-1").describe("region of the engine's STS and IAM calls"),
+        defaultTtl: ttl("1h").describe("default_sts_ttl of every Vault role, 15m to 12h (durations: 900s, 15m, 1h, 1h30m)"),
+        maxTtl: ttl("1h").describe("max_sts_ttl of every Vault role, 15m to 12h, at least defaultTtl"),
         address: z
           .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
           // The token and the broker's secret travel to this address: plain http only on loopback.
           .refine((url) => plainHttpAllowed(url), {
             error: (iss) => `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
           })
-          .optional(),
+          .optional()
+          .describe("Vault's URL: https, or plain http on loopback only. The token always comes from VAULT_TOKEN, never from the config. Default: VAULT_ADDR"),
         // How many `vault-roles-NN` stacks hold the Vault roles. Each account's roles go to the
-        // stack its name hashes to, so changing this number moves roles; see README, "The Vault stacks".
+        // stack its name hashes to, so changing this number moves roles; see docs/scale.md, "The Vault stacks at 1,000 accounts".
         roleStacks: z
           .number({ error: (iss) => expected("a whole number from 1 to 64", iss.input) })
           .int({ error: "must be a whole number" })
           .min(1, { error: "must be 1 or more" })
           .max(64, { error: "must be 64 or less" })
-          .default(16),
-        // Hardening, off by default so that existing estates synthesize unchanged; see README.
+          .default(16)
+          .describe("how many vault-roles-NN stacks hold the Vault roles (1 to 64); fixed once deployed, since each account's roles go to the stack its name hashes to"),
+        // Hardening, off by default so that existing estates synthesize unchanged; see docs/security.md, "Hardening switches".
         // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
-        pinSessionNames: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        pinSessionNames: z
+          .boolean({ error: (iss) => expected("true or false", iss.input) })
+          .default(false)
+          .describe('hardening: every session name starts "vault-" (the engine\'s username_template), and the trust policies require it'),
         // The mount's max lease TTL is the longest max TTL of any Vault role.
-        capMountLeaseTtl: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        capMountLeaseTtl: z
+          .boolean({ error: (iss) => expected("true or false", iss.input) })
+          .default(false)
+          .describe("hardening: the mount's max lease TTL is the longest max TTL of any Vault role"),
         // For the upgrade of an estate deployed before the ACL shards; see docs/upgrading.md.
-        keepLegacyLayout: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        keepLegacyLayout: z
+          .boolean({ error: (iss) => expected("true or false", iss.input) })
+          .default(false)
+          .describe("upgrade only: keep each requester group's whole policy in the vault stack beside the per-roles-stack policies, and the removed blocks of the roles move (docs/upgrading.md)"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("the Vault side: the engine's mount, its region, the TTLs every role starts from"),
     broker: strict({
-      account: ACCOUNT_NAME,
-      userName: IAM_USER_NAME.default("vault-account"),
-      organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
-      // Raising the generation creates a new access key for Vault; see README, "Rotating the broker's key".
+      account: ACCOUNT_NAME.describe("name of the accounts entry holding the broker user (or the role Vault runs as)"),
+      userName: IAM_USER_NAME.default("vault-account").describe("the broker's IAM user name"),
+      organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5")
+        .optional()
+        .describe("the AWS Organizations id; adds aws:ResourceOrgID to the broker's policies as a second fence"),
+      // Raising the generation creates a new access key for Vault; see docs/security.md.
       keyGeneration: z
         .number({ error: (iss) => expected("a whole number from 1", iss.input) })
         .int({ error: "must be a whole number" })
         .min(1, { error: "must be 1 or more" })
-        .default(1),
-      keepPreviousKey: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        .default(1)
+        .describe("generation of the access key Vault uses; raise it to rotate the key"),
+      keepPreviousKey: z
+        .boolean({ error: (iss) => expected("true or false", iss.input) })
+        .default(false)
+        .describe("during a rotation, keep the previous generation's key until Vault has the new one"),
       // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
-      // runs as, with no key at all. See README, "Keyless broker: Vault's own role".
+      // runs as, with no key at all. See docs/security.md, "Keyless broker: Vault's own role".
       identity: z
         .enum(["user", "role"], { error: (iss) => expected('"user" or "role"', iss.input) })
         .default("user")
@@ -346,52 +407,80 @@ const writtenSchema = strict({
         .boolean({ error: (iss) => expected("true or false", iss.input) })
         .default(false)
         .describe("with identity: role, keep the user, its key and its trust during the switch"),
-    }).superRefine(checkBrokerIdentity),
+    })
+      .superRefine(checkBrokerIdentity)
+      .describe("Vault's own AWS identity, which assumes the roles"),
     deployment: strict({
-        roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole"),
-        region: REGION.default("us-east-1"),
+        roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole").describe("the role Terraform assumes in each account"),
+        region: REGION.default("us-east-1").describe("region of each account's AWS provider"),
       })
-      .prefault({}),
+      .prefault({})
+      .describe("how Terraform gets into the accounts"),
     state: strict({
       s3: strict({
-        bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)"),
-        region: REGION,
+        bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)").describe(
+          "the bucket holding every stack's state, at <keyPrefix>/<stack>.tfstate, encrypted, locked with S3's lock file",
+        ),
+        region: REGION.describe("the bucket's region"),
         // Terraform's S3 backend refuses keys with a leading or trailing "/" or with "//".
-        keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account"),
-        roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN").optional(),
-        // These go both into the backend block, which Terraform reads as is, and into the
-        // terraform_remote_state of cross-stack references, where it evaluates templates: no one
-        // escape suits both, so they keep to characters that open no template.
-        kmsKeyId: pattern(/^[\w:/+=,.@-]+$/, "a KMS key id, key ARN or alias such as alias/terraform-state").optional(),
-        profile: pattern(/^[\w:/+=,.@-]+$/, "the name of an AWS profile for the state bucket: letters, digits and _ : / + = , . @ -").optional(),
+        keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account")
+          .describe("key prefix of the state objects"),
+        roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
+          .optional()
+          .describe("a role Terraform assumes for the state bucket. Default: the credentials Terraform runs with"),
+        kmsKeyId: z.string().min(1).optional().describe("the KMS key of the state objects. Default: the bucket's default encryption"),
+        profile: z
+          .string({ error: (iss) => expected("the name of an AWS profile for the state bucket", iss.input) })
+          .min(1, { error: "must not be empty" })
+          .optional()
+          .describe("a named AWS profile for the bucket"),
         // Named so that it gets its own message rather than "unknown key".
         dynamodbTable: z
           .unknown()
           .refine((value) => value === undefined, {
             error: "is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
           })
-          .optional(),
-      }).optional(),
-    }).prefault({}),
-    accounts: z.array(account, { error: "is required: list at least one account" }).min(1, {
-      error: "is empty: list at least one account",
-    }),
+          .optional()
+          .describe("refused: S3's own lock file replaces the DynamoDB lock table"),
+      })
+        .optional()
+        .describe("keep state in S3 (for teams and pipelines). Default: local files, terraform.<stack>.tfstate in the project folder"),
+    })
+      .prefault({})
+      .describe("where every stack keeps its Terraform state"),
+    accounts: z
+      .array(account, { error: "is required: list at least one account" })
+      .min(1, {
+        error: "is empty: list at least one account",
+      })
+      .describe("the AWS accounts, at least one; each becomes the stack aws-<name>"),
     // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
-    iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512).default("/"),
+    iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512)
+      .default("/")
+      .describe("IAM path of every managed role, e.g. /vault-aws/, so that one ARN pattern covers them all; choose it before the first deploy"),
     // A service control policy that protects the broker and the managed roles; see docs/security.md, "Guardrails".
     guardrails: strict({
       // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
-      exemptPrincipalArns: z.array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass")).default([]),
+      exemptPrincipalArns: z
+        .array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass"))
+        .default([])
+        .describe("principals besides the deployment roles that may still change the broker and the roles (ARN patterns)"),
       // Where the organization stack creates and attaches the policy; without it, vault-aws guardrails only prints it.
       organization: strict({
-        managementAccountId: ACCOUNT_ID,
+        managementAccountId: ACCOUNT_ID.describe("the organization's management account, where the policy is created"),
         // The roots (r-…) and OUs (ou-…) the policy is attached to.
-        targets: z.array(pattern(/^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id")).min(1, { error: "needs at least one root or OU to attach to" }),
-        roleName: IAM_USER_NAME.optional(),
-      }).optional(),
-    }).optional(),
+        targets: z.array(pattern(/^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id"))
+          .min(1, { error: "needs at least one root or OU to attach to" })
+          .describe("the roots (r-…) and OUs (ou-…) the policy is attached to"),
+        roleName: IAM_USER_NAME.optional().describe("the role Terraform assumes in the management account. Default: deployment.roleName"),
+      })
+        .optional()
+        .describe("where the organization stack creates and attaches the policy. Default: vault-aws guardrails only prints it"),
+    })
+      .optional()
+      .describe("a service control policy that protects the broker and the managed roles. Default: none"),
     // The permissions boundary of every role that does not name its own.
-    permissionsBoundary: PERMISSIONS_BOUNDARY.optional(),
+    permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe("the permissions boundary of every role that does not name its own"),
     // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
     roleSets: z
       .record(ROLE_SET_NAME, z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }), {
@@ -400,11 +489,15 @@ const writtenSchema = strict({
             ? `${show(iss.input)} is not allowed as a role set name: use lowercase letters, digits, '_' and inner '-'`
             : expected("a mapping of role set names to lists of roles", iss.input),
       })
-      .default({}),
-    vaultRoles: z.array(vaultRole).default([]),
+      .prefault({})
+      .describe("named lists of roles, each role as under accounts[].roles, that accounts take with roleSets"),
+    vaultRoles: z.array(vaultRole).prefault([]).describe("Vault roles spanning several accounts' roles"),
     // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
     // apply otherwise), or a warning for policies newer than the snapshot.
-    unknownManagedPolicies: z.enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) }).default("error"),
+    unknownManagedPolicies: z
+      .enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) })
+      .default("error")
+      .describe("warn accepts AWS managed policy names the shipped list does not know (policies newer than it), with a warning"),
     // Optional here so that a config without it gets one message listing the names it uses
     // (see checkReferences), rather than a bare "required".
     requesters: z
@@ -414,7 +507,8 @@ const writtenSchema = strict({
             ? `${show(iss.input)} is not allowed: use lowercase letters, digits, '_' and inner '-'`
             : expected("a mapping of requester names to { description, groups }", iss.input),
       })
-      .optional(),
+      .optional()
+      .describe("every requester group a role names, declared: each gets, in each roles stack holding one of its roles, the Vault ACL policy <mount>-<name>.vault-roles-NN. Required once any role names a requester"),
   })
   .superRefine(checkReferences);
 

@@ -2,38 +2,26 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { type PolicyDocument, policyJson } from "../policy/document";
+import { policyJson } from "../policy/document";
 import { REVOKE_POLICY_NAME, revokeOlderSessionsPolicy } from "../policy/revoke";
+import type { RoleModel } from "../model";
+import { everyFieldTaken, type WithDefaults } from "../model-fields";
 
-/** Configuration of an `AssumableRole`. */
-export interface AssumableRoleConfig {
+/**
+ * The fields of a `RoleModel` that are not this construct's to write, each with where it goes: `name`
+ * is `roleName`; `roleArn` is what AWS assigns from the name and path; `externalId` is already in
+ * `trustPolicy`; `vaultRoleName` is the Vault side's (`VaultStsRole`).
+ */
+export type RoleFieldsElsewhere = "name" | "roleArn" | "externalId" | "vaultRoleName";
+
+/**
+ * Configuration of an `AssumableRole`: a `RoleModel` without the fields written elsewhere, so that
+ * a field added to the model reaches the role or fails to compile (see `everyFieldTaken`).
+ * The fields and their defaults are documented on `RoleModel`.
+ */
+export interface AssumableRoleConfig extends WithDefaults<Omit<RoleModel, RoleFieldsElsewhere>, "managedPolicyArns"> {
   /** IAM role name. */
   readonly roleName: string;
-  /** Who may assume the role; see `brokerTrustPolicy`. */
-  readonly trustPolicy: PolicyDocument;
-  /** Longest session AssumeRole may ask for, in seconds (3600 to 43200). */
-  readonly maxSessionSeconds: number;
-  /**
-   * AWS or customer managed policies to attach.
-   * @default - no managed policies
-   */
-  readonly managedPolicyArns?: readonly string[];
-  /**
-   * One inline policy, stored on the role under the name `inline`.
-   * @default - no inline policy
-   */
-  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
-  /**
-   * Deny everything to sessions issued before this RFC 3339 time, in an inline policy named
-   * `AWSRevokeOlderSessions`, as the IAM console's "Revoke active sessions" does.
-   * @default - no session is revoked
-   */
-  readonly revokeSessionsIssuedBefore?: string;
-  /**
-   * ARN of a managed policy that caps the role's permissions.
-   * @default - no permissions boundary
-   */
-  readonly permissionsBoundaryArn?: string;
   /**
    * IAM path of the role.
    * @default "/"
@@ -54,27 +42,30 @@ export class AssumableRole extends Construct {
 
   constructor(scope: Construct, id: string, config: AssumableRoleConfig) {
     super(scope, id);
+    const { roleName, trustPolicy, maxSessionSeconds, managedPolicyArns, inlinePolicy, revokeSessionsIssuedBefore, permissionsBoundaryArn, path, ...rest } =
+      config;
+    everyFieldTaken(rest);
     const role = new IamRole(this, "role", {
-      name: config.roleName,
-      assumeRolePolicy: policyJson(config.trustPolicy),
-      maxSessionDuration: config.maxSessionSeconds,
+      name: roleName,
+      assumeRolePolicy: policyJson(trustPolicy),
+      maxSessionDuration: maxSessionSeconds,
       description: "Assumed by HashiCorp Vault's AWS secrets engine; managed by vault-aws-multi-account",
-      permissionsBoundary: config.permissionsBoundaryArn,
+      permissionsBoundary: permissionsBoundaryArn,
       // Left out at "/", IAM's default, so that configs without iamPath synthesize as before.
-      path: config.path !== undefined && config.path !== "/" ? config.path : undefined,
+      path: path !== undefined && path !== "/" ? path : undefined,
     });
-    for (const policyArn of config.managedPolicyArns ?? []) {
+    for (const policyArn of managedPolicyArns ?? []) {
       // The ARN is the attachment's identity: its id must not depend on the list position.
       new IamRolePolicyAttachment(this, `managed-${policyArn}`, { role: role.name, policyArn });
     }
-    if (config.inlinePolicy !== undefined) {
-      new IamRolePolicy(this, "inline", { role: role.name, name: "inline", policy: JSON.stringify(config.inlinePolicy) });
+    if (inlinePolicy !== undefined) {
+      new IamRolePolicy(this, "inline", { role: role.name, name: "inline", policy: JSON.stringify(inlinePolicy) });
     }
-    if (config.revokeSessionsIssuedBefore !== undefined) {
+    if (revokeSessionsIssuedBefore !== undefined) {
       new IamRolePolicy(this, "revoke-older-sessions", {
         role: role.name,
         name: REVOKE_POLICY_NAME,
-        policy: policyJson(revokeOlderSessionsPolicy(config.revokeSessionsIssuedBefore)),
+        policy: policyJson(revokeOlderSessionsPolicy(revokeSessionsIssuedBefore)),
       });
     }
     this.roleArn = role.arn;

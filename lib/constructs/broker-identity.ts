@@ -6,28 +6,26 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
 import { Construct } from "constructs";
 import { brokerPolicyGroup } from "../policy/broker-policies";
+import type { BrokerUserModel } from "../model";
+import { everyFieldTaken, type WithDefaults } from "../model-fields";
 import { type PolicyDocument, policyJson } from "../policy/document";
 
-/** Configuration of a `BrokerIdentity`. */
-export interface BrokerIdentityConfig {
-  /** IAM user name, e.g. `vault-account`. */
-  readonly userName: string;
+/**
+ * Configuration of a `BrokerIdentity`: a `BrokerUserModel` without `userArn` (what AWS assigns from
+ * the name), so that a field added to the model reaches the user or fails to compile, and the
+ * broker's policies.
+ *
+ * - `userName`: IAM user name, e.g. `vault-account`.
+ * - `keyGeneration`: generation of the access key Vault uses; raising it creates a new key. @default 1
+ * - `keepPreviousKey`: keep the previous generation's key, so Vault can switch to the new one before
+ *   the old one is deleted (IAM allows two keys per user). @default false
+ */
+export interface BrokerIdentityConfig extends WithDefaults<Omit<BrokerUserModel, "userArn">, "keyGeneration" | "keepPreviousKey"> {
   /**
    * Identity policies, each at most 6,144 characters (see `brokerAssumePolicies`), at most 100.
    * Each ten are attached to one group the user belongs to, never to the user itself.
    */
   readonly policies: readonly PolicyDocument[];
-  /**
-   * Generation of the access key Vault uses; raising it creates a new key.
-   * @default 1
-   */
-  readonly keyGeneration?: number;
-  /**
-   * Keep the previous generation's key, so Vault can switch to the new one before the old one is
-   * deleted (IAM allows two keys per user).
-   * @default false
-   */
-  readonly keepPreviousKey?: boolean;
 }
 
 /**
@@ -54,26 +52,28 @@ export class BrokerIdentity extends Construct {
 
   constructor(scope: Construct, id: string, config: BrokerIdentityConfig) {
     super(scope, id);
-    const user = new IamUser(this, "user", { name: config.userName });
+    const { userName, policies, keyGeneration, keepPreviousKey, ...rest } = config;
+    everyFieldTaken(rest);
+    const user = new IamUser(this, "user", { name: userName });
     // Keys are named by generation, a config value: raising it adds a key rather than replacing one,
     // so a rotation can keep the old key until Vault holds the new one.
-    const generation = config.keyGeneration ?? 1;
+    const generation = keyGeneration ?? 1;
     const key = new IamAccessKey(this, `access-key-${generation}`, { user: user.name });
-    if (config.keepPreviousKey && generation > 1) {
+    if (keepPreviousKey && generation > 1) {
       new IamAccessKey(this, `access-key-${generation - 1}`, { user: user.name });
     }
 
     const groups: IamGroup[] = [];
-    config.policies.forEach((document, index) => {
+    policies.forEach((document, index) => {
       // Policy numbers are chunk numbers of an append-only packing, not positions in the config.
       const number = index + 1;
       const policy = new IamPolicy(this, `assume-roles-${number}`, {
-        name: `${config.userName}-assume-roles-${number}`,
+        name: `${userName}-assume-roles-${number}`,
         description: "Lets the Vault broker assume the configured roles; managed by vault-aws-multi-account",
         policy: policyJson(document),
       });
       const group = brokerPolicyGroup(index);
-      groups[group] ??= new IamGroup(this, `assume-roles-group-${group}`, { name: `${config.userName}-assume-roles-${group}` });
+      groups[group] ??= new IamGroup(this, `assume-roles-group-${group}`, { name: `${userName}-assume-roles-${group}` });
       new IamGroupPolicyAttachment(this, `assume-roles-${number}-attachment`, { group: groups[group].name, policyArn: policy.arn });
     });
     if (groups.length > 0) {

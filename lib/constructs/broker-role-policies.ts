@@ -2,17 +2,20 @@ import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import type { BrokerRoleModel } from "../model";
+import { everyFieldTaken } from "../model-fields";
 import { type PolicyDocument, policyJson } from "../policy/document";
 
-/** Configuration of a `BrokerRolePolicies`. */
-export interface BrokerRolePoliciesConfig {
-  /** Name of the existing IAM role Vault runs as, e.g. `vault-server`. */
-  readonly roleName: string;
-  /**
-   * The ARN the trust policies admit for it (see `brokerTrustPolicy`). Planning fails if the role
-   * found by name has another ARN (a role with a path), before anything is changed.
-   */
-  readonly roleArn: string;
+/**
+ * Configuration of a `BrokerRolePolicies`: a `BrokerRoleModel` without `attachmentSlots` (a quota
+ * `buildModel` checks before any resource exists), so that a field added to the model reaches the
+ * resources or fails to compile, and the broker's policies.
+ *
+ * - `roleName`: name of the existing IAM role Vault runs as, e.g. `vault-server`.
+ * - `roleArn`: the ARN the trust policies admit for it (see `brokerTrustPolicy`). Planning fails if
+ *   the role found by name has another ARN (a role with a path), before anything is changed.
+ */
+export interface BrokerRolePoliciesConfig extends Omit<BrokerRoleModel, "attachmentSlots"> {
   /**
    * Identity policies, each at most 6,144 characters (see `brokerAssumePolicies`), no more than
    * the role's free attachment slots (`broker.attachmentSlots`).
@@ -38,28 +41,30 @@ export class BrokerRolePolicies extends Construct {
 
   constructor(scope: Construct, id: string, config: BrokerRolePoliciesConfig) {
     super(scope, id);
+    const { roleName, roleArn, policies, ...rest } = config;
+    everyFieldTaken(rest);
     new DataAwsIamRole(this, "role", {
-      name: config.roleName,
+      name: roleName,
       lifecycle: {
         postcondition: [
           {
-            condition: `\${self.arn == ${JSON.stringify(config.roleArn)}}`,
-            errorMessage: `broker.roleName: the role ${config.roleName} must have the ARN ${config.roleArn}, which the trust policies admit; a role with a path has another ARN and is not supported`,
+            condition: `\${self.arn == ${JSON.stringify(roleArn)}}`,
+            errorMessage: `broker.roleName: the role ${roleName} must have the ARN ${roleArn}, which the trust policies admit; a role with a path has another ARN and is not supported`,
           },
         ],
       },
     });
-    config.policies.forEach((document, index) => {
+    policies.forEach((document, index) => {
       const number = index + 1;
       const policy = new IamPolicy(this, `assume-${number}`, {
-        name: `${config.roleName}-assume-${number}`,
+        name: `${roleName}-assume-${number}`,
         description: "Lets Vault, running as this role, assume the configured roles; managed by vault-aws-multi-account",
         policy: policyJson(document),
       });
       // The name, not the data source's attribute: `explain` and reviewers read the role's name.
-      new IamRolePolicyAttachment(this, `assume-${number}-attachment`, { role: config.roleName, policyArn: policy.arn });
+      new IamRolePolicyAttachment(this, `assume-${number}-attachment`, { role: roleName, policyArn: policy.arn });
     });
-    this.roleArn = config.roleArn;
-    this.roleName = config.roleName;
+    this.roleArn = roleArn;
+    this.roleName = roleName;
   }
 }

@@ -1,12 +1,19 @@
 import { AwsSecretBackend } from "@cdktf/provider-vault/lib/aws-secret-backend";
 import { Construct } from "constructs";
+import type { VaultModel } from "../model";
+import { everyFieldTaken } from "../model-fields";
 
-/** Configuration of a `VaultAwsEngine`. */
-export interface VaultAwsEngineConfig {
-  /** Path the engine is mounted at, e.g. `aws`. */
-  readonly mount: string;
-  /** Region of the engine's STS and IAM calls. */
-  readonly region: string;
+/**
+ * Configuration of a `VaultAwsEngine`: a `VaultModel` without `address` (the Vault provider's) and
+ * `keepLegacyLayout` (which ACL policies the vault stack holds, not the engine), so that a field added
+ * to the model reaches the engine or fails to compile, and the broker's key.
+ *
+ * - `mount`: path the engine is mounted at, e.g. `aws`.
+ * - `region`: region of the engine's STS and IAM calls.
+ * - `usernameTemplate`: template of the session names Vault gives AssumeRole. @default - Vault's default
+ * - `maxLeaseTtlSeconds`: the mount's max lease TTL, in seconds. @default - Vault's system maximum
+ */
+export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keepLegacyLayout"> {
   /**
    * The broker user's access key.
    * @default - no key: Vault uses the AWS credentials of its own environment, those of the role it
@@ -18,16 +25,6 @@ export interface VaultAwsEngineConfig {
    * @default - AWS's endpoints for the region
    */
   readonly awsEndpoint?: string;
-  /**
-   * Template of the session names Vault gives AssumeRole.
-   * @default - Vault's default
-   */
-  readonly usernameTemplate?: string;
-  /**
-   * The mount's max lease TTL, in seconds.
-   * @default - Vault's system maximum
-   */
-  readonly maxLeaseTtlSeconds?: number;
 }
 
 /** An access key of the broker user, as its attributes (the secret is sensitive). */
@@ -47,14 +44,16 @@ export class VaultAwsEngine extends Construct {
 
   constructor(scope: Construct, id: string, config: VaultAwsEngineConfig) {
     super(scope, id);
+    const { mount, region, accessKey, awsEndpoint, usernameTemplate, maxLeaseTtlSeconds, ...rest } = config;
+    everyFieldTaken(rest);
     const engine = new AwsSecretBackend(this, "engine", {
-      path: config.mount,
+      path: mount,
       description: "STS credentials for the AWS accounts managed by vault-aws-multi-account",
-      region: config.region,
-      ...(config.accessKey !== undefined && { accessKey: config.accessKey.accessKeyId, secretKey: config.accessKey.secretAccessKey }),
-      ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
-      usernameTemplate: config.usernameTemplate,
-      maxLeaseTtlSeconds: config.maxLeaseTtlSeconds,
+      region,
+      ...(accessKey !== undefined && { accessKey: accessKey.accessKeyId, secretKey: accessKey.secretAccessKey }),
+      ...(awsEndpoint !== undefined && { stsEndpoint: awsEndpoint, iamEndpoint: awsEndpoint }),
+      usernameTemplate,
+      maxLeaseTtlSeconds,
     });
     this.mountPath = engine.path;
   }

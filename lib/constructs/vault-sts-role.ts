@@ -1,9 +1,22 @@
 import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
 import { Construct } from "constructs";
-import { type StsRoleSettings, stsRoleBody } from "../policy/vault-role";
+import type { VaultRoleModel } from "../model";
+import { everyFieldTaken } from "../model-fields";
+import { stsRoleBody } from "../policy/vault-role";
 
-/** Configuration of a `VaultStsRole`. */
-export interface VaultStsRoleConfig extends StsRoleSettings {
+/**
+ * The fields of a `VaultRoleModel` that are not this construct's to write: `name` is `roleName`;
+ * `requesters` and `stsPath` reach the requesters' ACL policies and the stack's outputs; `stackName`
+ * chose the stack.
+ */
+export type VaultRoleFieldsElsewhere = "name" | "requesters" | "stsPath" | "stackName";
+
+/**
+ * Configuration of a `VaultStsRole`: a `VaultRoleModel` (its `StsRoleSettings`, which `stsRoleBody`
+ * takes whole) without the fields written elsewhere, so that a field added to the model reaches the
+ * role or fails to compile.
+ */
+export interface VaultStsRoleConfig extends Omit<VaultRoleModel, VaultRoleFieldsElsewhere> {
   /** Mount path of the AWS secrets engine. */
   readonly mountPath: string;
   /** Vault role name. */
@@ -26,13 +39,15 @@ export class VaultStsRole extends Construct {
 
   constructor(scope: Construct, id: string, config: VaultStsRoleConfig) {
     super(scope, id);
+    const { mountPath, roleName, roleArns, defaultTtlSeconds, maxTtlSeconds, externalId, ...rest } = config;
+    everyFieldTaken(rest);
     const endpoint = new GenericEndpoint(this, "role", {
-      path: `${config.mountPath}/roles/${config.roleName}`,
-      dataJson: JSON.stringify(stsRoleBody(config)),
+      path: `${mountPath}/roles/${roleName}`,
+      dataJson: JSON.stringify(stsRoleBody({ roleArns, defaultTtlSeconds, maxTtlSeconds, externalId })),
       // Vault returns fields we never set (iam_groups, session_tags, ...); compare only ours.
       ignoreAbsentFields: true,
     });
-    this.roleName = config.roleName;
+    this.roleName = roleName;
     this.resourceAddress = `${endpoint.terraformResourceType}.${endpoint.friendlyUniqueId}`;
   }
 }

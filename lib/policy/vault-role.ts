@@ -1,4 +1,6 @@
-/** What a Vault `assumed_role` role holds. */
+import { everyFieldTaken } from "../model-fields";
+
+/** What a Vault `assumed_role` role holds: the one definition, which `VaultRoleModel` extends. */
 export interface StsRoleSettings {
   /** ARNs of the IAM roles the Vault role may assume. */
   readonly roleArns: readonly string[];
@@ -21,12 +23,14 @@ export interface StsRoleSettings {
  * removing an account's external ID is an in-place write. The sandbox's e2e tests read it back.
  */
 export function stsRoleBody(config: StsRoleSettings): Record<string, unknown> {
+  const { roleArns, defaultTtlSeconds, maxTtlSeconds, externalId, ...rest } = config;
+  everyFieldTaken(rest);
   return {
     credential_type: "assumed_role",
-    role_arns: [...config.roleArns],
-    default_sts_ttl: config.defaultTtlSeconds,
-    max_sts_ttl: config.maxTtlSeconds,
-    external_id: config.externalId ?? "",
+    role_arns: [...roleArns],
+    default_sts_ttl: defaultTtlSeconds,
+    max_sts_ttl: maxTtlSeconds,
+    external_id: externalId ?? "",
   };
 }
 
