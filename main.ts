@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "./lib/config/load";
 import { QuotaError } from "./lib/model";
-import { describeSynth } from "./lib/output-folder";
+import { describeSynth } from "./run/synth-output";
 import { sandboxFromEnv } from "./lib/sandbox";
 import { synthesize } from "./synth";
 

@@ -5,7 +5,7 @@ import { ACCESS_FILE, type AccessFile, accessOf } from "./lib/access";
 import { loadConfig } from "./lib/config/load";
 import { configWarnings } from "./lib/config/warnings";
 import { buildModel, type Model } from "./lib/model";
-import { pruneStacks, stackFiles, type SynthChanges } from "./lib/output-folder";
+import { pruneStacks, stackFiles, type SynthChanges } from "./run/synth-output";
 import type { SandboxOptions } from "./lib/sandbox";
 
 /** Options of one synth. */

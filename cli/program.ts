@@ -4,9 +4,9 @@ import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { ROLE_SET_NAME, TAG } from "../lib/config/schema";
 import { PARENT_ID } from "../pipeline/import-plan";
 import { synthMain } from "../main";
-import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
+import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "./commands/plan";
 import { parseShard } from "../pipeline/changes";
-import { ACCESS_FORMATS, accessCommand } from "../report/command";
+import { ACCESS_FORMATS, accessCommand } from "./commands/access";
 
 /** A whole number from 1, or commander's error naming the flag. */
 function positiveInt(value: string): number {
@@ -143,7 +143,7 @@ export function buildProgram(): Command {
     .description("the service control policy that protects the broker and the managed roles, as JSON (see README, Guardrails)")
     .option("--out <file>", "write it to this file instead of printing it")
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action(async (o) => exit((await import("./guardrails")).guardrailsMain({ config: o.config, out: o.out }, (l) => console.log(l), (l) => console.error(l))));
+    .action(async (o) => exit((await import("./commands/guardrails")).guardrailsMain({ config: o.config, out: o.out }, (l) => console.log(l), (l) => console.error(l))));
 
   program
     .command("revoke")
@@ -151,7 +151,7 @@ export function buildProgram(): Command {
     .requiredOption("--role <role>", "<account>/<role>, a Vault role such as dev-ec2-admin, or a vaultRoles name (all its roles)")
     .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at }, (l) => console.log(l), (l) => console.error(l))));
+    .action(async (o) => exit((await import("./commands/revoke")).revokeMain({ config: o.config, role: o.role, at: o.at }, (l) => console.log(l), (l) => console.error(l))));
 
   program
     .command("access")
@@ -185,7 +185,7 @@ export function buildProgram(): Command {
     .description("every policy the synthesized stacks hand to AWS and Vault, readable")
     .option("--stack <name>", "only this stack")
     .addOption(new Option("--outdir <dir>", "the synth output").env("CDKTF_OUTDIR").default("cdktf.out"))
-    .action(async (o) => exit((await import("../scripts/explain")).explainMain({ stack: o.stack, outdir: o.outdir })));
+    .action(async (o) => exit((await import("./commands/explain")).explainMain({ stack: o.stack, outdir: o.outdir })));
 
   program
     .command("sandbox")
@@ -199,7 +199,7 @@ export function buildProgram(): Command {
     .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
     .action(async (o, command: Command) =>
       exit(
-        (await import("../sandbox/cli")).sandboxMain({
+        (await import("./commands/sandbox")).sandboxMain({
           config: o.config,
           configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
           workDir: o.workDir,
@@ -222,7 +222,7 @@ export function buildProgram(): Command {
     .option("--set-organization-id", "also write broker.organizationId from the organization when the file has none", false)
     .option("--dry-run", "print the report and the diff and write nothing; exit 2 when there is something to add", false)
     .action(async (o) => {
-      const { importAccountsCommand } = await import("../pipeline/import-accounts");
+      const { importAccountsCommand } = await import("./commands/import-accounts");
       const { organizationsClient, readOrganization } = await import("../pipeline/organization");
       const note = (line: string) => console.error(line);
       const options = { configFile: o.config, ous: o.ou, roleSets: o.roleSets, tags: o.tags, setOrganizationId: o.setOrganizationId, dryRun: o.dryRun };
@@ -233,7 +233,7 @@ export function buildProgram(): Command {
     .command("bench")
     .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
     .option("--runs <n>", "runs per size", positiveInt, 5)
-    .action(async (o) => exit((await import("../scripts/bench")).benchMain(o.runs)));
+    .action(async (o) => exit((await import("./commands/bench")).benchMain(o.runs)));
 
   return program;
 }

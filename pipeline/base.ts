@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
-import { cacheDir } from "../sandbox/vault-build";
+import { cacheDir } from "../run/cache";
 
 /** Where the base of a comparison comes from. */
 export type BaseSource = { readonly kind: "folder"; readonly outdir: string } | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };

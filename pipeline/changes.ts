@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ACCESS_FILE, type AccessDiff, type AccessEntry, type AccessFile, accessDiff } from "../lib/access";
-import { stackFiles } from "../lib/output-folder";
+import { stackFiles } from "../run/synth-output";
 
 /** A synth output folder: its stacks (canonical JSON), their dependencies, and its access model. */
 export interface SynthOutput {

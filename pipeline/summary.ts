@@ -1,6 +1,6 @@
 import { accessChangesMarkdown, foldedList as list, foldedTable } from "../report/markdown";
 import type { Changes, Wave } from "./changes";
-import type { PlannedChange } from "./runner";
+import type { PlannedChange } from "../run/runner";
 
 /** Resource types whose delete or replacement a reviewer must see first, and what each is. */
 const GUARDED_TYPES: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import * as ts from "typescript";
-import { repoRoot } from "./repo-root";
+import { repoRoot } from "../run/repo-root";
 
 /**
  * The rooms, lowest first. A file may import files of its own room and of rooms ranked lower; an

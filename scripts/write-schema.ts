@@ -6,6 +6,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountsJsonSchema } from "../lib/config/json-schema";
-import { repoRoot } from "./repo-root";
+import { repoRoot } from "../run/repo-root";
 
 writeFileSync(join(repoRoot(), "accounts.schema.json"), `${JSON.stringify(accountsJsonSchema(), null, 2)}\n`);

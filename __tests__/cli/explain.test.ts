@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { explainStack } from "../../scripts/explain";
+import { explainStack } from "../../cli/commands/explain";
 import { synth } from "../helpers";
 
 describe("explainStack", () => {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
-import { type ImportAccountsOptions, importAccountsCommand } from "../../pipeline/import-accounts";
+import { type ImportAccountsOptions, importAccountsCommand } from "../../cli/commands/import-accounts";
 import type { OrgAccount, OrganizationView } from "../../pipeline/import-plan";
 
 const ROOT = join(__dirname, "..", "..");

@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { loadConfig } from "../lib/config/load";
-import { buildModel } from "../lib/model";
-import { accessReport } from "./access-report";
-import { type AccessFilter, filterReport } from "./filter";
-import { accessJson } from "./json";
-import { accessMarkdown } from "./markdown";
-import { accessTerminal } from "./terminal";
+import { loadConfig } from "../../lib/config/load";
+import { buildModel } from "../../lib/model";
+import { accessReport } from "../../report/access-report";
+import { type AccessFilter, filterReport } from "../../report/filter";
+import { accessJson } from "../../report/json";
+import { accessMarkdown } from "../../report/markdown";
+import { accessTerminal } from "../../report/terminal";
 
 /** The formats of `vault-aws access`. */
 export const ACCESS_FORMATS = ["terminal", "json", "markdown", "html"] as const;
@@ -50,6 +50,6 @@ async function render(report: ReturnType<typeof filterReport>, options: AccessCo
     case "markdown":
       return accessMarkdown(report, { by: options.by, privileged: options.filter.privileged === true });
     case "html":
-      return (await import("./html")).accessHtml(report, { source: options.configFile, filter: options.filter });
+      return (await import("../../report/html")).accessHtml(report, { source: options.configFile, filter: options.filter });
   }
 }

@@ -13,8 +13,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
-import { generatedConfig, generatedSetConfig } from "./fixtures";
-import { repoRoot } from "./repo-root";
+import { generatedConfig, generatedSetConfig } from "../../lib/config/generated";
+import { repoRoot } from "../../run/repo-root";
 
 const SIZES = [10, 100, 1000];
 const root = repoRoot();

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { stacksInOrder } from "../sandbox/stacks";
+import { stacksInOrder } from "../../run/stacks";
 
 /** What one resource stores, in words and text, or nothing when it holds no policy. */
 type Explained = { readonly title: string; readonly body: string } | undefined;

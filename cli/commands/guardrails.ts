@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { ConfigError, loadConfig } from "../lib/config/load";
-import { buildModel, QuotaError } from "../lib/model";
-import { SCP_MAX_SIZE } from "../lib/policy/guardrails";
+import { ConfigError, loadConfig } from "../../lib/config/load";
+import { buildModel, QuotaError } from "../../lib/model";
+import { SCP_MAX_SIZE } from "../../lib/policy/guardrails";
 
 /**
  * `vault-aws guardrails`: the guardrail SCP of the config, printed or written to a file. A config

@@ -1,10 +1,10 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import { editAccountsFile } from "../lib/config/edit";
-import { ConfigError, locationOf, parseConfig, readConfigText } from "../lib/config/load";
-import { unknownRoleSetMessage } from "../lib/config/references";
-import { saveConfig } from "../lib/config/save";
-import type { AccountsConfig } from "../lib/config/schema";
-import { type ImportPlan, type OrganizationView, planImport } from "./import-plan";
+import { editAccountsFile } from "../../lib/config/edit";
+import { ConfigError, locationOf, parseConfig, readConfigText } from "../../lib/config/load";
+import { unknownRoleSetMessage } from "../../lib/config/references";
+import { saveConfig } from "../../lib/config/save";
+import type { AccountsConfig } from "../../lib/config/schema";
+import { type ImportPlan, type OrganizationView, planImport } from "../../pipeline/import-plan";
 
 /** What `vault-aws import-accounts` is asked to do. */
 export interface ImportAccountsOptions {

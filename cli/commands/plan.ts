@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describeAccess } from "../lib/access";
-import { isVaultStack } from "../lib/names";
-import { sandboxFromEnv } from "../lib/sandbox";
-import { inPool } from "../sandbox/pool";
-import { stacksInOrder } from "../sandbox/stacks";
-import { synthesize } from "../synth";
-import { baseSynth, resolveBase } from "./base";
-import { type ChangeSet, compareOutputs, readSynthOutput, type Shard, shardOf, type SynthOutput, type Wave } from "./changes";
-import { applyPlanFile, copyStack, pipelineEnv, planExitCode, planToFile, progress, showPlan, StackFailure } from "./runner";
-import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "./summary";
+import { describeAccess } from "../../lib/access";
+import { isVaultStack } from "../../lib/names";
+import { sandboxFromEnv } from "../../lib/sandbox";
+import { inPool } from "../../run/pool";
+import { stacksInOrder } from "../../run/stacks";
+import { synthesize } from "../../synth";
+import { baseSynth, resolveBase } from "../../pipeline/base";
+import { type ChangeSet, compareOutputs, readSynthOutput, type Shard, shardOf, type SynthOutput, type Wave } from "../../pipeline/changes";
+import { applyPlanFile, copyStack, pipelineEnv, planExitCode, planToFile, progress, showPlan, StackFailure } from "../../run/runner";
+import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
 
 /** What every pipeline command reads: the config, the output folder, where lines go. */
 export interface CommandContext {

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ConfigError } from "../lib/config/load";
-import { RevokeError, revokeInConfig } from "../lib/config/revoke";
+import { ConfigError } from "../../lib/config/load";
+import { RevokeError, revokeInConfig } from "../../lib/config/revoke";
 
 /** An RFC 3339 time to the second, in UTC. */
 export function rfc3339(date: Date): string {

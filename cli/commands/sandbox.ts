@@ -3,19 +3,19 @@
  * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
  * with the broker's key and through Vault with each requester group's token. See README, "Sandbox".
  */
-import { ConfigError } from "../lib/config/load";
-import { QuotaError } from "../lib/model";
-import { StackFailure } from "./deploy";
+import { ConfigError } from "../../lib/config/load";
+import { QuotaError } from "../../lib/model";
+import { StackFailure } from "../../sandbox/deploy";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig } from "../lib/config/load";
-import { buildModel } from "../lib/model";
-import { brokerRoleSession } from "./broker-role";
-import { keepEmulatorHints, keepVaultHints } from "./keep";
-import { runSandbox, withEmulator, withVault } from "./run-sandbox";
-import { MissingToolError, requireSandboxTools } from "./tools";
-import { ensureVault } from "./vault-build";
-import type { VaultServer } from "./vault-server";
+import { loadConfig } from "../../lib/config/load";
+import { buildModel } from "../../lib/model";
+import { brokerRoleSession } from "../../sandbox/broker-role";
+import { keepEmulatorHints, keepVaultHints } from "../../sandbox/keep";
+import { runSandbox, withEmulator, withVault } from "../../sandbox/run-sandbox";
+import { MissingToolError, requireSandboxTools } from "../../sandbox/tools";
+import { ensureVault } from "../../sandbox/vault-build";
+import type { VaultServer } from "../../sandbox/vault-server";
 
 /** Options of `vault-aws sandbox`, checked by the command line. */
 export interface SandboxCommandOptions {
