@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { type FieldPath, formatPath } from "./path";
-import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE } from "./schema";
+import { configSchema } from "./config-schema";
+import { type AccountsConfig, UNQUOTED_ID_EXAMPLE } from "./schema";
 
 /** The config file read when `ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";

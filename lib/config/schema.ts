@@ -9,7 +9,6 @@ import {
 } from "../duration";
 import { REQUESTER_NAME } from "../names";
 import { DEFAULT_BROKER_ATTACHMENT_SLOTS, IAM_QUOTAS } from "../policy/broker-policies";
-import { checkReferences } from "./references";
 import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 
 /**
@@ -273,7 +272,11 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
-const writtenSchema = strict({
+/**
+ * The accounts file's fields, one by one. Checks across fields (names that must exist, be unique or
+ * fit together) are added by `configSchema` (`./config-schema`), so this file needs none of them.
+ */
+export const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
     vault: strict({
         mount: pattern(
@@ -408,8 +411,7 @@ const writtenSchema = strict({
             : expected("a mapping of requester names to { description, groups }", iss.input),
       })
       .optional(),
-  })
-  .superRefine(checkReferences);
+  });
 
 /** `accounts.yaml` as written, validated: role sets and selectors not yet expanded. */
 export type WrittenConfig = z.output<typeof writtenSchema>;
@@ -419,7 +421,7 @@ export type WrittenConfig = z.output<typeof writtenSchema>;
  * keys, so that everything downstream sees the config as if written out in full: the same config
  * written either way synthesizes the same bytes.
  */
-function expandRoleSets(config: WrittenConfig): WrittenConfig {
+export function expandRoleSets(config: WrittenConfig): WrittenConfig {
   const accounts = config.accounts.map((account, a) => ({ ...account, roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role) }));
   const vaultRoles = config.vaultRoles.map((vaultRole) => ({
     ...vaultRole,
@@ -429,11 +431,11 @@ function expandRoleSets(config: WrittenConfig): WrittenConfig {
   return { ...config, accounts, vaultRoles };
 }
 
-/** The accounts file's schema: validation, then the expansion of role sets and selectors. */
-export const configSchema = writtenSchema.transform(expandRoleSets);
-
-/** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
-export type AccountsConfig = z.output<typeof configSchema>;
+/**
+ * `accounts.yaml` after validation, with every default applied and every duration in seconds, and
+ * role sets and selectors expanded (`configSchema`).
+ */
+export type AccountsConfig = WrittenConfig;
 export type AccountConfig = AccountsConfig["accounts"][number];
 export type RoleConfig = AccountConfig["roles"][number];
 export type VaultRoleConfig = AccountsConfig["vaultRoles"][number];
