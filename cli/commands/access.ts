@@ -6,6 +6,7 @@ import { type AccessFilter, filterReport } from "../../report/filter";
 import { accessJson } from "../../report/json";
 import { accessMarkdown } from "../../report/markdown";
 import { accessTerminal } from "../../report/terminal";
+import type { CommandHandler } from "../context";
 
 /** The formats of `vault-aws access`. */
 export const ACCESS_FORMATS = ["terminal", "json", "markdown", "html"] as const;
@@ -22,24 +23,21 @@ export interface AccessCommandOptions {
   readonly color: boolean;
 }
 
-/** Where the command writes: the report to stdout (or a file), what it did to stderr. */
-export interface AccessIo {
-  readonly stdout: (text: string) => void;
-  readonly note: (line: string) => void;
-}
-
-/** Builds the report from the config, as synth builds the stacks, and writes it in one format. Returns the exit code. */
-export async function accessCommand(options: AccessCommandOptions, io: AccessIo): Promise<number> {
+/**
+ * `vault-aws access`: builds the report from the config, as synth builds the stacks, and writes it
+ * in one format: to stdout, or to `--out` with a note of what it wrote.
+ */
+export const accessCommand: CommandHandler<AccessCommandOptions> = async (options, io) => {
   const report = filterReport(accessReport(buildModel(loadConfig(options.configFile))), options.filter);
   const text = await render(report, options);
   if (options.out === undefined) {
-    io.stdout(text);
+    io.write(text);
   } else {
     writeFileSync(options.out, text);
     io.note(`wrote ${options.out} (${Math.round(Buffer.byteLength(text) / 1024)} KiB): ${report.grants.length} grants, ${report.accounts.length} accounts`);
   }
   return 0;
-}
+};
 
 async function render(report: ReturnType<typeof filterReport>, options: AccessCommandOptions): Promise<string> {
   switch (options.format) {

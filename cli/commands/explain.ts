@@ -2,12 +2,16 @@
  * `vault-aws explain [--stack NAME] [--outdir DIR]` (`npm run explain`): every policy the synthesized stacks hand to
  * AWS and Vault, as they will store it, so a reviewer can read a change without unescaping JSON
  * strings: IAM trust, inline and managed policies pretty-printed, managed policy attachments by
- * ARN, Vault ACL policies as plain HCL, and each Vault role's body. Reads `cdktf.out` (run
- * `npm run synth` first); `cdktf.out` is git-ignored, so this, not a diff of it, is what to read.
+ * ARN, Vault ACL policies as plain HCL, and each Vault role's body. Synthesizes first (`--no-synth`
+ * reads the last synth); `cdktf.out` is git-ignored, so this, not a diff of it, is what to read.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { sandboxFromEnv } from "../../lib/sandbox";
 import { stacksInOrder } from "../../run/stacks";
+import { describeSynth } from "../../run/synth-output";
+import { synthesize } from "../../synth";
+import type { CommandHandler } from "../context";
 
 /** What one resource stores, in words and text, or nothing when it holds no policy. */
 type Explained = { readonly title: string; readonly body: string } | undefined;
@@ -54,20 +58,37 @@ export function explainStack(name: string, json: any): string {
   return `# ${name}\n\n${sections.length > 0 ? sections.join("\n") : "(no policies)\n"}`;
 }
 
-/** `vault-aws explain`: prints the policies of every synthesized stack, or of one. Returns the exit code. */
-export function explainMain(values: { stack?: string; outdir: string }): number {
-  const outdir = values.outdir;
-  if (!existsSync(join(outdir, "manifest.json"))) {
-    console.error(`explain: ${outdir}/manifest.json is missing: run vault-aws synth first (or pass --outdir)`);
-    return 1;
-  }
-  const stacks = stacksInOrder(outdir);
-  const chosen = values.stack === undefined ? stacks : stacks.filter((s) => s.name === values.stack);
-  if (chosen.length === 0) {
-    console.error(`explain: no stack ${values.stack} in ${outdir}: the stacks are ${stacks.map((s) => s.name).join(", ")}`);
-    return 1;
-  }
-  for (const stack of chosen) console.log(explainStack(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"))));
-  return 0;
+/** Options of `vault-aws explain`. */
+export interface ExplainOptions {
+  /** The accounts file, synthesized first unless `synth` is false. */
+  readonly config: string;
+  /** The synth output. */
+  readonly outdir: string;
+  /** @default - every stack */
+  readonly stack?: string;
+  /** False: explain the last synth as it is, with a warning when the config is newer than it. */
+  readonly synth: boolean;
 }
 
+/**
+ * `vault-aws explain`: synthesizes the config (as `vault-aws synth` does), then prints the policies
+ * of every stack, or of one. With `--no-synth` it reads the last synth and warns when the accounts
+ * file was changed after it.
+ */
+export const explainCommand: CommandHandler<ExplainOptions> = (options, ctx) => {
+  const { outdir } = options;
+  const manifest = join(outdir, "manifest.json");
+  if (options.synth) {
+    const { changes } = synthesize({ configFile: options.config, outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
+    ctx.note(`explain: ${describeSynth(outdir, changes)}`);
+  } else if (!existsSync(manifest)) {
+    throw new Error(`explain: ${manifest} is missing: run vault-aws synth first, or drop --no-synth (or pass --outdir)`);
+  } else if (existsSync(options.config) && statSync(options.config).mtimeMs > statSync(manifest).mtimeMs) {
+    ctx.note(`explain: warning: ${options.config} was changed after the synth in ${outdir}, so this is what the config was, not what it is; drop --no-synth to synthesize first`);
+  }
+  const stacks = stacksInOrder(outdir);
+  const chosen = options.stack === undefined ? stacks : stacks.filter((s) => s.name === options.stack);
+  if (chosen.length === 0) throw new Error(`explain: no stack ${options.stack} in ${outdir}: the stacks are ${stacks.map((s) => s.name).join(", ")}`);
+  for (const stack of chosen) ctx.log(explainStack(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"))));
+  return 0;
+};
