@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { run } from "./terraform";
+import { run } from "./process";
 
 /**
  * Runs Terraform on synthesized stacks: init, plan to a file, the plan's JSON, apply of a saved

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { repoRoot } from "../run/repo-root";
-import { run } from "../run/terraform";
+import { run } from "../run/process";
 import { StackFailure, type StackOutcome } from "./deploy";
 import type { SynthesizedStack } from "../run/stacks";
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { generatedConfig } from "../lib/config/generated";
-import { run } from "../run/terraform";
+import { run } from "../run/process";
 import { startEmulator } from "./emulator";
 import { ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
