@@ -21,10 +21,23 @@ const pretty = (json: string) => JSON.stringify(JSON.parse(json), null, 2);
 /** The readable policy text of one resource, by its type; `ref` turns a reference into a name. */
 const EXPLAIN: Record<string, (r: any, ref: (value: string) => string) => Explained> = {
   aws_iam_role: (r) => ({ title: `IAM role ${r.name}: trust policy (max session ${r.max_session_duration} s)`, body: pretty(r.assume_role_policy) }),
-  aws_iam_role_policy: (r, ref) => ({ title: `IAM role ${ref(r.role)}: inline policy ${r.name}`, body: pretty(r.policy) }),
+  // The config's inlinePolicy is stored under the name "inline"; "inline policy inline" read like a typo.
+  aws_iam_role_policy: (r, ref) => ({
+    title: `IAM role ${ref(r.role)}: inline policy ${r.name === "inline" ? 'from the config (stored under the name "inline")' : r.name}`,
+    body: pretty(r.policy),
+  }),
   aws_iam_role_policy_attachment: (r, ref) => ({ title: `IAM role ${ref(r.role)}: managed policy attached`, body: ref(r.policy_arn) }),
   aws_iam_policy: (r) => ({ title: `IAM managed policy ${r.name}`, body: pretty(r.policy) }),
-  aws_iam_group_policy_attachment: (r, ref) => ({ title: `IAM group ${ref(r.group)}: managed policy attached`, body: ref(r.policy_arn) }),
+  // The broker's groups count from 0 and its policies from 1 (group k holds policies 10k+1 to
+  // 10k+10), so group …-0 holding policy …-1 is right; the heading says so.
+  aws_iam_group_policy_attachment: (r, ref) => {
+    const policy = /^the arn of policy (.+)$/.exec(ref(r.policy_arn))?.[1];
+    const numbered = /-assume-roles-\d+$/.test(ref(r.group)) && policy !== undefined;
+    return {
+      title: `IAM group ${ref(r.group)}: managed policy ${policy === undefined ? "" : `${policy} `}attached${numbered ? " (group k holds the broker's policies 10k+1 to 10k+10)" : ""}`,
+      body: ref(r.policy_arn),
+    };
+  },
   vault_policy: (r) => ({ title: `Vault ACL policy ${r.name}`, body: r.policy.trimEnd() }),
   vault_generic_endpoint: (r) => ({ title: `Vault write ${r.path}`, body: pretty(r.data_json) }),
 };
