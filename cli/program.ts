@@ -111,7 +111,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false });
 
   withConfig(program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)")).action((o) =>
-    exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir }),
+    exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir, hints: true }),
   );
 
   withConfig(
