@@ -1,5 +1,6 @@
 import { describeAccess } from "../../lib/access";
 import { computeChanges } from "../../pipeline/compute";
+import { changeReasons } from "../../pipeline/reasons";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws changes`. */
@@ -15,7 +16,7 @@ export interface ChangesOptions {
 export const changesCommand: CommandHandler<ChangesOptions> = async (options, ctx) => {
   const { base: baseArg, json } = options;
   const started = Date.now();
-  const { set } = await computeChanges(baseArg, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note });
+  const { base, current, set } = await computeChanges(baseArg, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note });
   const { changes } = set;
   if (json) {
     ctx.log(JSON.stringify(changes));
@@ -27,6 +28,14 @@ export const changesCommand: CommandHandler<ChangesOptions> = async (options, ct
     if (list.length > 0) ctx.log(`  ${label.padEnd(8)}${names(list)}`);
   }
   set.waveDetails.forEach((wave, i) => ctx.log(`  wave ${i + 1} (${wave.action}): ${names(wave.stacks)}`));
+  // Why each stack to update changes: the resources that differ, and the ARNs a policy gains or loses.
+  const shown = changes.update.slice(0, 20);
+  if (shown.length > 0) ctx.log(`why${changes.update.length > shown.length ? ` (the first ${shown.length} stacks to update)` : ""}:`);
+  for (const stack of shown) {
+    const reasons = changeReasons(base.stacks.get(stack), current.stacks.get(stack)!);
+    ctx.log(`  ${stack}: ${reasons[0]}`);
+    for (const reason of reasons.slice(1)) ctx.log(`  ${" ".repeat(stack.length)}  ${reason}`);
+  }
   if (!set.accessKnown) ctx.log("access: unknown: the base has no access.json (synthesized before this release)");
   else if (changes.access.granted.length + changes.access.revoked.length === 0) ctx.log("access: no requester gains or loses access");
   for (const entry of changes.access.granted) ctx.log(`  + ${describeAccess(entry, "granted")}`);
