@@ -88,9 +88,14 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
 }
 
 /** The project's one esbuild configuration, shared with the launcher (`bin/esbuild-config.js`). */
-function esbuildConfig(): { nodeBundle: (entry: string, outfile: string, extra?: BuildOptions) => BuildOptions } {
+function esbuildConfig(): EsbuildConfig {
   // Found from the repository root, so that this works from the sources, a bundle and dist/ alike.
-  return require(join(repoRoot(), "bin", "esbuild-config.js"));
+  return require(join(repoRoot(), "bin", "esbuild-config.js")) as EsbuildConfig;
+}
+
+/** What `bin/esbuild-config.js` exports. */
+interface EsbuildConfig {
+  readonly nodeBundle: (entry: string, outfile: string, extra?: BuildOptions) => BuildOptions;
 }
 
 function git(args: readonly string[], cwd: string): { ok: boolean; out: string } {

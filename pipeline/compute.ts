@@ -48,6 +48,6 @@ export function configuredVaultAddress(outdir: string): boolean {
   const file = join(outdir, "stacks", "vault", "cdk.tf.json");
   if (!existsSync(file)) return false;
   const providers = JSON.parse(readFileSync(file, "utf8")).provider?.vault ?? [];
-  return providers.some((p: any) => typeof p.address === "string");
+  return (providers as { address?: unknown }[]).some((p) => typeof p.address === "string");
 }
 

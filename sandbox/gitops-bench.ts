@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       const stacks = result.stacks.length;
       console.error(`(${size} accounts: ${stacks} stacks applied in ${((Date.now() - applied) / 1000).toFixed(0)} s)`);
       cpSync(join(work, "cdktf.out"), join(work, "deployed"), { recursive: true });
-      config.accounts.push({ name: "account-new", id: "199999999999", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] });
+      (config.accounts as unknown[]).push({ name: "account-new", id: "199999999999", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] });
       writeFileSync(configFile, stringify(config));
       const { env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
       const runEnv = { ...env, ...vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(work, "cdktf.out") };

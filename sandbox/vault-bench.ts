@@ -153,7 +153,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     // The pull request: one more account, at the end of the list.
     const snapshot = join(work, "before");
     cpSync(join(work, "cdktf.out"), snapshot, { recursive: true });
-    config.accounts.push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
+    (config.accounts as unknown[]).push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
     const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);

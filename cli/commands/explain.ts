@@ -38,7 +38,7 @@ const EXPLAIN: Record<string, (r: any, ref: (value: string) => string) => Explai
       body: ref(r.policy_arn),
     };
   },
-  vault_policy: (r) => ({ title: `Vault ACL policy ${r.name}`, body: r.policy.trimEnd() }),
+  vault_policy: (r) => ({ title: `Vault ACL policy ${r.name}`, body: String(r.policy).trimEnd() }),
   vault_generic_endpoint: (r) => ({ title: `Vault write ${r.path}`, body: pretty(r.data_json) }),
 };
 
@@ -51,7 +51,7 @@ function referenceResolver(json: any): (value: string) => string {
     const match = /^\$\{([a-z_]+)\.([^.}]+)\.([a-z_]+)\}$/.exec(value);
     const resource = match && json.resource?.[match[1]]?.[match[2]];
     if (!match || !resource) return value;
-    if (typeof resource[match[3]] === "string") return resource[match[3]];
+    if (typeof resource[match[3]] === "string") return resource[match[3]] as string;
     return `the ${match[3]} of ${match[1].replace(/^aws_iam_/, "").replace(/_/g, " ")} ${resource.name ?? match[2]}`;
   };
 }

@@ -57,7 +57,7 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
     const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout });
     const counts = countChanges(changes);
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
-    const json = (output: SynthOutput) => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
+    const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
     danger.push(...dangerFlags(stack, changes, json(base), json(current)));
     done(stack, `planned ${action === "destroy" ? "destroy " : ""}+${counts.add} ~${counts.change} -${counts.destroy}`, (Date.now() - started) / 1000);
   });
