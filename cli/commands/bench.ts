@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { generatedConfig, generatedSetConfig } from "../../lib/config/generated";
 import { repoRoot } from "../../run/repo-root";
+import { readManifest } from "../../run/synth-output";
 import type { CommandHandler } from "../context";
 
 const SIZES = [10, 100, 1000];
@@ -66,7 +67,7 @@ function benchSynth(work: string, runs: number, log: (line: string) => void): vo
         const outdir = join(work, `out-${size}-${run}`);
         const { seconds } = measure(args, root, { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir }, join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`));
         walls.get(label)!.push(seconds);
-        stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
+        stacks = readManifest(outdir).size;
         rmSync(outdir, { recursive: true, force: true });
       }
     }
