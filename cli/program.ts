@@ -7,7 +7,7 @@ import { parseShard } from "../pipeline/changes";
 import type { ACCESS_FORMATS } from "./commands/access";
 import { type CommandContext, type CommandHandler, ERROR_PREFIX } from "./context";
 
-/** The formats of `vault-aws access` (the command checks its own list against this one). */
+/** The formats of `vault-aws access`, typed as the command's own list so the two cannot differ (a type-only import loads nothing). */
 const FORMATS: typeof ACCESS_FORMATS = ["terminal", "json", "markdown", "html"];
 
 /** A whole number from 1, or commander's error naming the flag. */
