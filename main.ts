@@ -1,29 +1,20 @@
 #!/usr/bin/env node
-import { ConfigError, DEFAULT_ACCOUNTS_FILE } from "./lib/config/load";
-import { QuotaError } from "./lib/model";
-import { describeSynth } from "./lib/output-folder";
-import { sandboxFromEnv } from "./lib/sandbox";
-import { synthesize } from "./synth";
+import { DEFAULT_ACCOUNTS_FILE } from "./lib/config/load";
+import { synthCommand } from "./cli/commands/synth";
+import { failureMessage } from "./cli/failure";
 
 /**
- * `vault-aws synth` and the cdktf app: reads the accounts file (`ACCOUNTS_FILE`, else
- * accounts.yaml), synthesizes into `CDKTF_OUTDIR` (else cdktf.out) and says what changed. Exits 1
- * with the error, and writes nothing, when the config is not valid.
+ * The program as a plain cdktf app (`node dist/main.js`), and what `vault-aws changes` runs to
+ * synthesize a base commit: `vault-aws synth` with the accounts file from `ACCOUNTS_FILE` (else
+ * accounts.yaml) and the output folder from `CDKTF_OUTDIR` (else cdktf.out). Exits 1 with the
+ * error, unprefixed as it always was here, and writes nothing when the config is not valid.
  */
 export function synthMain(configFile = process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE, outdir = process.env.CDKTF_OUTDIR || "cdktf.out"): number {
+  const ctx = { env: process.env, log: (line: string) => console.log(line), write: (text: string) => process.stdout.write(text), note: (line: string) => console.error(line) };
   try {
-    // Local state stays in the project folder (where synth runs) wherever the output goes.
-    const { changes } = synthesize({ configFile, outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(process.env), warn: (line) => console.error(line) });
-    console.log(describeSynth(outdir, changes));
-    return 0;
+    return synthCommand({ config: configFile, outdir }, ctx) as number;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-    } else if (error instanceof QuotaError) {
-      console.error(`${configFile} cannot be deployed within AWS quotas: ${error.message}`);
-    } else {
-      throw error;
-    }
+    console.error(failureMessage(error, configFile));
     return 1;
   }
 }

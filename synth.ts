@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { buildApp } from "./app";
 import { ACCESS_FILE, type AccessFile, accessOf } from "./lib/access";
 import { loadConfig } from "./lib/config/load";
+import type { AccountsConfig } from "./lib/config/schema";
 import { configWarnings } from "./lib/config/warnings";
 import { buildModel, type Model } from "./lib/model";
-import { pruneStacks, stackFiles, type SynthChanges } from "./lib/output-folder";
+import { pruneStacks, stackFiles, type SynthChanges } from "./run/synth-output";
 import type { SandboxOptions } from "./lib/sandbox";
 
 /** Options of one synth. */
@@ -21,6 +22,8 @@ export interface SynthOptions {
 
 /** What a synth made. */
 export interface SynthResult {
+  /** The config as validated (defaults applied, role sets expanded). */
+  readonly config: AccountsConfig;
   readonly model: Model;
   readonly changes: SynthChanges;
 }
@@ -40,5 +43,5 @@ export function synthesize(options: SynthOptions): SynthResult {
   buildApp(model, { outdir: options.outdir, localStateDir: options.localStateDir, sandbox: options.sandbox }).synth();
   const access: AccessFile = { version: 1, grants: accessOf(model) };
   writeFileSync(join(options.outdir, ACCESS_FILE), `${JSON.stringify(access, null, 2)}\n`);
-  return { model, changes: pruneStacks(options.outdir, before) };
+  return { config, model, changes: pruneStacks(options.outdir, before) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { explainStack } from "../scripts/explain";
+import { explainStack } from "../cli/commands/explain";
 import { configOf, diff, resources, synth } from "./helpers";
 
 const USER_ARN = "arn:aws:iam::111111111111:user/vault-account";

@@ -1,5 +1,5 @@
 import { buildModel, QuotaError } from "../lib/model";
-import { generatedConfig } from "../scripts/fixtures";
+import { generatedConfig } from "../lib/config/generated";
 import { baseConfig, configOf, modelOf } from "./helpers";
 
 describe("buildModel", () => {

@@ -1,4 +1,4 @@
-import { generatedConfig } from "../scripts/fixtures";
+import { generatedConfig } from "../lib/config/generated";
 import { isVaultStack } from "../lib/names";
 import { resources, synth } from "./helpers";
 

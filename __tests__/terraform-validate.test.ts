@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { generatedConfig } from "../scripts/fixtures";
-import { offlineTerraformEnv } from "../scripts/terraform";
-import { terraform } from "../pipeline/runner";
+import { generatedConfig } from "../lib/config/generated";
+import { offlineTerraformEnv } from "../run/terraform";
+import { terraform } from "../run/runner";
 import { synth } from "./helpers";
 
 /**

@@ -1,4 +1,4 @@
-import { generatedConfig } from "../scripts/fixtures";
+import { generatedConfig } from "../lib/config/generated";
 import { roleStackIndex } from "../lib/vault-shards";
 import { modelOf } from "./helpers";
 

@@ -3,10 +3,12 @@ import type { z } from "zod";
 import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { ROLE_SET_NAME, TAG } from "../lib/config/schema";
 import { PARENT_ID } from "../pipeline/import-plan";
-import { synthMain } from "../main";
-import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
 import { parseShard } from "../pipeline/changes";
-import { ACCESS_FORMATS, accessCommand } from "../report/command";
+import type { ACCESS_FORMATS } from "./commands/access";
+import { type CommandContext, type CommandHandler, ERROR_PREFIX } from "./context";
+
+/** The formats of `vault-aws access`, typed as the command's own list so the two cannot differ (a type-only import loads nothing). */
+const FORMATS: typeof ACCESS_FORMATS = ["terminal", "json", "markdown", "html"];
 
 /** A whole number from 1, or commander's error naming the flag. */
 function positiveInt(value: string): number {
@@ -54,22 +56,33 @@ function withConfig(command: Command): Command {
     .addOption(new Option("--outdir <dir>", "where the stacks are synthesized").env("CDKTF_OUTDIR").default("cdktf.out"));
 }
 
-/** Results go to stdout; progress of the base synth, warnings and errors to stderr, so `--json` output stays pure. */
-function context(options: { config: string; outdir: string }): CommandContext {
-  return { configFile: options.config, outdir: options.outdir, env: process.env, log: (line) => console.log(line), note: (line) => console.error(line) };
+/**
+ * The context every handler gets: results to stdout, progress, warnings and errors to stderr, so
+ * `--json` output stays pure.
+ */
+function context(): CommandContext {
+  return { env: process.env, log: (line) => console.log(line), write: writeReport, note: (line) => console.error(line) };
 }
 
-/** Sets the exit code from a command's result, and prints an error without a stack trace. */
-function exit(code: Promise<number> | number): Promise<void> {
-  return Promise.resolve(code).then(
-    (c) => {
-      process.exitCode = c;
-    },
-    (error) => {
-      console.error(`vault-aws: ${(error as Error).message}`);
-      process.exitCode = 1;
-    },
-  );
+/**
+ * Runs a handler, loaded only when its subcommand runs (so a subcommand loads only its own
+ * modules), and sets the exit code. Every error ends the same way, whatever the command: one line
+ * `vault-aws: <message>` on stderr (the message names the file, the field and the fix; never a
+ * stack trace) and exit code 1.
+ */
+function exit<O>(load: () => Promise<CommandHandler<O>>, options: O & { readonly config?: string }): Promise<void> {
+  return load()
+    .then((handler) => handler(options, context()))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      async (error) => {
+        const { failureMessage } = await import("./failure");
+        console.error(`${ERROR_PREFIX}${failureMessage(error, options.config)}`);
+        process.exitCode = 1;
+      },
+    );
 }
 
 /**
@@ -98,7 +111,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false });
 
   withConfig(program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)")).action((o) =>
-    exit(synthMain(o.config, o.outdir)),
+    exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir, hints: true }),
   );
 
   withConfig(
@@ -107,7 +120,7 @@ export function buildProgram(): Command {
       .description("which stacks a change touches, in apply order, and who gains or loses access")
       .requiredOption("--base <ref|dir>", "what is deployed: a git ref (its code and config are synthesized, cached) or the output folder of an earlier synth")
       .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
-  ).action((o) => exit(changesCommand(o.base, o.json, context(o))));
+  ).action((o) => exit(async () => (await import("./commands/changes")).changesCommand, { config: o.config, outdir: o.outdir, base: o.base, json: o.json }));
 
   withConfig(
     program
@@ -119,7 +132,18 @@ export function buildProgram(): Command {
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
       .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
       .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m"),
-  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout }, context(o))));
+  ).action((o) =>
+    exit(async () => (await import("./commands/plan")).planCommand, {
+      config: o.config,
+      outdir: o.outdir,
+      base: o.base,
+      out: o.out,
+      parallelism: o.parallelism,
+      shard: o.shard,
+      include: o.include,
+      lockTimeout: o.lockTimeout,
+    }),
+  );
 
   program
     .command("apply")
@@ -127,7 +151,7 @@ export function buildProgram(): Command {
     .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
     .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
     .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds (then the plan is stale and is refused)", "5m")
-    .action((o) => exit(applyCommand({ plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout }, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))));
+    .action((o) => exit(async () => (await import("./commands/apply")).applyCommand, { plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout }));
 
   withConfig(
     program
@@ -136,14 +160,14 @@ export function buildProgram(): Command {
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
       .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false),
-  ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
+  ).action((o) => exit(async () => (await import("./commands/drift")).driftCommand, { config: o.config, outdir: o.outdir, parallelism: o.parallelism, shard: o.shard, json: o.json }));
 
   program
     .command("guardrails")
     .description("the service control policy that protects the broker and the managed roles, as JSON (see docs/security.md, Guardrails)")
     .option("--out <file>", "write it to this file instead of printing it")
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action(async (o) => exit((await import("./guardrails")).guardrailsMain({ config: o.config, out: o.out }, (l) => console.log(l), (l) => console.error(l))));
+    .action((o) => exit(async () => (await import("./commands/guardrails")).guardrailsCommand, { config: o.config, out: o.out }));
 
   program
     .command("revoke")
@@ -152,13 +176,13 @@ export function buildProgram(): Command {
     .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
     .option("--force", "accept an --at in the future, which denies every session of the role until then", false)
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action(async (o) => exit((await import("./revoke")).revokeMain({ config: o.config, role: o.role, at: o.at, force: o.force }, (l) => console.log(l), (l) => console.error(l))));
+    .action((o) => exit(async () => (await import("./commands/revoke")).revokeCommand, { config: o.config, role: o.role, at: o.at, force: o.force }));
 
   program
     .command("access")
     .description("who can get credentials for which account, with which permissions, for how long (from the same model as the stacks)")
     .addOption(configOption())
-    .addOption(new Option("--format <format>", "terminal text, the whole matrix as JSON, markdown tables for a pull request, or one self-contained HTML page").choices(ACCESS_FORMATS).default("terminal"))
+    .addOption(new Option("--format <format>", "terminal text, the whole matrix as JSON, markdown tables for a pull request, or one self-contained HTML page").choices(FORMATS).default("terminal"))
     .option("--out <file>", "write the report to this file instead of stdout")
     .addOption(new Option("--by <view>", "one section per requester (what it may request) or per account (who can get in)").choices(["requester", "account"]).default("requester"))
     .option("--requester <name...>", "only these requester groups (names or globs such as 'dev*')")
@@ -166,27 +190,25 @@ export function buildProgram(): Command {
     .option("--tag <tag...>", "only accounts carrying one of these tags (or globs)")
     .option("--privileged", "only the paths that reach an admin-level role", false)
     .action((o) =>
-      exit(
-        accessCommand(
-          {
-            configFile: o.config,
-            format: o.format,
-            by: o.by,
-            filter: { requesters: o.requester, accounts: o.account, tags: o.tag, privileged: o.privileged },
-            out: o.out,
-            color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-          },
-          { stdout: writeReport, note: (line) => console.error(line) },
-        ),
-      ),
+      exit(async () => (await import("./commands/access")).accessCommand, {
+        config: o.config,
+        configFile: o.config,
+        format: o.format,
+        by: o.by,
+        filter: { requesters: o.requester, accounts: o.account, tags: o.tag, privileged: o.privileged },
+        out: o.out,
+        color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+      }),
     );
 
   program
     .command("explain")
     .description("every policy the synthesized stacks hand to AWS and Vault, readable")
     .option("--stack <name>", "only this stack")
+    .addOption(configOption())
     .addOption(new Option("--outdir <dir>", "the synth output").env("CDKTF_OUTDIR").default("cdktf.out"))
-    .action(async (o) => exit((await import("../scripts/explain")).explainMain({ stack: o.stack, outdir: o.outdir })));
+    .option("--no-synth", "explain the last synth as it is (warns when the accounts file is newer) instead of synthesizing first")
+    .action((o) => exit(async () => (await import("./commands/explain")).explainCommand, { config: o.config, outdir: o.outdir, stack: o.stack, synth: o.synth }));
 
   program
     .command("sandbox")
@@ -198,9 +220,8 @@ export function buildProgram(): Command {
     .option("--parallelism <n>", "stacks applied at once", positiveInt, 2)
     .option("--no-vault", "the AWS half only: do not build or start Vault, do not apply the Vault stacks")
     .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
-    .action(async (o, command: Command) =>
-      exit(
-        (await import("../sandbox/cli")).sandboxMain({
+    .action((o, command: Command) =>
+      exit(async () => (await import("./commands/sandbox")).sandboxCommand, {
           config: o.config,
           configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
           workDir: o.workDir,
@@ -208,9 +229,8 @@ export function buildProgram(): Command {
           via: o.via,
           parallelism: o.parallelism,
           vault: o.vault,
-          keep: o.keep,
-        }),
-      ),
+        keep: o.keep,
+      }),
     );
 
   program
@@ -222,19 +242,23 @@ export function buildProgram(): Command {
     .option("--tags <x,y>", "tags each new account gets", commaList(TAG), [])
     .option("--set-organization-id", "also write broker.organizationId from the organization when the file has none", false)
     .option("--dry-run", "print the report and the diff and write nothing; exit 2 when there is something to add", false)
-    .action(async (o) => {
-      const { importAccountsCommand } = await import("../pipeline/import-accounts");
-      const { organizationsClient, readOrganization } = await import("../pipeline/organization");
-      const note = (line: string) => console.error(line);
-      const options = { configFile: o.config, ous: o.ou, roleSets: o.roleSets, tags: o.tags, setOrganizationId: o.setOrganizationId, dryRun: o.dryRun };
-      return exit(importAccountsCommand(options, { readOrganization: (ous) => readOrganization(organizationsClient(), ous, note), log: (line) => console.log(line), note }));
-    });
+    .action((o) =>
+      exit(async () => (await import("./commands/import-accounts")).importAccountsCommand, {
+        config: o.config,
+        configFile: o.config,
+        ous: o.ou,
+        roleSets: o.roleSets,
+        tags: o.tags,
+        setOrganizationId: o.setOrganizationId,
+        dryRun: o.dryRun,
+      }),
+    );
 
   program
     .command("bench")
     .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
     .option("--runs <n>", "runs per size", positiveInt, 5)
-    .action(async (o) => exit((await import("../scripts/bench")).benchMain(o.runs)));
+    .action((o) => exit(async () => (await import("./commands/bench")).benchCommand, { runs: o.runs }));
 
   return program;
 }

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { accessOf } from "../lib/access";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
-import { accessReportConfig } from "../scripts/fixtures";
+import { accessReportConfig } from "../lib/config/generated";
 import { findChromium, launchChromium, type PageTrouble, watchedPage } from "./browser";
 import { workDir, writeConfig } from "./fixtures";
 

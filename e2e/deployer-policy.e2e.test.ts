@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isVaultStack } from "../lib/names";
 import { applyStack, destroyStack, planExitCode } from "../sandbox/deploy";
 import { synthForSandbox } from "../sandbox/run-sandbox";
-import type { SynthesizedStack } from "../sandbox/stacks";
+import type { SynthesizedStack } from "../run/stacks";
 import type { VaultServer } from "../sandbox/vault-server";
 import { collector, startTestVault, workDir, writeConfig } from "./fixtures";
 

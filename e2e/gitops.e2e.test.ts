@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { accessOf } from "../lib/access";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
-import { showPlan } from "../pipeline/runner";
+import { showPlan } from "../run/runner";
 import { SANDBOX_KEY } from "../sandbox/profiles";
 import { ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { collector, runVaultAws, sandboxServers, type VaultAwsRun, workDir } from "./fixtures";

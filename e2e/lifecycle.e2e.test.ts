@@ -1,6 +1,6 @@
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { terraform } from "../pipeline/runner";
+import { terraform } from "../run/runner";
 import { plannedChanges } from "../sandbox/deploy";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { runSandbox, synthForSandbox, VAULT_SKIP_REASON } from "../sandbox/run-sandbox";

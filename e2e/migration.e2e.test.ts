@@ -5,7 +5,7 @@ import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { applyStack, plannedChanges } from "../sandbox/deploy";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
-import { terraform } from "../pipeline/runner";
+import { terraform } from "../run/runner";
 import { requesterTokens } from "../sandbox/vault-checks";
 import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
 

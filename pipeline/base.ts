@@ -1,10 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { buildSync } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
-import { cacheDir } from "../sandbox/vault-build";
+import { cacheDir } from "../run/cache";
+import { run } from "../run/process";
+import { repoRoot } from "../run/repo-root";
 
 /** Where the base of a comparison comes from. */
 export type BaseSource = { readonly kind: "folder"; readonly outdir: string } | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };
@@ -73,27 +75,27 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   }
   const app = join(tree, ".build", "main.js");
   try {
-    buildSync({ entryPoints: [join(tree, "main.ts")], outfile: app, bundle: true, platform: "node", target: "node20", format: "cjs", packages: "external", logLevel: "silent" });
+    buildSync(esbuildConfig().nodeBundle(join(tree, "main.ts"), app));
   } catch (error) {
     throw new Error(`--base ${base.ref}: the base commit's main.ts does not compile:\n${(error as Error).message}`);
   }
   const env = { ...input.env, ACCOUNTS_FILE: join(tree, configPath), CDKTF_OUTDIR: outdir };
-  const synth = await runNode(app, tree, env);
+  const synth = await run(process.execPath, [app], tree, env);
   if (synth.code !== 0) throw new Error(`--base ${base.ref}: the base commit's synth of ${configPath} failed:\n${synth.output.trim()}`);
   writeFileSync(join(dir, "complete"), `${new Date().toISOString()}\n`);
   input.log(`base ${base.ref} (${base.commit.slice(0, 12)}): synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s, cached in ${dir}`);
   return outdir;
 }
 
-function runNode(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.once("error", fail);
-    child.once("close", (code) => done({ code: code ?? 1, output }));
-  });
+/** The project's one esbuild configuration, shared with the launcher (`bin/esbuild-config.js`). */
+function esbuildConfig(): EsbuildConfig {
+  // Found from the repository root, so that this works from the sources, a bundle and dist/ alike.
+  return require(join(repoRoot(), "bin", "esbuild-config.js")) as EsbuildConfig;
+}
+
+/** What `bin/esbuild-config.js` exports. */
+interface EsbuildConfig {
+  readonly nodeBundle: (entry: string, outfile: string, extra?: BuildOptions) => BuildOptions;
 }
 
 function git(args: readonly string[], cwd: string): { ok: boolean; out: string } {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ACCESS_FILE, type AccessDiff, type AccessEntry, type AccessFile, accessDiff } from "../lib/access";
-import { stackFiles } from "../lib/output-folder";
+import { readManifest, stackFiles } from "../run/synth-output";
 
 /** A synth output folder: its stacks (canonical JSON), their dependencies, and its access model. */
 export interface SynthOutput {
@@ -46,10 +46,7 @@ function withoutLocalStateFolder(text: string): string {
 
 /** Reads a synth output folder. Throws, naming the folder, when it holds no `manifest.json`. */
 export function readSynthOutput(outdir: string): SynthOutput {
-  const manifestFile = join(outdir, "manifest.json");
-  if (!existsSync(manifestFile)) throw new Error(`${outdir} is not a synth output folder: it has no manifest.json`);
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-  const dependencies = new Map<string, readonly string[]>(Object.entries<any>(manifest.stacks).map(([name, entry]) => [name, entry.dependencies ?? []]));
+  const dependencies = new Map<string, readonly string[]>([...readManifest(outdir)].map(([name, entry]) => [name, entry.dependencies]));
   const files = stackFiles(outdir);
   const stacks = new Map<string, string>();
   for (const name of dependencies.keys()) {

@@ -1,7 +1,7 @@
 import { accessChangesMarkdown, foldedList as list, foldedTable } from "../report/markdown";
 import { markdownCode, markdownText } from "../lib/output-text";
 import type { Changes, Wave } from "./changes";
-import type { PlannedChange } from "./runner";
+import type { PlannedChange } from "../run/runner";
 
 /** Resource types whose delete or replacement a reviewer must see first, and what each is. */
 const GUARDED_TYPES: Readonly<Record<string, string>> = {

@@ -1,5 +1,6 @@
 import type { AccessReport } from "./access-report";
 import { accessErrors } from "./errors";
+import { globMatcher as matchGlob } from "../lib/glob";
 
 /** What `vault-aws access` narrows the report to. Each list holds names or globs (`*`, `?`). */
 export interface AccessFilter {
@@ -13,11 +14,9 @@ export interface AccessFilter {
   readonly privileged?: boolean;
 }
 
-/** A glob (`*` any text, `?` one character) as an anchored, case-insensitive test. */
+/** An `access` filter's glob (`*` any text, `?` one character) as an anchored test that ignores case (`../lib/glob`). */
 export function globMatcher(pattern: string): (text: string) => boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  const regex = new RegExp(`^${source}$`, "i");
-  return (text) => regex.test(text);
+  return matchGlob(pattern, { ignoreCase: true });
 }
 
 /**

@@ -101,7 +101,7 @@ function matrix(report: AccessReport): string {
   const cells = new Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>();
   for (const [i, g] of report.grants.entries()) {
     const key = `${g.accountName}\u0000${g.requester}`;
-    const roles = cells.get(key) ?? new Map();
+    const roles = cells.get(key) ?? new Map<string, { privilege: PrivilegeLevel; grants: number[] }>();
     cells.set(key, roles);
     const role = roles.get(g.roleName);
     if (role) role.grants.push(i);

@@ -1,8 +1,8 @@
 import { dirname, join } from "node:path";
-import { repoRoot } from "../scripts/repo-root";
-import { run } from "../scripts/terraform";
+import { repoRoot } from "../run/repo-root";
+import { run } from "../run/process";
 import { StackFailure, type StackOutcome } from "./deploy";
-import type { SynthesizedStack } from "./stacks";
+import type { SynthesizedStack } from "../run/stacks";
 
 /**
  * The workstation path: `cdktf deploy` of the AWS stacks. Offline, cdktf's provider-lock step would

@@ -2,19 +2,20 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { accountStackName, isVaultStack, VAULT_STACK_NAME } from "../lib/names";
-import { buildModel, type Model } from "../lib/model";
+import type { Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
-import { repoRoot } from "../scripts/repo-root";
-import { offlineTerraformEnv, run } from "../scripts/terraform";
-import { terraform } from "../pipeline/runner";
+import { repoRoot } from "../run/repo-root";
+import { offlineTerraformEnv } from "../run/terraform";
+import { synthesize } from "../synth";
+import { terraform } from "../run/runner";
 import { type AwsCredentials, type AwsEndpoint, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
 import { deployWithCdktf } from "./cdktf-deploy";
 import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, StackFailure, type StackOutcome } from "./deploy";
-import { inPool } from "./pool";
+import { inPool } from "../run/pool";
 import { printTable } from "./report";
 import { type Emulator, startEmulator } from "./emulator";
 import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
-import { type SynthesizedStack, stacksInOrder } from "./stacks";
+import { type SynthesizedStack, stacksInOrder } from "../run/stacks";
 import { checkStoredRoles, type StoredRoleResult } from "./stored-roles";
 import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -66,7 +67,7 @@ export interface SandboxRunResult {
   readonly ok: boolean;
 }
 
-/** The repository root, where `dist/main.js` and `cdktf.json` are. */
+/** The repository root, where `cdktf.json` is. */
 export const ROOT = repoRoot();
 
 /** Why the vault stack is not applied when the sandbox runs without Vault. */
@@ -165,10 +166,13 @@ export interface SandboxSynth {
   readonly deployRoleName: string;
 }
 
-/** Validates the config and runs the program (`dist/main.js`) in sandbox mode into `<workDir>/cdktf.out`. */
+/**
+ * Validates the config and synthesizes it in sandbox mode into `<workDir>/cdktf.out`, in this
+ * process, through the same `synthesize()` as `vault-aws synth`: the sandbox deploys the sources as
+ * they are now, with no build step.
+ */
 export async function synthForSandbox(configFile: string, workDir: string, endpoint: string, log: (line: string) => void): Promise<SandboxSynth> {
   const config = loadConfig(configFile);
-  const model = buildModel(config);
   const work = resolve(workDir);
   const stateDir = join(work, "state");
   const outdir = join(work, "cdktf.out");
@@ -181,8 +185,8 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
     [SANDBOX_STATE_DIR_ENV]: stateDir,
   };
   log(`synth: ${configFile} in sandbox mode (emulator ${endpoint})`);
-  const synth = await run(process.execPath, [join(ROOT, "dist", "main.js")], ROOT, synthEnv);
-  if (synth.code !== 0) throw new Error(`synth failed:\n${synth.output}`);
+  // Local state lives in stateDir in sandbox mode; the project folder is where synth always ran.
+  const { model } = synthesize({ configFile: resolve(configFile), outdir, localStateDir: ROOT, sandbox: { awsEndpoint: endpoint, stateDir }, warn: log });
   if (model.state.kind === "s3") await ensureStateBucket(model.state.bucket, model.state.region, endpoint, log);
   const env = {
     ...offlineTerraformEnv(join(work, "terraform"), synthEnv),

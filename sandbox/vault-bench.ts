@@ -22,14 +22,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
 import { accountStackName, isVaultStack } from "../lib/names";
-import { stackFiles } from "../lib/output-folder";
-import { generatedConfig } from "../scripts/fixtures";
+import { stackFiles } from "../run/synth-output";
+import { generatedConfig } from "../lib/config/generated";
 import { BrokerAssumeRole, type CheckTarget, checkTargets, type CredentialSource } from "./checks";
 import { applyStack, planExitCode } from "./deploy";
 import { startEmulator } from "./emulator";
 import { percentile, time } from "./timing";
-import { inPool } from "./pool";
-import type { SynthesizedStack } from "./stacks";
+import { inPool } from "../run/pool";
+import type { SynthesizedStack } from "../run/stacks";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { VaultSts } from "./vault-checks";
@@ -233,7 +233,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     // The pull request: one more account, at the end of the list.
     const snapshot = join(work, "before");
     cpSync(join(work, "cdktf.out"), snapshot, { recursive: true });
-    config.accounts.push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
+    (config.accounts as unknown[]).push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
     const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);

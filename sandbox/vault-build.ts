@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../scripts/repo-root";
+import { cacheDir } from "../run/cache";
+import { repoRoot } from "../run/repo-root";
 import { MissingToolError } from "./tools";
 
 /** The wrapper module that pins Vault: `go.mod`, `go.sum` and a `main.go` of a few lines. */
@@ -19,10 +19,8 @@ const BUILD_ENV = { CGO_ENABLED: "0" };
 /** Environment variable naming a Vault binary to use instead of the cached build. */
 export const VAULT_BINARY_ENV = "VAULT_BINARY";
 
-/** Where built Vault binaries are kept, outside the repo: `$VAULT_AWS_CACHE`, else `$XDG_CACHE_HOME/vault-aws`. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.VAULT_AWS_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "vault-aws");
-}
+/** Where built Vault binaries are kept: the program's cache, outside the repo. */
+export { cacheDir };
 
 /** The cache key: a hash of the pinning files and the build flags, so any change to them rebuilds. */
 export function buildKey(moduleDir: string = VAULT_MODULE_DIR): string {

@@ -58,7 +58,7 @@ export class VaultClient {
    */
   async createToken(policies: readonly string[], ttl = "1h"): Promise<string> {
     const answer = await this.write("auth/token/create", { policies, no_default_policy: true, ttl, renewable: false });
-    return answer.auth.client_token;
+    return answer.auth.client_token as string;
   }
 
   private ok(response: VaultResponse, what: string): any {

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { accessReportConfig, generatedConfig } from "./fixtures";
+import { accessReportConfig, generatedConfig } from "../lib/config/generated";
 
 const args = process.argv.slice(2);
 const accessReport = args[0] === "--access-report";

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountsJsonSchema } from "../lib/config/json-schema";
 import { configReferenceMarkdown } from "../lib/config/reference";
-import { repoRoot } from "./repo-root";
+import { repoRoot } from "../run/repo-root";
 
 writeFileSync(join(repoRoot(), "accounts.schema.json"), `${JSON.stringify(accountsJsonSchema(), null, 2)}\n`);
 writeFileSync(join(repoRoot(), "docs", "config-reference.md"), configReferenceMarkdown());

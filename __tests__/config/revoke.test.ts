@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
 import * as revokeModule from "../../lib/config/revoke";
 import { RevokeError, revokeInConfig } from "../../lib/config/revoke";
-import { revokeMain } from "../../cli/revoke";
+import { revokeCommand } from "../../cli/commands/revoke";
+import { failureMessage } from "../../cli/failure";
 import { buildModel } from "../../lib/model";
 import { configOf, baseConfig } from "../helpers";
 
@@ -71,7 +72,7 @@ describe("vault-aws revoke edits the accounts file in place", () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "revoke", "--config", file, ...args], { encoding: "utf8" });
     const bad = cli("--role", "dev/ec2-admin", "--at", "yesterday");
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('revoke: --at "yesterday": expected an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z", got "yesterday"; nothing was written\n');
+    expect(bad.stderr).toBe('vault-aws: revoke: --at "yesterday": expected an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z", got "yesterday"; nothing was written\n');
     expect(readFileSync(file, "utf8")).toBe(example);
     const ok = cli("--role", "dev/ec2-admin");
     expect(ok.status).toBe(0);
@@ -86,7 +87,15 @@ describe("vault-aws revoke writes like import-accounts", () => {
   const run = (file: string, role: string, extra: { at?: string; force?: boolean } = {}) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = revokeMain({ config: file, role, ...extra }, (l) => out.push(l), (l) => err.push(l), NOW);
+    // As the command line runs it: its output through the context, a failure as the one error path prints it (after "vault-aws: ").
+    const ctx = { env: {}, log: (l: string) => out.push(l), write: (t: string) => out.push(t), note: (l: string) => err.push(l) };
+    let code: number;
+    try {
+      code = revokeCommand({ config: file, role, ...extra, now: NOW }, ctx) as number;
+    } catch (e) {
+      err.push(failureMessage(e, file));
+      code = 1;
+    }
     return { code, out, err };
   };
   const fresh = (text = example) => {

@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { ConfigError, loadConfig } from "../../lib/config/load";
 import { configWarnings } from "../../lib/config/warnings";
 import { buildModel } from "../../lib/model";
-import { stackFiles } from "../../lib/output-folder";
+import { stackFiles } from "../../run/synth-output";
 import { synthesize } from "../../synth";
 import { configOf } from "../helpers";
 
@@ -190,7 +190,7 @@ describe("role set and selector errors", () => {
 
 describe("the benchmark's role-set config", () => {
   test("synthesizes the same bytes as the plain one it stands for", () => {
-    const { generatedConfig, generatedSetConfig } = require("../../scripts/fixtures");
+    const { generatedConfig, generatedSetConfig } = require("../../lib/config/generated");
     const plain = synthFiles(generatedConfig(40, 2));
     const sets = synthFiles(generatedSetConfig(40));
     for (const [name, text] of plain) expect(sets.get(name)).toBe(text);

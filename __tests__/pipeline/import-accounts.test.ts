@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
-import { type ImportAccountsOptions, importAccountsCommand } from "../../pipeline/import-accounts";
+import { type ImportAccountsOptions, importAccounts } from "../../cli/commands/import-accounts";
 import type { OrgAccount, OrganizationView } from "../../pipeline/import-plan";
 
 const ROOT = join(__dirname, "..", "..");
@@ -27,7 +27,7 @@ function setup(example = join(ROOT, "examples", "org-scale.yaml")) {
   const err: string[] = [];
   const asked: (readonly string[])[] = [];
   const run = (org: OrganizationView, options: Partial<ImportAccountsOptions> = {}) =>
-    importAccountsCommand(
+    importAccounts(
       { configFile: file, ous: [], roleSets: [], tags: [], setOrganizationId: false, dryRun: false, ...options },
       {
         readOrganization: async (ous) => {
@@ -147,7 +147,7 @@ describe("import-accounts", () => {
     const t = setup();
     const org = organization(newAccounts);
     const message = await messageOf(() =>
-      importAccountsCommand(
+      importAccounts(
         { configFile: t.file, ous: [], roleSets: [], tags: [], setOrganizationId: false, dryRun: false },
         {
           readOrganization: async () => {

@@ -1,5 +1,5 @@
 import { countChanges, dangerFlags, type PlanSummary, summaryMarkdown } from "../../pipeline/summary";
-import type { PlannedChange } from "../../pipeline/runner";
+import type { PlannedChange } from "../../run/runner";
 
 const change = (type: string, name: string, actions: string[], before: any = {}, after: any = {}): PlannedChange => ({ address: `${type}.${name}`, type, name, actions, before, after });
 

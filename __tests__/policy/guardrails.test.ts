@@ -2,7 +2,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { configWarnings } from "../../lib/config/warnings";
 import { buildModel, QuotaError } from "../../lib/model";
 import { BROKER_ACTIONS, BROKER_KEY_ACTIONS, POLICY_ACTIONS, ROLE_ACTIONS, SCP_MAX_SIZE } from "../../lib/policy/guardrails";
-import { generatedConfig } from "../../scripts/fixtures";
+import { generatedConfig } from "../../lib/config/generated";
 import { baseConfig, configOf, resources, synth } from "../helpers";
 
 const withGuardrails = (edit: (c: any) => void = () => undefined) => {

@@ -1,6 +1,6 @@
 import { loadConfig } from "../../lib/config/load";
 import { buildModel } from "../../lib/model";
-import { generatedSetConfig } from "../../scripts/fixtures";
+import { generatedSetConfig } from "../../lib/config/generated";
 import { accessReport, accountGroup, accountGroups, grantsByAccount, grantsByRequester, policyShortName, privilegeCounts } from "../../report/access-report";
 import { modelOf } from "../helpers";
 import { exampleReport, generatedReport } from "./helpers";

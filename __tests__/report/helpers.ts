@@ -1,6 +1,6 @@
 import { loadConfig } from "../../lib/config/load";
 import { buildModel } from "../../lib/model";
-import { accessReportConfig } from "../../scripts/fixtures";
+import { accessReportConfig } from "../../lib/config/generated";
 import { type AccessReport, accessReport } from "../../report/access-report";
 import { modelOf } from "../helpers";
 

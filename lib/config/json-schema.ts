@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { configSchema } from "./schema";
+import { configSchema } from "./config-schema";
 
 /**
  * The JSON Schema of `accounts.yaml` as written (durations as text), for editors. Cross-field

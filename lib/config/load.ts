@@ -2,7 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { terminalText } from "../output-text";
 import { type FieldPath, formatPath } from "./path";
-import { type AccountsConfig, configSchema, UNQUOTED_ID_EXAMPLE, unquotedIdMessage } from "./schema";
+import { configSchema } from "./config-schema";
+import { type AccountsConfig, UNQUOTED_ID_EXAMPLE, unquotedIdMessage } from "./schema";
 
 /** The config file read when `ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = "accounts.yaml";

@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { globMatcher } from "../glob";
 import { targetKey } from "../names";
 
 /** A `vaultRoles[].targets` entry: one account's role, or a role in every account a glob or tag selects. */
@@ -68,6 +68,6 @@ export function expandTarget<R extends NamedRole>(target: string, accounts: read
 }
 
 function picomatchName(glob: string): (account: { name: string }) => boolean {
-  const test = picomatch(glob);
+  const test = globMatcher(glob);
   return (account) => test(account.name);
 }

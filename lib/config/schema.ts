@@ -11,7 +11,6 @@ import {
 import { REQUESTER_NAME } from "../names";
 import { CONTROL_CHARACTERS, jsonText } from "../output-text";
 import { DEFAULT_BROKER_ATTACHMENT_SLOTS, IAM_QUOTAS } from "../policy/broker-policies";
-import { checkReferences } from "./references";
 import { expandTarget, sourcedRoles, TARGET } from "./role-sets";
 
 /**
@@ -317,7 +316,11 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]).describe("requester groups that may request it"),
 });
 
-const writtenSchema = strict({
+/**
+ * The accounts file's fields, one by one. Checks across fields (names that must exist, be unique or
+ * fit together) are added by `configSchema` (`./config-schema`), so this file needs none of them.
+ */
+export const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws").describe("the AWS partition, used in every ARN"),
     vault: strict({
         mount: pattern(
@@ -428,10 +431,13 @@ const writtenSchema = strict({
         roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
           .optional()
           .describe("a role Terraform assumes for the state bucket. Default: the credentials Terraform runs with"),
-        kmsKeyId: z.string().min(1).optional().describe("the KMS key of the state objects. Default: the bucket's default encryption"),
-        profile: z
-          .string({ error: (iss) => expected("the name of an AWS profile for the state bucket", iss.input) })
-          .min(1, { error: "must not be empty" })
+        // These go both into the backend block, which Terraform reads as is, and into the
+        // terraform_remote_state of cross-stack references, where it evaluates templates: no one
+        // escape suits both, so they keep to characters that open no template.
+        kmsKeyId: pattern(/^[\w:/+=,.@-]+$/, "a KMS key id, key ARN or alias such as alias/terraform-state")
+          .optional()
+          .describe("the KMS key of the state objects. Default: the bucket's default encryption"),
+        profile: pattern(/^[\w:/+=,.@-]+$/, "the name of an AWS profile for the state bucket: letters, digits and _ : / + = , . @ -")
           .optional()
           .describe("a named AWS profile for the bucket"),
         // Named so that it gets its own message rather than "unknown key".
@@ -509,8 +515,7 @@ const writtenSchema = strict({
       })
       .optional()
       .describe("every requester group a role names, declared: each gets, in each roles stack holding one of its roles, the Vault ACL policy <mount>-<name>.vault-roles-NN. Required once any role names a requester"),
-  })
-  .superRefine(checkReferences);
+  });
 
 /** `accounts.yaml` as written, validated: role sets and selectors not yet expanded. */
 export type WrittenConfig = z.output<typeof writtenSchema>;
@@ -520,7 +525,7 @@ export type WrittenConfig = z.output<typeof writtenSchema>;
  * keys, so that everything downstream sees the config as if written out in full: the same config
  * written either way synthesizes the same bytes.
  */
-function expandRoleSets(config: WrittenConfig): WrittenConfig {
+export function expandRoleSets(config: WrittenConfig): WrittenConfig {
   const accounts = config.accounts.map((account, a) => ({ ...account, roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role) }));
   const vaultRoles = config.vaultRoles.map((vaultRole) => ({
     ...vaultRole,
@@ -538,7 +543,7 @@ const REFUSED_CHARACTERS = new RegExp(`(?![\\t\\n])${CONTROL_CHARACTERS.source}`
  * naming the field: text that could move a terminal's cursor or hide part of a review never enters.
  * Runs even when other fields have problems (`when`), so every such field is reported at once.
  */
-function noControlCharacters(): z.core.$ZodCheck<unknown> {
+export function noControlCharacters(): z.core.$ZodCheck<unknown> {
   const check = new z.core.$ZodCheck({ check: "custom", when: () => true }) as z.core.$ZodCheck<unknown>;
   check._zod.check = (payload) => {
     const reported = new Set(payload.issues.map((issue) => JSON.stringify(issue.path)));
@@ -566,11 +571,11 @@ function noControlCharacters(): z.core.$ZodCheck<unknown> {
   return check;
 }
 
-/** The accounts file's schema: validation, then the expansion of role sets and selectors. */
-export const configSchema = writtenSchema.check(noControlCharacters()).transform(expandRoleSets);
-
-/** `accounts.yaml` after validation, with every default applied and every duration in seconds. */
-export type AccountsConfig = z.output<typeof configSchema>;
+/**
+ * `accounts.yaml` after validation, with every default applied and every duration in seconds, and
+ * role sets and selectors expanded (`configSchema`).
+ */
+export type AccountsConfig = WrittenConfig;
 export type AccountConfig = AccountsConfig["accounts"][number];
 export type RoleConfig = AccountConfig["roles"][number];
 export type VaultRoleConfig = AccountsConfig["vaultRoles"][number];

@@ -13,8 +13,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
-import { generatedConfig, generatedSetConfig } from "./fixtures";
-import { repoRoot } from "./repo-root";
+import { generatedConfig, generatedSetConfig } from "../../lib/config/generated";
+import { repoRoot } from "../../run/repo-root";
+import { readManifest } from "../../run/synth-output";
+import type { CommandHandler } from "../context";
 
 const SIZES = [10, 100, 1000];
 const root = repoRoot();
@@ -45,10 +47,10 @@ function lastRss(usageFile: string, runs: number): number {
 
 const row = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i])).join("  ");
 
-function benchSynth(work: string, runs: number): void {
-  console.log(`synth: node ${process.version}, ${runs} runs per size, median shown`);
+function benchSynth(work: string, runs: number, log: (line: string) => void): void {
+  log(`synth: node ${process.version}, ${runs} runs per size, median shown`);
   const widths = [8, 6, 6, 22, 10, 12, 8];
-  console.log(row(["accounts", "roles", "stacks", "app", "wall (s)", "min..max (s)", "RSS (MB)"], widths));
+  log(row(["accounts", "roles", "stacks", "app", "wall (s)", "min..max (s)", "RSS (MB)"], widths));
   // The last row: the 1,000 accounts written with role sets (one line each), the same synth.
   for (const [size, withSets] of [...SIZES.map((n) => [n, false] as const), [1000, true] as const]) {
     const file = join(work, `accounts-${size}${withSets ? "-sets" : ""}.yaml`);
@@ -65,14 +67,14 @@ function benchSynth(work: string, runs: number): void {
         const outdir = join(work, `out-${size}-${run}`);
         const { seconds } = measure(args, root, { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir }, join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`));
         walls.get(label)!.push(seconds);
-        stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
+        stacks = readManifest(outdir).size;
         rmSync(outdir, { recursive: true, force: true });
       }
     }
     for (const [label] of apps) {
       const w = walls.get(label)!;
       const rss = lastRss(join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`), runs);
-      console.log(row([withSets ? `${size} sets` : size, size * 2, stacks, label, median(w).toFixed(2), `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`, rss.toFixed(0)], widths));
+      log(row([withSets ? `${size} sets` : size, size * 2, stacks, label, median(w).toFixed(2), `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`, rss.toFixed(0)], widths));
     }
   }
 }
@@ -105,7 +107,7 @@ function benchRepo(work: string): string {
   return repo;
 }
 
-function benchChanges(work: string, runs: number): void {
+function benchChanges(work: string, runs: number, log: (line: string) => void): void {
   const repo = benchRepo(work);
   const cli = join(repo, "bin", "vault-aws.js");
   const usage = join(work, "usage-changes.txt");
@@ -119,9 +121,9 @@ function benchChanges(work: string, runs: number): void {
     ["--base HEAD, cached", () => ({ base: "HEAD", env: { VAULT_AWS_CACHE: join(work, "warm-cache") } })],
   ];
   measure([cli, "changes", "--base", "HEAD"], repo, { VAULT_AWS_CACHE: join(work, "warm-cache") }, usage); // fills the warm cache
-  console.log(`\nchanges: 1,000 accounts (2,000 roles) plus one added, ${runs} runs, median shown`);
+  log(`\nchanges: 1,000 accounts (2,000 roles) plus one added, ${runs} runs, median shown`);
   const widths = [24, 10, 12, 8, 28];
-  console.log(row(["vault-aws changes", "wall (s)", "min..max (s)", "RSS (MB)", "result"], widths));
+  log(row(["vault-aws changes", "wall (s)", "min..max (s)", "RSS (MB)", "result"], widths));
   for (const [label, setup] of cases) {
     const walls: number[] = [];
     let result = "";
@@ -132,18 +134,18 @@ function benchChanges(work: string, runs: number): void {
       const changes = JSON.parse(stdout);
       result = `+${changes.create.length} ~${changes.update.length} -${changes.destroy.length} =${changes.unchanged}`;
     }
-    console.log(row([label, median(walls).toFixed(2), `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`, lastRss(usage, runs).toFixed(0), result], widths));
+    log(row([label, median(walls).toFixed(2), `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`, lastRss(usage, runs).toFixed(0), result], widths));
   }
 }
 
 /** `vault-aws bench`: returns the exit code. Needs `dist/` (npm run bench builds it). */
-export function benchMain(runs: number): number {
+export const benchCommand: CommandHandler<{ readonly runs: number }> = ({ runs }, ctx) => {
   const work = mkdtempSync(join(tmpdir(), "vama-bench-"));
   try {
-    benchSynth(work, runs);
-    benchChanges(work, runs);
+    benchSynth(work, runs, ctx.log);
+    benchChanges(work, runs, ctx.log);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   return 0;
-}
+};

@@ -1,6 +1,24 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+/** One stack as `manifest.json` lists it. */
+export interface ManifestStack {
+  /** The stack's folder, relative to the output folder. */
+  readonly workingDirectory: string;
+  readonly dependencies: readonly string[];
+}
+
+/**
+ * The stacks `<outdir>/manifest.json` lists, by name: the one reader of the manifest. Throws, naming
+ * the folder, when it holds no `manifest.json`.
+ */
+export function readManifest(outdir: string): ReadonlyMap<string, ManifestStack> {
+  const file = join(outdir, "manifest.json");
+  if (!existsSync(file)) throw new Error(`${outdir} is not a synth output folder: it has no manifest.json`);
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { stacks: Record<string, { workingDirectory: string; dependencies?: string[] }> };
+  return new Map(Object.entries(manifest.stacks).map(([name, entry]) => [name, { workingDirectory: entry.workingDirectory, dependencies: entry.dependencies ?? [] }]));
+}
+
 /** The synthesized JSON of every stack folder under `<outdir>/stacks`, by stack name. */
 export function stackFiles(outdir: string): Map<string, string> {
   const stacks = join(outdir, "stacks");
@@ -28,8 +46,7 @@ export interface SynthChanges {
  * in these folders and is not touched. Returns what changed against `before` (from `stackFiles`).
  */
 export function pruneStacks(outdir: string, before: ReadonlyMap<string, string>): SynthChanges {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
-  const current = new Set(Object.keys(manifest.stacks));
+  const current = new Set(readManifest(outdir).keys());
   const removed = [...stackFiles(outdir).keys()].filter((name) => !current.has(name)).sort();
   for (const name of removed) rmSync(join(outdir, "stacks", name), { recursive: true, force: true });
   const after = stackFiles(outdir);

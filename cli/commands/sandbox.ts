@@ -3,19 +3,18 @@
  * Vault dev server, with the real Terraform, and proves every configured role can be assumed, both
  * with the broker's key and through Vault with each requester group's token. See docs/sandbox.md.
  */
-import { ConfigError } from "../lib/config/load";
-import { QuotaError } from "../lib/model";
-import { StackFailure } from "./deploy";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadConfig } from "../lib/config/load";
-import { buildModel } from "../lib/model";
-import { brokerRoleSession } from "./broker-role";
-import { keepEmulatorHints, keepVaultHints } from "./keep";
-import { runSandbox, withEmulator, withVault } from "./run-sandbox";
-import { MissingToolError, requireSandboxTools } from "./tools";
-import { ensureVault } from "./vault-build";
-import type { VaultServer } from "./vault-server";
+import { loadConfig } from "../../lib/config/load";
+import { buildModel } from "../../lib/model";
+import { brokerRoleSession } from "../../sandbox/broker-role";
+import { keepEmulatorHints, keepVaultHints } from "../../sandbox/keep";
+import { runSandbox, withEmulator, withVault } from "../../sandbox/run-sandbox";
+import { requireSandboxTools } from "../../sandbox/tools";
+import { ensureVault } from "../../sandbox/vault-build";
+import type { VaultServer } from "../../sandbox/vault-server";
+import { StackFailure } from "../../run/runner";
+import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws sandbox`, checked by the command line. */
 export interface SandboxCommandOptions {
@@ -32,15 +31,21 @@ export interface SandboxCommandOptions {
   readonly keep: boolean;
 }
 
-/** `vault-aws sandbox`: returns the exit code. */
-export async function sandboxMain(args: SandboxCommandOptions): Promise<number> {
+/**
+ * `vault-aws sandbox`: returns the exit code (2: no accounts file). Runs as the user, with the
+ * user's tools (terraform, moto_server, Vault built from the pinned module): it deploys only to the
+ * emulator and the Vault dev server it starts on 127.0.0.1, with throwaway keys, and never reads
+ * the user's AWS credentials or Vault token. Hostile code in the repository could still do
+ * anything the user can, as any `npm` script could.
+ */
+export const sandboxCommand: CommandHandler<SandboxCommandOptions> = async (args, ctx) => {
   const configFile = args.config;
   if (!existsSync(configFile)) {
-    console.error(`sandbox: ${args.configNamed}: no such file; pass --config with the accounts file to use`);
+    ctx.note(`sandbox: ${args.configNamed}: no such file; pass --config with the accounts file to use`);
     return 2;
   }
   const parallelism = args.parallelism;
-  const log = (line: string) => console.log(line);
+  const log = ctx.log;
   const workDir = args.workDir;
   const keep = args.keep;
   try {
@@ -74,14 +79,9 @@ export async function sandboxMain(args: SandboxCommandOptions): Promise<number> 
     });
     return result.ok ? 0 : 1;
   } catch (error) {
-    if (error instanceof StackFailure) {
-      console.error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
-    } else if (error instanceof ConfigError || error instanceof QuotaError || error instanceof MissingToolError) {
-      console.error(error.message);
-    } else {
-      console.error(`sandbox: ${(error as Error).message}`);
-    }
-    return 1;
+    // Every other error (the config, a missing tool) is the program's to print, as for every command.
+    if (error instanceof StackFailure) throw new Error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
+    throw error;
   }
-}
+};
 

@@ -1,12 +1,13 @@
 import { writeFileSync } from "node:fs";
-import { loadConfig } from "../lib/config/load";
-import { jsonText } from "../lib/output-text";
-import { buildModel } from "../lib/model";
-import { accessReport } from "./access-report";
-import { type AccessFilter, filterReport } from "./filter";
-import { accessJson } from "./json";
-import { accessMarkdown } from "./markdown";
-import { accessTerminal } from "./terminal";
+import { loadConfig } from "../../lib/config/load";
+import { buildModel } from "../../lib/model";
+import { jsonText } from "../../lib/output-text";
+import { accessReport } from "../../report/access-report";
+import { type AccessFilter, filterReport } from "../../report/filter";
+import { accessJson } from "../../report/json";
+import { accessMarkdown } from "../../report/markdown";
+import { accessTerminal } from "../../report/terminal";
+import type { CommandHandler } from "../context";
 
 /** The formats of `vault-aws access`. */
 export const ACCESS_FORMATS = ["terminal", "json", "markdown", "html"] as const;
@@ -23,24 +24,21 @@ export interface AccessCommandOptions {
   readonly color: boolean;
 }
 
-/** Where the command writes: the report to stdout (or a file), what it did to stderr. */
-export interface AccessIo {
-  readonly stdout: (text: string) => void;
-  readonly note: (line: string) => void;
-}
-
-/** Builds the report from the config, as synth builds the stacks, and writes it in one format. Returns the exit code. */
-export async function accessCommand(options: AccessCommandOptions, io: AccessIo): Promise<number> {
+/**
+ * `vault-aws access`: builds the report from the config, as synth builds the stacks, and writes it
+ * in one format: to stdout, or to `--out` with a note of what it wrote.
+ */
+export const accessCommand: CommandHandler<AccessCommandOptions> = async (options, io) => {
   const report = filterReport(accessReport(buildModel(loadConfig(options.configFile))), options.filter);
   const text = await render(report, options);
   if (options.out === undefined) {
-    io.stdout(text);
+    io.write(text);
   } else {
     writeFileSync(options.out, text);
     io.note(`wrote ${options.out} (${Math.round(Buffer.byteLength(text) / 1024)} KiB): ${report.grants.length} grants, ${report.accounts.length} accounts`);
   }
   return 0;
-}
+};
 
 async function render(report: ReturnType<typeof filterReport>, options: AccessCommandOptions): Promise<string> {
   switch (options.format) {
@@ -51,6 +49,6 @@ async function render(report: ReturnType<typeof filterReport>, options: AccessCo
     case "markdown":
       return accessMarkdown(report, { by: options.by, privileged: options.filter.privileged === true });
     case "html":
-      return (await import("./html")).accessHtml(report, { source: options.configFile, filter: options.filter });
+      return (await import("../../report/html")).accessHtml(report, { source: options.configFile, filter: options.filter });
   }
 }

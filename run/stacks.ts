@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readManifest } from "./synth-output";
 
 /** A synthesized stack, as `manifest.json` describes it. */
 export interface SynthesizedStack {
@@ -14,9 +14,8 @@ export interface SynthesizedStack {
  * the order is the same on every run.
  */
 export function stacksInOrder(outdir: string): SynthesizedStack[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const all = new Map<string, SynthesizedStack>();
-  for (const [name, entry] of Object.entries<any>(manifest.stacks)) {
+  for (const [name, entry] of readManifest(outdir)) {
     all.set(name, { name, dir: join(outdir, entry.workingDirectory), dependencies: entry.dependencies ?? [] });
   }
   const ordered: SynthesizedStack[] = [];

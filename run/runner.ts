@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { run } from "../scripts/terraform";
+import { run } from "./process";
 
 /**
  * Runs Terraform on synthesized stacks: init, plan to a file, the plan's JSON, apply of a saved
@@ -85,7 +85,7 @@ export async function planToFile(stack: string, dir: string, planFile: string, e
 export async function showPlan(stack: string, dir: string, planFile: string, env: NodeJS.ProcessEnv): Promise<PlannedChange[]> {
   const show = await terraform(dir, ["show", "-json", resolve(planFile)], env);
   if (show.code !== 0) throw new StackFailure(stack, show.output, "terraform show");
-  return (JSON.parse(show.output).resource_changes ?? [])
+  return ((JSON.parse(show.output) as { resource_changes?: any[] }).resource_changes ?? [])
     .filter((c: any) => c.mode === "managed")
     .map((c: any) => ({ address: c.address, type: c.type, name: c.name, actions: c.change.actions, before: c.change.before, after: c.change.after }));
 }

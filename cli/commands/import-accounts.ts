@@ -1,10 +1,11 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import { editAccountsFile } from "../lib/config/edit";
-import { ConfigError, locationOf, parseConfig, readConfigText } from "../lib/config/load";
-import { unknownRoleSetMessage } from "../lib/config/references";
-import { saveConfig } from "../lib/config/save";
-import type { AccountsConfig } from "../lib/config/schema";
-import { type ImportPlan, type OrganizationView, planImport } from "./import-plan";
+import { editAccountsFile } from "../../lib/config/edit";
+import { ConfigError, locationOf, parseConfig, readConfigText } from "../../lib/config/load";
+import { unknownRoleSetMessage } from "../../lib/config/references";
+import { saveConfig } from "../../lib/config/save";
+import type { AccountsConfig } from "../../lib/config/schema";
+import { type ImportPlan, type OrganizationView, planImport } from "../../pipeline/import-plan";
+import type { CommandHandler } from "../context";
 
 /** What `vault-aws import-accounts` is asked to do. */
 export interface ImportAccountsOptions {
@@ -40,7 +41,7 @@ export interface ImportContext {
  * written, atomically. Exits 0 when written or nothing is new, 2 on a dry run that would change the
  * file; throws (exit 1) on a config or AWS error, with nothing written.
  */
-export async function importAccountsCommand(options: ImportAccountsOptions, ctx: ImportContext): Promise<number> {
+export async function importAccounts(options: ImportAccountsOptions, ctx: ImportContext): Promise<number> {
   const file = options.configFile;
   const text = readConfigText(file);
   const config = parseConfig(text, file);
@@ -68,6 +69,15 @@ export async function importAccountsCommand(options: ImportAccountsOptions, ctx:
   ctx.note(`wrote ${file}`);
   return 0;
 }
+
+/**
+ * The `vault-aws import-accounts` handler: `importAccounts` with the organization read through AWS
+ * Organizations, with the caller's AWS credentials (see `pipeline/organization.ts`).
+ */
+export const importAccountsCommand: CommandHandler<ImportAccountsOptions> = async (options, ctx) => {
+  const { organizationsClient, readOrganization } = await import("../../pipeline/organization");
+  return importAccounts(options, { readOrganization: (ous) => readOrganization(organizationsClient(), ous, ctx.note), log: ctx.log, note: ctx.note });
+};
 
 /** Runs a check of the edited file, and says that nothing was written if it fails. */
 function validated(check: () => void, file: string): void {

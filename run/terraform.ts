@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -84,33 +84,4 @@ export function offlineTerraformEnv(dir: string, base: NodeJS.ProcessEnv = proce
   );
   writeFileSync(file, `provider_installation {\n${mirrors.join("")}}\n`);
   return { ...base, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-}
-
-/**
- * Runs a command and collects its output (stdout and stderr together), never through a shell.
- * `onLine`, if given, sees each complete line as it arrives.
- */
-export function run(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  onLine?: (line: string) => void,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    let pending = "";
-    const take = (chunk: Buffer) => {
-      output += chunk;
-      if (!onLine) return;
-      const lines = (pending + chunk).split("\n");
-      pending = lines.pop()!;
-      for (const line of lines) onLine(line);
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, output }));
-  });
 }

@@ -1,0 +1,80 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { isVaultStack } from "../../lib/names";
+import { type Shard, shardOf, type SynthOutput, type Wave } from "../../pipeline/changes";
+import { computeChanges, configuredVaultAddress, vaultSkipReason } from "../../pipeline/compute";
+import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
+import { inPool } from "../../run/pool";
+import { copyStack, pipelineEnv, planToFile, progress } from "../../run/runner";
+import type { CommandHandler } from "../context";
+
+/** Options of `vault-aws plan`. */
+export interface PlanOptions {
+  readonly config: string;
+  readonly outdir: string;
+  readonly base: string;
+  readonly out: string;
+  readonly parallelism: number;
+  readonly shard?: Shard;
+  /** Stacks to plan even though their JSON did not change. */
+  readonly include: readonly string[];
+  /** How long to wait for a state lock held by someone else. */
+  readonly lockTimeout: string;
+}
+
+/**
+ * `vault-aws plan`: `terraform init` and `plan -out` of exactly the stacks `changes` lists (their
+ * removal for stacks to destroy), each in `<out>/stacks/<stack>`, the plans as `<out>/<stack>.tfplan`,
+ * and `summary.json` and `summary.md` for the reviewer.
+ */
+export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => {
+  const { base, current, set } = await computeChanges(options.base, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note }, options.include);
+  const out = resolve(options.out);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const skip = vaultSkipReason(ctx.env, configuredVaultAddress(options.outdir));
+  const waves: Wave[] = [];
+  const skipped: string[] = [];
+  // Every wave of the change is kept, empty ones included, so the shards' waves line up by index.
+  for (const wave of shardOf(set.waveDetails, options.shard)) {
+    waves.push({ action: wave.action, stacks: wave.stacks.filter((s) => !(skip && isVaultStack(s))) });
+    skipped.push(...wave.stacks.filter((s) => skip && isVaultStack(s)));
+  }
+  for (const stack of skipped) ctx.log(`${stack}: ${skip}`);
+  const env = pipelineEnv(ctx.env);
+  const jobs = waves.flatMap((wave) => wave.stacks.map((stack) => ({ stack, action: wave.action })));
+  const done = progress(jobs.length, ctx.log);
+  const stacks: Record<string, StackPlan> = {};
+  const danger: DangerFlag[] = [];
+  const predicted = (stack: string) => (set.changes.create.includes(stack) ? "create" : set.changes.update.includes(stack) ? "update" : "destroy");
+  ctx.log(`plan: ${jobs.length} of ${set.changes.create.length + set.changes.update.length + set.changes.destroy.length} changed stacks${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ""}; ${set.changes.unchanged} unchanged stacks are not planned`);
+  await inPool(jobs, options.parallelism, async ({ stack, action }) => {
+    const started = Date.now();
+    const from = action === "destroy" ? base : current;
+    const dir = join(out, "stacks", stack);
+    copyStack(join(from.outdir, "stacks", stack), dir);
+    const planFile = join(out, `${stack}.tfplan`);
+    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout });
+    const counts = countChanges(changes);
+    stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
+    const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
+    danger.push(...dangerFlags(stack, changes, json(base), json(current)));
+    done(stack, `planned ${action === "destroy" ? "destroy " : ""}+${counts.add} ~${counts.change} -${counts.destroy}`, (Date.now() - started) / 1000);
+  });
+  danger.sort((a, b) => a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address));
+  const sortedStacks = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  const summary: PlanSummary = {
+    version: 1,
+    base: options.base,
+    shard: options.shard ? `${options.shard.index}/${options.shard.count}` : undefined,
+    changes: set.changes,
+    accessKnown: set.accessKnown,
+    waves,
+    stacks: sortedStacks,
+    danger,
+  };
+  writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(out, "summary.md"), summaryMarkdown(summary));
+  ctx.log(`plan: ${Object.keys(stacks).length} plans, ${danger.length} danger flags; ${join(options.out, "summary.md")} is the review`);
+  return 0;
+};
