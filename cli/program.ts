@@ -118,8 +118,11 @@ export function buildProgram(): Command {
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
       .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
-      .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m"),
-  ).action((o) => exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout }, context(o))));
+      .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m")
+      .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false),
+  ).action((o) =>
+    exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress }, context(o))),
+  );
 
   program
     .command("apply")
@@ -127,7 +130,10 @@ export function buildProgram(): Command {
     .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
     .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
     .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds (then the plan is stale and is refused)", "5m")
-    .action((o) => exit(applyCommand({ plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout }, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))));
+    .option("--allow-vault-address", "let the plans' vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+    .action((o) =>
+      exit(applyCommand({ plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress }, context({ config: DEFAULT_ACCOUNTS_FILE, outdir: "cdktf.out" }))),
+    );
 
   withConfig(
     program

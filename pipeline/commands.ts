@@ -8,6 +8,7 @@ import { stacksInOrder } from "../sandbox/stacks";
 import { synthesize } from "../synth";
 import { baseSynth, resolveBase } from "./base";
 import { type ChangeSet, compareOutputs, readSynthOutput, type Shard, shardOf, type SynthOutput, type Wave } from "./changes";
+import { configuredVaultAddress, vaultAddressProblem } from "./vault-address";
 import { applyPlanFile, copyStack, pipelineEnv, planExitCode, planToFile, progress, showPlan, StackFailure } from "./runner";
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "./summary";
 
@@ -73,12 +74,9 @@ export function vaultSkipReason(env: NodeJS.ProcessEnv, configuredAddress: boole
   return "skipped: no Vault provider is available (VAULT_ADDR is not set and the config names no vault.address)";
 }
 
-function configuredVaultAddress(outdir: string): boolean {
-  // The vault stack's provider block carries the config's address, if any.
-  const file = join(outdir, "stacks", "vault", "cdk.tf.json");
-  if (!existsSync(file)) return false;
-  const providers = JSON.parse(readFileSync(file, "utf8")).provider?.vault ?? [];
-  return providers.some((p: any) => typeof p.address === "string");
+/** Whether the vault stack in `outdir` names an address (the config's `vault.address`). */
+function namesVaultAddress(outdir: string): boolean {
+  return configuredVaultAddress(join(outdir, "stacks")) !== undefined;
 }
 
 /** Options of `vault-aws plan`. */
@@ -91,6 +89,11 @@ export interface PlanOptions {
   readonly include: readonly string[];
   /** How long to wait for a state lock held by someone else. */
   readonly lockTimeout: string;
+  /**
+   * Let the config's `vault.address` receive `VAULT_TOKEN` though `VAULT_ADDR` names another address.
+   * @default false
+   */
+  readonly allowVaultAddress?: boolean;
 }
 
 /**
@@ -100,10 +103,15 @@ export interface PlanOptions {
  */
 export async function planCommand(options: PlanOptions, ctx: CommandContext): Promise<number> {
   const { base, current, set } = await computeChanges(options.base, ctx, options.include);
+  const addressProblem = vaultAddressProblem(configuredVaultAddress(join(ctx.outdir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
+  if (addressProblem) {
+    ctx.note(`plan refused: ${addressProblem}`);
+    return 1;
+  }
   const out = resolve(options.out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const skip = vaultSkipReason(ctx.env, configuredVaultAddress(ctx.outdir));
+  const skip = vaultSkipReason(ctx.env, namesVaultAddress(ctx.outdir));
   const waves: Wave[] = [];
   const skipped: string[] = [];
   // Every wave of the change is kept, empty ones included, so the shards' waves line up by index.
@@ -177,9 +185,16 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
  * stack; later waves are not applied, and a rerun applies only what is left. A stale plan is
  * refused by Terraform and reported as such.
  */
-export async function applyCommand(options: { plans: readonly string[]; parallelism: number; lockTimeout: string }, ctx: CommandContext): Promise<number> {
+export async function applyCommand(options: { plans: readonly string[]; parallelism: number; lockTimeout: string; allowVaultAddress?: boolean }, ctx: CommandContext): Promise<number> {
   const { plans, parallelism } = options;
   const { waves } = readPlans(plans);
+  for (const dir of plans) {
+    const problem = vaultAddressProblem(configuredVaultAddress(join(dir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
+    if (problem) {
+      ctx.note(`apply refused (${dir}): ${problem}`);
+      return 1;
+    }
+  }
   const env = pipelineEnv(ctx.env);
   const all = waves.flatMap((w) => w.stacks);
   const left = all.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));
@@ -221,7 +236,7 @@ export interface Drift {
  */
 export async function driftCommand(options: { parallelism: number; shard?: Shard; json: boolean }, ctx: CommandContext): Promise<number> {
   synthesize({ configFile: ctx.configFile, outdir: ctx.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
-  const skip = vaultSkipReason(ctx.env, configuredVaultAddress(ctx.outdir));
+  const skip = vaultSkipReason(ctx.env, namesVaultAddress(ctx.outdir));
   const stacks = stacksInOrder(ctx.outdir);
   const [wave] = shardOf([{ stacks: stacks.map((s) => s.name) }], options.shard);
   const chosen = stacks.filter((s) => wave.stacks.includes(s.name));
