@@ -51,11 +51,11 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
       }),
   );
   const brokerStack = stacks[model.accounts.findIndex((account) => account.name === model.broker.accountName)];
-  // With a keyless broker the engine takes no key, so nothing crosses from the broker's stack; the
-  // dependency stays, so that the role has its policies before Vault is pointed at it.
+  // Nothing crosses from the broker's stack (Vault holds the user's key, or uses its own role); the
+  // dependency stays, so that the user or role has its policies before Vault is pointed at it.
   const vault = new VaultStack(app, VAULT_STACK_NAME, {
     model,
-    broker: model.broker.identity === "user" ? brokerStack.broker : undefined,
+    keyGeneration: model.broker.identity === "user" ? model.broker.user?.keyGeneration : undefined,
     sandbox: options.sandbox,
   });
   vault.addDependency(brokerStack);

@@ -145,6 +145,19 @@ export function buildProgram(): Command {
   ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
 
   program
+    .command("broker-key")
+    .description(
+      "key mode: give Vault's engine the broker user's key when it holds none; Vault rotates it at once, so no state or plan ever holds a live key. " +
+        "Runs as the apply identity (VAULT_ADDR, VAULT_TOKEN, and AWS credentials that may assume the broker account's deployment role)",
+    )
+    .addOption(configOption())
+    .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+    .action(async (o) => {
+      const { brokerKeyCommand } = await import("./commands/broker-key");
+      return exit(brokerKeyCommand({ config: o.config, allowVaultAddress: o.allowVaultAddress }, { env: process.env, log: (l) => console.log(l), note: (l) => console.error(l) }));
+    });
+
+  program
     .command("guardrails")
     .description("the service control policy that protects the broker and the managed roles, as JSON (see README, Guardrails)")
     .option("--out <file>", "write it to this file instead of printing it")

@@ -34,7 +34,7 @@ export interface AccountStackConfig {
 
 /** One AWS account: its assumable roles and, in the broker's account, the broker. */
 export class AccountStack extends TerraformStack {
-  /** The broker's IAM user and its key, when this stack holds them. */
+  /** The broker's IAM user (it has no key in Terraform: see `BrokerIdentity`), when this stack holds it. */
   public readonly broker?: BrokerIdentity;
   /** The broker's policies on the role Vault runs as, when this stack holds them. */
   public readonly brokerRole?: BrokerRolePolicies;
@@ -71,19 +71,8 @@ export class AccountStack extends TerraformStack {
         userName: user.userName,
         policies: config.broker.policies,
         keyGeneration: user.keyGeneration,
-        keepPreviousKey: user.keepPreviousKey,
       });
       new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
-      new TerraformOutput(this, "broker_access_key_id", {
-        description: "Access key id of Vault's broker user (sensitive: half of a credential)",
-        value: this.broker.accessKeyId,
-        sensitive: true,
-      });
-      new TerraformOutput(this, "broker_secret_access_key", {
-        description: "Secret of the broker's access key; read it with `terraform output -raw`, never print it",
-        value: this.broker.secretAccessKey,
-        sensitive: true,
-      });
     }
     const role = config.broker?.role;
     if (config.broker && role) {

@@ -53,6 +53,14 @@ describe("the guardrail SCP, evaluated as AWS evaluates it", () => {
     expect(await decide(model, OTHER_ADMIN, action, role)).toBe("ExplicitlyDenied");
   });
 
+  test("the broker user may make its own next key (Vault's rotate-root), and still nothing else it is denied", async () => {
+    const self = "arn:aws:iam::111111111111:user/vault-account";
+    expect(await decide(model, self, "iam:CreateAccessKey", self)).toBe("Allowed");
+    expect(await decide(model, self, "iam:CreateLoginProfile", self)).toBe("ExplicitlyDenied");
+    expect(await decide(model, self, "iam:PutGroupPolicy", "arn:aws:iam::111111111111:group/vault-account-assume-roles-0")).toBe("ExplicitlyDenied");
+    expect(await decide(model, OTHER_ADMIN.replace("222222222222", "111111111111"), "iam:CreateAccessKey", self)).toBe("ExplicitlyDenied");
+  });
+
   test("roles and users it does not manage are left alone", async () => {
     expect(await decide(model, OTHER_ADMIN, "iam:AttachRolePolicy", "arn:aws:iam::222222222222:role/some-app")).toBe("Allowed");
     expect(await decide(model, OTHER_ADMIN, "iam:CreateAccessKey", "arn:aws:iam::222222222222:user/alice")).toBe("Allowed");
@@ -83,7 +91,7 @@ describe("the SCP size quota", () => {
     many.guardrails = {};
     many.accounts[1].roles = Array.from({ length: 200 }, (_, i) => ({ name: `team-${String(i).padStart(3, "0")}-role`, managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }));
     expect(() => buildModel(configOf(many))).toThrow(
-      new QuotaError(`the guardrail service control policy would be 8439 characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the 200 distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`),
+      new QuotaError(`the guardrail service control policy would be 8708 characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the 200 distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`),
     );
     many.iamPath = "/vault-aws/";
     expect(buildModel(configOf(many)).guardrails!.size).toBeLessThan(SCP_MAX_SIZE);
@@ -126,7 +134,7 @@ describe("the organization stack", () => {
     const org = stacks["aws-organization"];
     const [policy] = Object.values<any>(resources(org, "aws_organizations_policy"));
     expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
-    expect(JSON.parse(policy.content).Statement.map((s: any) => s.Sid)).toEqual(["ProtectVaultBroker", "ProtectVaultManagedRoles"]);
+    expect(JSON.parse(policy.content).Statement.map((s: any) => s.Sid)).toEqual(["ProtectVaultBroker", "ProtectVaultManagedRoles", "ProtectVaultBrokerKeys"]);
     expect(Object.values<any>(resources(org, "aws_organizations_policy_attachment")).map((a) => a.target_id).sort()).toEqual(["ou-ab12-cd34ef56", "r-ab12"]);
     expect(org.provider.aws[0].assume_role[0].role_arn).toBe("arn:aws:iam::999999999999:role/OrganizationAccountAccessRole");
     expect(org.provider.aws[0].allowed_account_ids).toEqual(["999999999999"]);

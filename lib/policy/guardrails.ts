@@ -76,7 +76,7 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
     statements.push({
       Sid: "ProtectVaultBroker",
       Effect: "Deny",
-      Action: [...BROKER_ACTIONS],
+      Action: BROKER_ACTIONS.filter((action) => action !== "iam:CreateAccessKey"),
       Resource: [`${broker}:user/${user}`, `${broker}:group/${user}-assume-roles-*`, `${broker}:policy/${user}-assume-roles-*`],
       Condition: exempt,
     });
@@ -92,5 +92,11 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
     });
   }
   statements.push({ Sid: "ProtectVaultManagedRoles", Effect: "Deny", Action: [...ROLE_ACTIONS], Resource: roles, Condition: exempt });
+  if (input.brokerUserName !== undefined) {
+    // Vault's rotate-root: the broker user creates its own next key (IAM caps it at two), so it is
+    // exempt here beside the deployment roles; nobody else may make it a key.
+    const self = `${broker}:user/${input.brokerUserName}`;
+    statements.push({ Sid: "ProtectVaultBrokerKeys", Effect: "Deny", Action: ["iam:CreateAccessKey"], Resource: [self], Condition: { ArnNotLike: { "aws:PrincipalArn": [...input.exemptPrincipalArns, self] } } });
+  }
   return { Version: "2012-10-17", Statement: statements };
 }
