@@ -273,6 +273,33 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
+/**
+ * The GitOps pipeline whose identities the product makes: an OIDC provider (or an existing one) and
+ * a plan and an apply role in one hub account, a read-only `vault-aws-plan` role in every account
+ * (opt-in), and the pipeline's Vault JWT roles. See docs/pipeline.md.
+ */
+const pipeline = strict({
+  // The hub account: where the OIDC provider and the plan and apply roles live.
+  account: ACCOUNT_NAME,
+  // An OIDC provider the account already has; without it, the pipeline stack creates one.
+  oidcProviderArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[A-Za-z0-9.\/-]+$/, "an IAM OIDC provider ARN such as arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com").optional(),
+  github: strict({
+    repository: pattern(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "owner/name of the GitHub repository, e.g. acme/vault-aws-config", 140),
+    // The protected environment whose jobs may apply (required reviewers, deployment branch main).
+    environment: pattern(/^[A-Za-z0-9._-]+$/, "a GitHub environment name such as production", 255).default("production"),
+  }).optional(),
+  gitlab: strict({
+    project: pattern(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/, "the project's path, e.g. acme/platform/vault-aws-config", 255),
+    host: pattern(/^[a-z0-9.-]+$/, "the GitLab host name, e.g. gitlab.com").default("gitlab.com"),
+    // The protected branch whose pipelines may apply.
+    ref: pattern(/^[A-Za-z0-9._\/-]+$/, "a protected branch name such as main", 255).default("main"),
+  }).optional(),
+  // Create the read-only vault-aws-plan role in every account (a change to every account stack).
+  planRoles: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+  // The Vault JWT auth mount the pipeline logs in with; the vault stack writes its two roles there.
+  vaultAuthMount: AUTH_MOUNT.default("jwt"),
+}).refine((p) => (p.github === undefined) !== (p.gitlab === undefined), { error: "needs exactly one of github or gitlab" });
+
 const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
     vault: strict({
@@ -395,6 +422,7 @@ const writtenSchema = strict({
       })
       .default({}),
     vaultRoles: z.array(vaultRole).default([]),
+    pipeline: pipeline.optional(),
     // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
     // apply otherwise), or a warning for policies newer than the snapshot.
     unknownManagedPolicies: z.enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) }).default("error"),
