@@ -6,6 +6,8 @@ import type { VaultRoleModel } from "./lib/model";
 import type { SandboxOptions } from "./lib/sandbox";
 import { AccountStack } from "./stacks/account-stack";
 import { ORGANIZATION_STACK_NAME, OrganizationStack } from "./stacks/organization-stack";
+import { PIPELINE_STACK_NAME, PipelineStack } from "./stacks/pipeline-stack";
+import { VAULT_PIPELINE_STACK_NAME, VaultPipelineStack } from "./stacks/vault-pipeline-stack";
 import { VaultRolesStack } from "./stacks/vault-roles-stack";
 import { VaultStack } from "./stacks/vault-stack";
 
@@ -48,6 +50,7 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
         broker: account.name === model.broker.accountName ? model.broker : undefined,
         sandbox: options.sandbox,
         iamPath: model.iamPath,
+        planIdentityArn: model.pipeline?.planRoles ? model.pipeline.planIdentityArn : undefined,
       }),
   );
   const brokerStack = stacks[model.accounts.findIndex((account) => account.name === model.broker.accountName)];
@@ -71,6 +74,13 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
     released.push(...rolesStack.roleAddresses);
   }
   vault.releaseRolesMovedOut(released);
+  if (model.pipeline) {
+    const hub = model.accounts.find((account) => account.name === model.pipeline!.hub.name)!;
+    const pipeline = new PipelineStack(app, PIPELINE_STACK_NAME, { pipeline: model.pipeline, account: hub, state: model.state, sandbox: options.sandbox });
+    // IAM refuses a trust policy naming a principal that does not exist yet.
+    if (model.pipeline.planRoles) for (const stack of stacks) stack.addDependency(pipeline);
+    new VaultPipelineStack(app, VAULT_PIPELINE_STACK_NAME, { model, pipeline: model.pipeline, sandbox: options.sandbox });
+  }
   if (model.guardrails?.organization) {
     new OrganizationStack(app, ORGANIZATION_STACK_NAME, { guardrails: model.guardrails, organization: model.guardrails.organization, state: model.state, region: model.accounts[0].region, sandbox: options.sandbox });
   }

@@ -6,6 +6,8 @@ import { addStateBackend } from "../lib/backend";
 import { AssumableRole } from "../lib/constructs/assumable-role";
 import { BrokerIdentity } from "../lib/constructs/broker-identity";
 import { BrokerRolePolicies } from "../lib/constructs/broker-role-policies";
+import { PipelineRole } from "../lib/constructs/pipeline-role";
+import { PLAN_ROLE_NAME, planRolePolicy, planRoleTrustPolicy } from "../lib/policy/pipeline";
 import type { AccountModel, BrokerModel, StateModel } from "../lib/model";
 import type { SandboxOptions } from "../lib/sandbox";
 
@@ -30,6 +32,11 @@ export interface AccountStackConfig {
    * @default "/"
    */
   readonly iamPath?: string;
+  /**
+   * The pipeline's plan identity, which `vault-aws-plan` in this account trusts (`pipeline.planRoles`).
+   * @default - no `vault-aws-plan` role
+   */
+  readonly planIdentityArn?: string;
 }
 
 /** One AWS account: its assumable roles and, in the broker's account, the broker. */
@@ -64,6 +71,15 @@ export class AccountStack extends TerraformStack {
       description: "ARN of each assumable role in this account, by role name",
       value: roleArns,
     });
+
+    if (config.planIdentityArn !== undefined) {
+      new PipelineRole(this, "pipeline-plan", {
+        roleName: PLAN_ROLE_NAME,
+        description: "vault-aws pull-request plans read this account's IAM; managed by vault-aws-multi-account",
+        trustPolicy: planRoleTrustPolicy(config.planIdentityArn),
+        policy: planRolePolicy(),
+      });
+    }
 
     const user = config.broker?.user;
     if (config.broker && user) {
