@@ -114,15 +114,17 @@ export function buildProgram(): Command {
       .command("plan")
       .description("terraform plan of only the stacks a change touches; writes <out>/<stack>.tfplan, summary.json and summary.md")
       .requiredOption("--base <ref|dir>", "what is deployed, as for changes")
-      .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first)")
+      .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first, if an earlier plan made it)")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
       .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
       .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m")
-      .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false),
-  ).action((o) =>
-    exit(planCommand({ base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress }, context(o))),
-  );
+      .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+      .option("--read-only", "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied", false),
+  ).action((o) => {
+    const options = { base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress, readOnly: o.readOnly };
+    return exit(planCommand(options, context(o)));
+  });
 
   program
     .command("apply")

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describeAccess } from "../lib/access";
 import { isVaultStack } from "../lib/names";
@@ -9,6 +9,7 @@ import { synthesize } from "../synth";
 import { baseSynth, resolveBase } from "./base";
 import { type ChangeSet, compareOutputs, readSynthOutput, type Shard, shardOf, type SynthOutput, type Wave } from "./changes";
 import { configuredVaultAddress, vaultAddressProblem } from "./vault-address";
+import { asPlanIdentity, PLAN_FOLDER_MARKER } from "./plan-identity";
 import { applyPlanFile, copyStack, pipelineEnv, planExitCode, planToFile, progress, showPlan, StackFailure } from "./runner";
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "./summary";
 
@@ -94,6 +95,12 @@ export interface PlanOptions {
    * @default false
    */
   readonly allowVaultAddress?: boolean;
+  /**
+   * Plan as the pipeline's plan identity: AWS providers assume `vault-aws-plan`, no state lock is
+   * taken, and the plans cannot be applied.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -102,6 +109,10 @@ export interface PlanOptions {
  * and `summary.json` and `summary.md` for the reviewer.
  */
 export async function planCommand(options: PlanOptions, ctx: CommandContext): Promise<number> {
+  if (existsSync(options.out) && readdirSync(options.out).length > 0 && !existsSync(join(options.out, PLAN_FOLDER_MARKER))) {
+    ctx.note(`plan refused: --out ${options.out} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`);
+    return 1;
+  }
   const { base, current, set } = await computeChanges(options.base, ctx, options.include);
   const addressProblem = vaultAddressProblem(configuredVaultAddress(join(ctx.outdir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
   if (addressProblem) {
@@ -111,6 +122,7 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
   const out = resolve(options.out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, PLAN_FOLDER_MARKER), "made by vault-aws plan, which empties this folder on its next run\n");
   const skip = vaultSkipReason(ctx.env, namesVaultAddress(ctx.outdir));
   const waves: Wave[] = [];
   const skipped: string[] = [];
@@ -132,8 +144,10 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
     const from = action === "destroy" ? base : current;
     const dir = join(out, "stacks", stack);
     copyStack(join(from.outdir, "stacks", stack), dir);
+    if (options.readOnly) writeFileSync(join(dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
     const planFile = join(out, `${stack}.tfplan`);
-    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout });
+    const lock = options.readOnly ? false : undefined;
+    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout, lock });
     const counts = countChanges(changes);
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
     const json = (output: SynthOutput) => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
@@ -151,6 +165,7 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
     waves,
     stacks: sortedStacks,
     danger,
+    ...(options.readOnly && { readOnly: true }),
   };
   writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(out, "summary.md"), summaryMarkdown(summary));
@@ -169,6 +184,7 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
     const file = join(dir, "summary.json");
     if (!existsSync(file)) throw new Error(`--plans ${dir}: no summary.json there; pass the folder vault-aws plan --out wrote`);
     const summary = JSON.parse(readFileSync(file, "utf8")) as PlanSummary;
+    if (summary.readOnly) throw new Error(`--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`);
     first ??= { dir, changes: JSON.stringify(summary.changes) };
     if (JSON.stringify(summary.changes) !== first.changes) throw new Error(`--plans: ${dir} and ${first.dir} are not shards of one plan (their changes differ); plan again`);
     summary.waves.forEach((wave, i) => {

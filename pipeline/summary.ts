@@ -47,6 +47,8 @@ export interface PlanSummary {
   readonly waves: readonly Wave[];
   readonly stacks: Readonly<Record<string, StackPlan>>;
   readonly danger: readonly DangerFlag[];
+  /** Made by the plan identity (`--read-only`): for review, never applied. */
+  readonly readOnly?: boolean;
 }
 
 /** Counts of a stack's plan. */
