@@ -21,7 +21,7 @@ describe("the pipeline stack (hub account)", () => {
     expect(pipeline.provider.aws[0].allowed_account_ids).toEqual(["111111111111"]);
   });
   test("the plan and apply identities carry exactly the pure functions' trust and permissions", () => {
-    const source = { kind: "github", repository: "acme/vault-config", environment: "production" } as const;
+    const source = { kind: "github", repository: "acme/vault-config", environment: "production", defaultBranch: "main" } as const;
     expect(inline(pipeline, "vault-aws-pipeline-plan")).toEqual({ trust: pipelineTrustPolicy(provider, source, "plan"), policy: planIdentityPolicy({ partition: "aws" }) });
     expect(inline(pipeline, "vault-aws-pipeline-apply").trust).toEqual(pipelineTrustPolicy(provider, source, "apply"));
   });
@@ -50,7 +50,13 @@ describe("the vault-pipeline stack", () => {
   const vault = stacks["vault-pipeline"];
   test("two JWT roles under the configured mount: plan bound to pull requests, apply to the environment", () => {
     const byName = Object.fromEntries(Object.values<any>(resources(vault, "vault_jwt_auth_backend_role")).map((r) => [r.role_name, r]));
-    expect(byName["vault-aws-plan"]).toMatchObject({ backend: "jwt", bound_subject: "repo:acme/vault-config:pull_request", bound_audiences: ["vault-aws"], token_no_default_policy: true });
+    expect(byName["vault-aws-plan"]).toMatchObject({
+      backend: "jwt",
+      bound_claims: { sub: "repo:acme/vault-config:pull_request,repo:acme/vault-config:ref:refs/heads/main" },
+      bound_audiences: ["vault-aws"],
+      token_no_default_policy: true,
+    });
+    expect(byName["vault-aws-plan"].bound_subject).toBeUndefined();
     expect(byName["vault-aws-apply"]).toMatchObject({ backend: "jwt", bound_subject: "repo:acme/vault-config:environment:production", bound_audiences: ["vault-aws"] });
   });
   test("their policies are the plan (read) and apply (write) ACLs of the engine's mount", () => {

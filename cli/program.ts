@@ -143,8 +143,9 @@ export function buildProgram(): Command {
       .description("plan every stack and list those whose real resources differ from the config; exit 2 on drift")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
-      .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false),
-  ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json }, context(o))));
+      .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false)
+      .option("--read-only", "check as the pipeline's plan identity: AWS providers assume vault-aws-plan", false),
+  ).action((o) => exit(driftCommand({ parallelism: o.parallelism, shard: o.shard, json: o.json, readOnly: o.readOnly }, context(o))));
 
   program
     .command("broker-key")

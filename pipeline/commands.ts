@@ -250,10 +250,12 @@ export interface Drift {
  * `vault-aws drift`: plans every stack (`-detailed-exitcode`, without the lock) and lists those
  * with changes and their resource addresses. Exit 2 when there is drift, 1 when a plan fails.
  */
-export async function driftCommand(options: { parallelism: number; shard?: Shard; json: boolean }, ctx: CommandContext): Promise<number> {
+export async function driftCommand(options: { parallelism: number; shard?: Shard; json: boolean; readOnly?: boolean }, ctx: CommandContext): Promise<number> {
   synthesize({ configFile: ctx.configFile, outdir: ctx.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
   const skip = vaultSkipReason(ctx.env, namesVaultAddress(ctx.outdir));
   const stacks = stacksInOrder(ctx.outdir);
+  // As the plan identity: drift only reads (its plans never take the lock and are never applied).
+  if (options.readOnly) for (const s of stacks) writeFileSync(join(s.dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(s.dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
   const [wave] = shardOf([{ stacks: stacks.map((s) => s.name) }], options.shard);
   const chosen = stacks.filter((s) => wave.stacks.includes(s.name));
   const skipped = chosen.filter((s) => skip && isVaultStack(s.name));

@@ -575,7 +575,7 @@ describe("pipeline:", () => {
   const withPipeline = (pipeline: unknown) => edited((c) => (c.pipeline = pipeline));
   test("a GitHub repository, with the apply environment's default", () => {
     const config = configOf(withPipeline({ account: "primary", github: { repository: "acme/vault-config" } }));
-    expect(config.pipeline).toEqual({ account: "primary", github: { repository: "acme/vault-config", environment: "production" }, planRoles: false, vaultAuthMount: "jwt" });
+    expect(config.pipeline).toEqual({ account: "primary", github: { repository: "acme/vault-config", environment: "production", defaultBranch: "main" }, planRoles: false, vaultAuthMount: "jwt" });
   });
   test("a GitLab project, with host and protected branch defaults", () => {
     expect(configOf(withPipeline({ account: "primary", gitlab: { project: "acme/platform/vault-config" } })).pipeline?.gitlab).toEqual({ project: "acme/platform/vault-config", host: "gitlab.com", ref: "main" });

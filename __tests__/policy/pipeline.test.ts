@@ -20,7 +20,7 @@ const { RequestContextImpl } = engine("requestContext.js");
 
 const HUB = "111111111111";
 const PROVIDER = `arn:aws:iam::${HUB}:oidc-provider/token.actions.githubusercontent.com`;
-const GITHUB: PipelineSource = { kind: "github", repository: "acme/vault-config", environment: "production" };
+const GITHUB: PipelineSource = { kind: "github", repository: "acme/vault-config", environment: "production", defaultBranch: "main" };
 const GITLAB: PipelineSource = { kind: "gitlab", project: "acme/platform/vault-config", host: "gitlab.com", ref: "main" };
 const STATE = { partition: "aws", s3: { bucket: "acme-tf-state", keyPrefix: "vault-aws-multi-account" } };
 const PLAN_IDENTITY = `arn:aws:iam::${HUB}:role/vault-aws-pipeline-plan`;
@@ -74,12 +74,19 @@ describe("pipelineTrustPolicy (GitHub), evaluated as AWS evaluates it", () => {
   const host = "token.actions.githubusercontent.com";
 
   test("is exact StringEquals on aud and sub, no pattern", () => {
-    expect(plan.Statement[0].Condition).toEqual({ StringEquals: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: "repo:acme/vault-config:pull_request" } });
+    expect(plan.Statement[0].Condition).toEqual({
+      StringEquals: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: ["repo:acme/vault-config:pull_request", "repo:acme/vault-config:ref:refs/heads/main"] },
+    });
     expect(apply.Statement[0].Condition).toEqual({ StringEquals: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: "repo:acme/vault-config:environment:production" } });
   });
   test("a pull request's token may assume the plan identity and not the apply identity", async () => {
     expect(await webIdentity(plan, host, "repo:acme/vault-config:pull_request")).toBe("Allowed");
     expect(await webIdentity(apply, host, "repo:acme/vault-config:pull_request")).toBe("ImplicitlyDenied");
+  });
+  test("the default branch (the nightly drift check) gets the plan identity, not the apply identity", async () => {
+    expect(await webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("Allowed");
+    expect(await webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/feature")).toBe("ImplicitlyDenied");
+    expect(await webIdentity(apply, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("ImplicitlyDenied");
   });
   test("the apply identity works only from the protected environment", async () => {
     expect(await webIdentity(apply, host, "repo:acme/vault-config:environment:production")).toBe("Allowed");

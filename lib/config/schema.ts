@@ -287,6 +287,8 @@ const pipeline = strict({
     repository: pattern(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "owner/name of the GitHub repository, e.g. acme/vault-aws-config", 140),
     // The protected environment whose jobs may apply (required reviewers, deployment branch main).
     environment: pattern(/^[A-Za-z0-9._-]+$/, "a GitHub environment name such as production", 255).default("production"),
+    // The default branch, whose scheduled drift check runs with the (read-only) plan identity.
+    defaultBranch: pattern(/^[A-Za-z0-9._\/-]+$/, "a branch name such as main", 255).default("main"),
   }).optional(),
   gitlab: strict({
     project: pattern(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/, "the project's path, e.g. acme/platform/vault-aws-config", 255),

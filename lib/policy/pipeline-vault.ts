@@ -77,7 +77,7 @@ export function pipelineJwtRoles(source: PipelineSource): { readonly plan: Recor
   const common = { role_type: "jwt", bound_audiences: [VAULT_AUDIENCE], user_claim: "sub", token_ttl: 3600, token_max_ttl: 3600, token_no_default_policy: true };
   if (source.kind === "github") {
     return {
-      plan: { ...common, bound_subject: `repo:${source.repository}:pull_request`, token_policies: [PIPELINE_VAULT_POLICY.plan] },
+      plan: { ...common, bound_claims: { sub: [`repo:${source.repository}:pull_request`, `repo:${source.repository}:ref:refs/heads/${source.defaultBranch}`] }, token_policies: [PIPELINE_VAULT_POLICY.plan] },
       apply: { ...common, bound_subject: `repo:${source.repository}:environment:${source.environment}`, token_policies: [PIPELINE_VAULT_POLICY.apply] },
     };
   }

@@ -11,7 +11,7 @@ export const AWS_AUDIENCE = "sts.amazonaws.com";
 
 /** Which CI system, and what names its tokens. */
 export type PipelineSource =
-  | { readonly kind: "github"; readonly repository: string; readonly environment: string }
+  | { readonly kind: "github"; readonly repository: string; readonly environment: string; readonly defaultBranch: string }
   | { readonly kind: "gitlab"; readonly project: string; readonly host: string; readonly ref: string };
 
 /** The issuer host of a source's ID tokens (the IAM OIDC provider's URL without `https://`). */
@@ -26,9 +26,11 @@ export function issuerHost(source: PipelineSource): string {
  * identity is the one place a pattern is needed: any branch of this project (plan is read-only);
  * apply is exact, the protected branch.
  */
-export function pipelineSubjects(source: PipelineSource): { readonly plan: { readonly exact: boolean; readonly sub: string }; readonly apply: string } {
+export function pipelineSubjects(source: PipelineSource): { readonly plan: { readonly exact: boolean; readonly sub: string | string[] }; readonly apply: string } {
   if (source.kind === "github") {
-    return { plan: { exact: true, sub: `repo:${source.repository}:pull_request` }, apply: `repo:${source.repository}:environment:${source.environment}` };
+    // The nightly drift check runs on the default branch with the plan identity too (read-only).
+    const plan = [`repo:${source.repository}:pull_request`, `repo:${source.repository}:ref:refs/heads/${source.defaultBranch}`];
+    return { plan: { exact: true, sub: plan }, apply: `repo:${source.repository}:environment:${source.environment}` };
   }
   return { plan: { exact: false, sub: `project_path:${source.project}:ref_type:branch:ref:*` }, apply: `project_path:${source.project}:ref_type:branch:ref:${source.ref}` };
 }
@@ -41,7 +43,7 @@ export interface TrustDocument {
     readonly Effect: "Allow";
     readonly Principal: { readonly Federated: string } | { readonly AWS: string };
     readonly Action: string;
-    readonly Condition?: Record<string, Record<string, string>>;
+    readonly Condition?: Record<string, Record<string, string | string[]>>;
   }[];
 }
 
@@ -50,7 +52,7 @@ export function pipelineTrustPolicy(providerArn: string, source: PipelineSource,
   const host = issuerHost(source);
   const subjects = pipelineSubjects(source);
   const sub = identity === "apply" ? { op: "StringEquals", value: subjects.apply } : { op: subjects.plan.exact ? "StringEquals" : "StringLike", value: subjects.plan.sub };
-  const condition: Record<string, Record<string, string>> = { StringEquals: { [`${host}:aud`]: AWS_AUDIENCE } };
+  const condition: Record<string, Record<string, string | string[]>> = { StringEquals: { [`${host}:aud`]: AWS_AUDIENCE } };
   condition[sub.op] = { ...condition[sub.op], [`${host}:sub`]: sub.value };
   return {
     Version: "2012-10-17",
