@@ -42,6 +42,18 @@ function commaList(item: z.ZodType<string>): (value: string) => string[] {
   };
 }
 
+/** The one base of `--base-ref`, `--base-dir` or `--base`, or commander's error. */
+function baseOption(o: { baseRef?: string; baseDir?: string; base?: string }): { value: string; kind: "ref" | "dir" | "either" } {
+  const given = [o.baseRef && { value: o.baseRef, kind: "ref" as const }, o.baseDir && { value: o.baseDir, kind: "dir" as const }, o.base && { value: o.base, kind: "either" as const }].filter(
+    (b): b is { value: string; kind: "ref" | "dir" | "either" } => Boolean(b),
+  );
+  if (given.length !== 1) {
+    console.error(`error: name what is deployed with exactly one of --base-ref <ref>, --base-dir <dir> or --base <ref|dir> (got ${given.length})`);
+    process.exit(1);
+  }
+  return given[0];
+}
+
 /** `--config`, the accounts file. */
 function configOption(): Option {
   return new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE);
@@ -105,15 +117,22 @@ export function buildProgram(): Command {
     program
       .command("changes")
       .description("which stacks a change touches, in apply order, and who gains or loses access")
-      .requiredOption("--base <ref|dir>", "what is deployed: a git ref (its code and config are synthesized, cached) or the output folder of an earlier synth")
+      .option("--base-ref <ref>", "what is deployed, as a git ref: that commit's code runs to synthesize its config (cached), with no credentials in its environment")
+      .option("--base-dir <dir>", "what is deployed, as the output folder of an earlier synth")
+      .option("--base <ref|dir>", "either of the above; an error when both a ref and a folder of that name exist")
       .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
-  ).action((o) => exit(changesCommand(o.base, o.json, context(o))));
+  ).action((o) => {
+    const base = baseOption(o);
+    return exit(changesCommand(base.value, o.json, context(o), base.kind));
+  });
 
   withConfig(
     program
       .command("plan")
       .description("terraform plan of only the stacks a change touches; writes <out>/<stack>.tfplan, summary.json and summary.md")
-      .requiredOption("--base <ref|dir>", "what is deployed, as for changes")
+      .option("--base-ref <ref>", "what is deployed, as a git ref (as for changes)")
+      .option("--base-dir <dir>", "what is deployed, as an earlier synth's output folder")
+      .option("--base <ref|dir>", "either of the above; an error when both match")
       .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first, if an earlier plan made it)")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
@@ -122,7 +141,8 @@ export function buildProgram(): Command {
       .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
       .option("--read-only", "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied", false),
   ).action((o) => {
-    const options = { base: o.base, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress, readOnly: o.readOnly };
+    const base = baseOption(o);
+    const options = { base: base.value, baseKind: base.kind, out: o.out, parallelism: o.parallelism, shard: o.shard, include: o.include, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress, readOnly: o.readOnly };
     return exit(planCommand(options, context(o)));
   });
 

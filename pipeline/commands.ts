@@ -6,7 +6,7 @@ import { sandboxFromEnv } from "../lib/sandbox";
 import { inPool } from "../sandbox/pool";
 import { stacksInOrder } from "../sandbox/stacks";
 import { synthesize } from "../synth";
-import { baseSynth, resolveBase } from "./base";
+import { type BaseKind, baseSynth, resolveBase } from "./base";
 import { type ChangeSet, compareOutputs, readSynthOutput, type Shard, shardOf, type SynthOutput, type Wave } from "./changes";
 import { configuredVaultAddress, vaultAddressProblem } from "./vault-address";
 import { asPlanIdentity, PLAN_FOLDER_MARKER } from "./plan-identity";
@@ -35,8 +35,8 @@ export interface ComputedChanges {
  * Synthesizes the current sources and config into the output folder and the base (a folder, or a
  * git ref's code and config, cached), at the same time, and compares them.
  */
-export async function computeChanges(baseArg: string, ctx: CommandContext, include: readonly string[] = []): Promise<ComputedChanges> {
-  const source = resolveBase(baseArg);
+export async function computeChanges(baseArg: string, ctx: CommandContext, include: readonly string[] = [], baseKind: BaseKind = "either"): Promise<ComputedChanges> {
+  const source = resolveBase(baseArg, process.cwd(), baseKind);
   // The base synth runs in a child process while the current one runs here.
   const pending = source.kind === "folder" ? Promise.resolve(source.outdir) : baseSynth(source, { configFile: ctx.configFile, outdir: ctx.outdir, env: ctx.env, log: ctx.note });
   pending.catch(() => undefined); // awaited below; a failure of the current synth must not leave it unhandled
@@ -48,9 +48,9 @@ export async function computeChanges(baseArg: string, ctx: CommandContext, inclu
 }
 
 /** `vault-aws changes`: the stacks a change touches, as text or as the JSON pipelines read. */
-export async function changesCommand(baseArg: string, json: boolean, ctx: CommandContext): Promise<number> {
+export async function changesCommand(baseArg: string, json: boolean, ctx: CommandContext, baseKind: BaseKind = "either"): Promise<number> {
   const started = Date.now();
-  const { set } = await computeChanges(baseArg, ctx);
+  const { set } = await computeChanges(baseArg, ctx, [], baseKind);
   const { changes } = set;
   if (json) {
     ctx.log(JSON.stringify(changes));
@@ -83,6 +83,11 @@ function namesVaultAddress(outdir: string): boolean {
 /** Options of `vault-aws plan`. */
 export interface PlanOptions {
   readonly base: string;
+  /**
+   * Which flag named the base.
+   * @default "either" - `--base`
+   */
+  readonly baseKind?: BaseKind;
   readonly out: string;
   readonly parallelism: number;
   readonly shard?: Shard;
@@ -113,7 +118,7 @@ export async function planCommand(options: PlanOptions, ctx: CommandContext): Pr
     ctx.note(`plan refused: --out ${options.out} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`);
     return 1;
   }
-  const { base, current, set } = await computeChanges(options.base, ctx, options.include);
+  const { base, current, set } = await computeChanges(options.base, ctx, options.include, options.baseKind);
   const addressProblem = vaultAddressProblem(configuredVaultAddress(join(ctx.outdir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
   if (addressProblem) {
     ctx.note(`plan refused: ${addressProblem}`);

@@ -473,7 +473,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
       const outputs = Object.fromEntries(readFileSync(out, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
       expect({ stacks: Number(outputs.stacks), total: Number(outputs.total), shards: JSON.parse(outputs.shards) }).toEqual({ stacks, total, shards });
       expect(JSON.parse(outputs.changes).access).toEqual({ granted: 1, revoked: 0 });
-      expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base origin/main --json\n");
+      expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref origin/main --json\n");
     }
   });
 
@@ -487,7 +487,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { ...gitlab.variables, ...job.variables, CI_COMMIT_BEFORE_SHA: "abc123", FAKE_STDOUT: changesJson(stacks) });
     expect(run.status).toBe(0);
     expect(readFileSync(join(dir, "shards.env"), "utf8")).toBe(`VAULT_AWS_STACKS=${stacks}\nVAULT_AWS_SHARDS=${shards}\n`);
-    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base abc123 --json\n");
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref abc123 --json\n");
   });
 
   const drifted = JSON.stringify({ drifted: [{ stack: "aws-dev", resources: [{ address: "aws_iam_role.x", actions: ["update"] }] }], failed: [], skipped: ["vault"], inSync: 3 });
