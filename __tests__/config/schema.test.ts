@@ -1,6 +1,7 @@
 import { ConfigError } from "../../lib/config/load";
 import { configWarnings } from "../../lib/config/warnings";
 import { MANAGED_POLICY_SNAPSHOT } from "../../lib/policy/managed-policies";
+import { configWarnings } from "../../lib/config/warnings";
 import { baseConfig, configOf } from "../helpers";
 
 /** The problem lines a config produces, without the `file:line:col: ` prefix. */
@@ -593,5 +594,15 @@ describe("pipeline:", () => {
     expect(problems(withPipeline({ account: "primary", github: { repository: "acme" } }))).toEqual([
       'pipeline.github.repository: "acme" is not allowed: use owner/name of the GitHub repository, e.g. acme/vault-aws-config',
     ]);
+  });
+});
+
+describe("broker.keepPreviousKey, now that Vault rotates the key", () => {
+  test("is accepted, with a warning that it does nothing", () => {
+    const config = configOf(edited((c) => Object.assign(c.broker, { keyGeneration: 2, keepPreviousKey: true })));
+    expect(configWarnings(config)).toContain(
+      "broker.keepPreviousKey does nothing any more: Vault holds the broker's key and rotates it itself when broker.keyGeneration is raised, with no gap; remove it",
+    );
+    expect(configWarnings(configOf(edited(() => undefined)))).not.toContainEqual(expect.stringMatching(/keepPreviousKey/));
   });
 });
