@@ -2,11 +2,16 @@ import { pipelineTrustPolicy, planIdentityPolicy, planRolePolicy, planRoleTrustP
 import { pipelineApplyAcl, pipelinePlanAcl } from "../lib/policy/pipeline-vault";
 import { baseConfig, resources, synth } from "./helpers";
 
-const withPipeline = (pipeline: Record<string, unknown>) => ({ ...baseConfig(), pipeline: { account: "primary", github: { repository: "acme/vault-config" }, ...pipeline } });
+const withPipeline = (pipeline: Record<string, unknown>) => ({
+  ...baseConfig(),
+  pipeline: { account: "primary", github: { repository: "acme/vault-config" }, ...pipeline },
+});
 const roles = (stack: any) => Object.values<any>(resources(stack, "aws_iam_role"));
 const inline = (stack: any, roleName: string) => {
   const [role] = roles(stack).filter((r) => r.name === roleName);
-  const [policy] = Object.values<any>(resources(stack, "aws_iam_role_policy")).filter((p) => p.role.includes(Object.keys(resources(stack, "aws_iam_role")).find((id) => resources(stack, "aws_iam_role")[id] === role)!));
+  const [policy] = Object.values<any>(resources(stack, "aws_iam_role_policy")).filter((p) =>
+    p.role.includes(Object.keys(resources(stack, "aws_iam_role")).find((id) => resources(stack, "aws_iam_role")[id] === role)!)
+  );
   return { trust: JSON.parse(role.assume_role_policy), policy: JSON.parse(policy.policy) };
 };
 
@@ -17,12 +22,17 @@ describe("the pipeline stack (hub account)", () => {
 
   test("creates GitHub's OIDC provider with AWS's audience, in the hub account", () => {
     const oidc = Object.values<any>(resources(pipeline, "aws_iam_openid_connect_provider"));
-    expect(oidc.map(({ "//": _meta, ...rest }) => rest)).toEqual([{ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] }]);
+    expect(oidc.map(({ "//": _meta, ...rest }) => rest)).toEqual([
+      { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] },
+    ]);
     expect(pipeline.provider.aws[0].allowed_account_ids).toEqual(["111111111111"]);
   });
   test("the plan and apply identities carry exactly the pure functions' trust and permissions", () => {
     const source = { kind: "github", repository: "acme/vault-config", environment: "production", defaultBranch: "main" } as const;
-    expect(inline(pipeline, "vault-aws-pipeline-plan")).toEqual({ trust: pipelineTrustPolicy(provider, source, "plan"), policy: planIdentityPolicy({ partition: "aws" }) });
+    expect(inline(pipeline, "vault-aws-pipeline-plan")).toEqual({
+      trust: pipelineTrustPolicy(provider, source, "plan"),
+      policy: planIdentityPolicy({ partition: "aws" }),
+    });
     expect(inline(pipeline, "vault-aws-pipeline-apply").trust).toEqual(pipelineTrustPolicy(provider, source, "apply"));
   });
   test("an existing provider is referenced, not created", () => {
@@ -39,7 +49,10 @@ describe("the pipeline stack (hub account)", () => {
   test("with planRoles, every account holds vault-aws-plan, trusting the plan identity, reading IAM only, after the pipeline stack", () => {
     const opted = synth(withPipeline({ planRoles: true }));
     for (const name of ["aws-primary", "aws-dev"]) {
-      expect(inline(opted.stacks[name], "vault-aws-plan")).toEqual({ trust: planRoleTrustPolicy("arn:aws:iam::111111111111:role/vault-aws-pipeline-plan"), policy: planRolePolicy() });
+      expect(inline(opted.stacks[name], "vault-aws-plan")).toEqual({
+        trust: planRoleTrustPolicy("arn:aws:iam::111111111111:role/vault-aws-pipeline-plan"),
+        policy: planRolePolicy(),
+      });
       expect(opted.manifest.stacks[name].dependencies).toContain("pipeline");
     }
   });
@@ -57,7 +70,11 @@ describe("the vault-pipeline stack", () => {
       token_no_default_policy: true,
     });
     expect(byName["vault-aws-plan"].bound_subject).toBeUndefined();
-    expect(byName["vault-aws-apply"]).toMatchObject({ backend: "jwt", bound_subject: "repo:acme/vault-config:environment:production", bound_audiences: ["vault-aws"] });
+    expect(byName["vault-aws-apply"]).toMatchObject({
+      backend: "jwt",
+      bound_subject: "repo:acme/vault-config:environment:production",
+      bound_audiences: ["vault-aws"],
+    });
   });
   test("their policies are the plan (read) and apply (write) ACLs of the engine's mount", () => {
     const policies = Object.fromEntries(Object.values<any>(resources(vault, "vault_policy")).map((p) => [p.name, p.policy]));

@@ -75,7 +75,12 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     // What a main-branch plan job writes and uploads: a saved plan of every stack, in one folder.
     const { stacks, env } = await synthForSandbox(first, dir, servers.emulator.endpoint, () => undefined);
     for (const stack of stacks) {
-      await planToFile(stack.name, stack.dir, join(artifacts, `${stack.name}.tfplan`), isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env);
+      await planToFile(
+        stack.name,
+        stack.dir,
+        join(artifacts, `${stack.name}.tfplan`),
+        isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env
+      );
     }
   });
   afterEach(async () => enforceCredentials(servers.emulator, false));
@@ -91,8 +96,18 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
       // An id with no secret anywhere beside it (the provider reads Vault's key id back into state;
       // the secret never leaves Vault) is tried with a made-up one: half a key must not work either.
       for (const secretAccessKey of found.secrets.size > 0 ? found.secrets : new Set(["0".repeat(40)])) {
-        const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
-        answers.push(await sts.send(new GetCallerIdentityCommand({})).then((r) => `accepted as ${r.Arn}`, (e) => (e as Error).name));
+        const sts = new STSClient({
+          endpoint: servers.emulator.endpoint,
+          region: "us-east-1",
+          credentials: { accessKeyId, secretAccessKey },
+          maxAttempts: 1,
+        });
+        answers.push(
+          await sts.send(new GetCallerIdentityCommand({})).then(
+            (r) => `accepted as ${r.Arn}`,
+            (e) => (e as Error).name
+          )
+        );
       }
     }
     return answers;
@@ -126,7 +141,11 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     // The same probe, on the live side: a key minted now for the broker user is accepted while it exists.
     const { createBrokerCheckKey } = await import("../sandbox/run-sandbox");
     const model = buildModel(loadConfig(first));
-    const key = await createBrokerCheckKey(model, { endpoint: servers.emulator.endpoint, region: "us-east-1" }, "OrganizationAccountAccessRole");
+    const key = await createBrokerCheckKey(
+      model,
+      { endpoint: servers.emulator.endpoint, region: "us-east-1" },
+      "OrganizationAccountAccessRole"
+    );
     await enforceCredentials(servers.emulator, true);
     const probe = () => tryEvery({ ids: new Set([key.credentials.accessKeyId]), secrets: new Set([key.credentials.secretAccessKey]) });
     expect(await probe()).toEqual(["accepted as arn:aws:iam::111111111111:user/vault-account"]);
@@ -141,7 +160,10 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     const before = await keyInVault();
     const token = (await requesterTokens(servers.vault.root, buildModel(loadConfig(first)))).get("developers")!;
     const loop = keepIssuing(token, "aws/sts/dev-ec2-admin", { ttl: "15m" });
-    const result = await runSandbox({ configFile: config((c) => (c.broker.keyGeneration = 2)), workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
+    const result = await runSandbox(
+      { configFile: config((c) => (c.broker.keyGeneration = 2)), workDir: dir, vault: servers.vault, log: progress.log },
+      servers.emulator
+    );
     const { ok, failures } = await loop.stop();
     expect(result.ok).toBe(true);
     expect(failures).toEqual([]);

@@ -29,7 +29,14 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
 
   /** A token the CI would sign for a job whose `sub` is this, for this audience. */
   const ciToken = (sub: string, audience = "vault-aws") =>
-    new SignJWT({ repository: REPO }).setProtectedHeader({ alg: "RS256" }).setSubject(sub).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    new SignJWT({ repository: REPO })
+      .setProtectedHeader({ alg: "RS256" })
+      .setSubject(sub)
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
   /** Vault's answer to a login as `role` with a token for `sub`: a client holding its token, or the HTTP status. */
   const login = async (role: string, sub: string, audience?: string): Promise<VaultClient | number> => {
     const answer = await vault.root.withToken("").request("POST", "auth/jwt/login", { role, jwt: await ciToken(sub, audience) });
@@ -51,7 +58,10 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
     await vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: ISSUER });
     // The engine the Vault stacks manage, so that reads and writes under it have something to hit.
     await vault.root.write("sys/mounts/aws", { type: "aws" });
-    const configFile = writeConfig(dir, "accounts.yaml", { ...smallConfig(), pipeline: { account: "primary", github: { repository: REPO } } });
+    const configFile = writeConfig(dir, "accounts.yaml", {
+      ...smallConfig(),
+      pipeline: { account: "primary", github: { repository: REPO } },
+    });
     const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
     await applyStack(stacks.find((s) => s.name === VAULT_PIPELINE_STACK_NAME)!, { ...env, ...vault.env });
   });
@@ -87,9 +97,16 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
   });
   test("apply writes the engine's roles and <mount>-* policies, but not its own policy or JWT role", async () => {
     const apply = await as("vault-aws-apply", ENVIRONMENT);
-    expect((await apply.request("POST", "aws/roles/x", { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/r"] })).status).toBe(204);
-    expect((await apply.request("POST", "sys/policies/acl/aws-x", { policy: 'path "aws/sts/x" { capabilities = ["update"] }' })).status).toBe(204);
-    expect((await apply.request("POST", "sys/policies/acl/pipeline.vault-aws-apply", { policy: 'path "*" { capabilities = ["sudo"] }' })).status).toBe(403);
+    expect(
+      (await apply.request("POST", "aws/roles/x", { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/r"] }))
+        .status
+    ).toBe(204);
+    expect(
+      (await apply.request("POST", "sys/policies/acl/aws-x", { policy: 'path "aws/sts/x" { capabilities = ["update"] }' })).status
+    ).toBe(204);
+    expect(
+      (await apply.request("POST", "sys/policies/acl/pipeline.vault-aws-apply", { policy: 'path "*" { capabilities = ["sudo"] }' })).status
+    ).toBe(403);
     expect((await apply.request("POST", "auth/jwt/role/vault-aws-apply", { bound_subject: PR })).status).toBe(403);
   });
 });

@@ -38,7 +38,9 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   const root = await vault.read(`${mount}/config/root`);
   const held = root?.data?.access_key;
   if (typeof held === "string" && held !== "") {
-    log(`broker key: Vault's ${mount} engine already holds a key of user ${userName}; nothing to do (raise broker.keyGeneration to rotate it)`);
+    log(
+      `broker key: Vault's ${mount} engine already holds a key of user ${userName}; nothing to do (raise broker.keyGeneration to rotate it)`
+    );
     return { action: "present", accessKeyId: held };
   }
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
@@ -51,7 +53,9 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   }
   const rotated = await rotateRoot(vault, mount, options.rotateTimeoutMs ?? 60_000);
   // Key ids stay out of logs too: an id is half a credential, and the sandbox's tests look for it.
-  log(`broker key: Vault's ${mount} engine holds a key of user ${userName} that only Vault has seen (its rotate-root made it); the key this run created is deleted`);
+  log(
+    `broker key: Vault's ${mount} engine holds a key of user ${userName} that only Vault has seen (its rotate-root made it); the key this run created is deleted`
+  );
   return { action: "bootstrapped", accessKeyId: rotated };
 }
 
@@ -63,8 +67,15 @@ async function rotateRoot(vault: VaultClient, mount: string, timeoutMs: number):
       const answer = await vault.write(`${mount}/config/rotate-root`);
       return answer.data.access_key;
     } catch (error) {
-      if (Date.now() + wait > deadline || !/InvalidClientTokenId|security token included in the request is invalid/i.test((error as Error).message)) {
-        throw new Error(`Vault's ${mount} engine holds the key this run created, but could not rotate it (${(error as Error).message}); check that the broker user may manage its own keys (group <user>-own-keys), then run vault write ${mount}/config/rotate-root`);
+      if (
+        Date.now() + wait > deadline ||
+        !/InvalidClientTokenId|security token included in the request is invalid/i.test((error as Error).message)
+      ) {
+        throw new Error(
+          `Vault's ${mount} engine holds the key this run created, but could not rotate it (${
+            (error as Error).message
+          }); check that the broker user may manage its own keys (group <user>-own-keys), then run vault write ${mount}/config/rotate-root`
+        );
       }
       await new Promise((r) => setTimeout(r, wait));
     }

@@ -38,7 +38,8 @@ export class PipelineStack extends TerraformStack {
     addStateBackend(this, config.state, config.sandbox);
     new AwsProvider(this, "aws", awsProviderConfig(config.account, config.sandbox));
     const providerArn = pipeline.createProvider
-      ? new IamOpenidConnectProvider(this, "oidc-provider", { url: `https://${issuerHost(pipeline.source)}`, clientIdList: [AWS_AUDIENCE] }).arn
+      ? new IamOpenidConnectProvider(this, "oidc-provider", { url: `https://${issuerHost(pipeline.source)}`, clientIdList: [AWS_AUDIENCE] })
+          .arn
       : pipeline.providerArn;
     const plan = new PipelineRole(this, "plan", {
       roleName: PIPELINE_PLAN_ROLE_NAME,
@@ -48,11 +49,15 @@ export class PipelineStack extends TerraformStack {
     });
     const apply = new PipelineRole(this, "apply", {
       roleName: PIPELINE_APPLY_ROLE_NAME,
-      description: "vault-aws applies from the protected environment: writes state, assumes the deployment roles; managed by vault-aws-multi-account",
+      description:
+        "vault-aws applies from the protected environment: writes state, assumes the deployment roles; managed by vault-aws-multi-account",
       trustPolicy: pipelineTrustPolicy(providerArn, pipeline.source, "apply"),
       policy: pipeline.applyPolicy,
     });
     new TerraformOutput(this, "plan_role_arn", { description: "The plan identity (pull requests)", value: plan.roleArn });
-    new TerraformOutput(this, "apply_role_arn", { description: "The apply identity (the protected environment or branch)", value: apply.roleArn });
+    new TerraformOutput(this, "apply_role_arn", {
+      description: "The apply identity (the protected environment or branch)",
+      value: apply.roleArn,
+    });
   }
 }

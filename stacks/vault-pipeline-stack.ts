@@ -49,7 +49,9 @@ export class VaultPipelineStack extends TerraformStack {
         userClaim: body.user_claim,
         boundSubject: body.bound_subject,
         // The provider splits a value on commas into the list Vault matches any of.
-        boundClaims: body.bound_claims && Object.fromEntries(Object.entries<string | string[]>(body.bound_claims).map(([k, v]) => [k, [v].flat().join(",")])),
+        boundClaims:
+          body.bound_claims &&
+          Object.fromEntries(Object.entries<string | string[]>(body.bound_claims).map(([k, v]) => [k, [v].flat().join(",")])),
         tokenTtl: body.token_ttl,
         tokenMaxTtl: body.token_max_ttl,
         tokenNoDefaultPolicy: true,

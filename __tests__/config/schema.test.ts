@@ -1,7 +1,6 @@
 import { ConfigError } from "../../lib/config/load";
 import { configWarnings } from "../../lib/config/warnings";
 import { MANAGED_POLICY_SNAPSHOT } from "../../lib/policy/managed-policies";
-import { configWarnings } from "../../lib/config/warnings";
 import { baseConfig, configOf } from "../helpers";
 
 /** The problem lines a config produces, without the `file:line:col: ` prefix. */

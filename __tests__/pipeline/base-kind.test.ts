@@ -7,7 +7,8 @@ import { resolveBase, scrubbedEnv } from "../../pipeline/base";
 /** A repository with one commit and, committed on it, a folder named like the ref `origin/main` holding a manifest. */
 function repoWithLookalike(): { repo: string; commit: string } {
   const repo = mkdtempSync(join(tmpdir(), "vama-base-kind-"));
-  const git = (...args: string[]) => spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: repo, encoding: "utf8" });
+  const git = (...args: string[]) =>
+    spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: repo, encoding: "utf8" });
   git("init", "-q");
   writeFileSync(join(repo, "README"), "x");
   git("add", "-A");
@@ -24,7 +25,10 @@ describe("the base is unambiguous", () => {
   const { repo, commit } = repoWithLookalike();
   test("--base names both a ref and a folder: an error that says which flags to use", () => {
     expect(() => resolveBase("origin/main", repo)).toThrow(
-      `--base origin/main is both a git ref (commit ${commit.slice(0, 12)}) and a folder holding a synth (origin/main/manifest.json); say which with --base-ref origin/main or --base-dir origin/main`,
+      `--base origin/main is both a git ref (commit ${commit.slice(
+        0,
+        12
+      )}) and a folder holding a synth (origin/main/manifest.json); say which with --base-ref origin/main or --base-dir origin/main`
     );
   });
   test("--base-ref takes the ref, never the lookalike folder", () => {

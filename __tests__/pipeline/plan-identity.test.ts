@@ -9,7 +9,15 @@ const ROOT = join(__dirname, "..", "..");
 
 describe("asPlanIdentity", () => {
   const stack = {
-    provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["222222222222"], assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", session_name: "s" }] }] },
+    provider: {
+      aws: [
+        {
+          region: "us-east-1",
+          allowed_account_ids: ["222222222222"],
+          assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", session_name: "s" }],
+        },
+      ],
+    },
     resource: { aws_iam_role: { r: { name: "x" } } },
   };
   test("each AWS provider assumes vault-aws-plan in the same account; nothing else changes", () => {
@@ -28,14 +36,24 @@ describe("plan --out and apply --plans guard what they touch", () => {
   test("plan refuses to empty a folder it did not create, and leaves it as it was", () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
     writeFileSync(join(dir, "keep.txt"), "mine");
-    const run = spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "plan", "--base", "HEAD", "--out", dir], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "plan", "--base", "HEAD", "--out", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`plan refused: --out ${dir} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`);
+    expect(run.stderr).toContain(
+      `plan refused: --out ${dir} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`
+    );
     expect(existsSync(join(dir, "keep.txt"))).toBe(true);
   });
   test("apply refuses plans the plan identity made", () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-ro-"));
-    writeFileSync(join(dir, "summary.json"), JSON.stringify({ version: 1, changes: {}, waves: [], stacks: {}, danger: [], readOnly: true }));
-    expect(() => readPlans([dir])).toThrow(`--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`);
+    writeFileSync(
+      join(dir, "summary.json"),
+      JSON.stringify({ version: 1, changes: {}, waves: [], stacks: {}, danger: [], readOnly: true })
+    );
+    expect(() => readPlans([dir])).toThrow(
+      `--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`
+    );
   });
 });

@@ -53,12 +53,22 @@ export const brokerKeyCommand: CommandHandler<BrokerKeyCommandOptions> = async (
   const address = model.vault.address && options.allowVaultAddress ? model.vault.address : ctx.env.VAULT_ADDR;
   const token = ctx.env.VAULT_TOKEN;
   if (!address || !token) {
-    ctx.note(`broker-key: ${!address ? "VAULT_ADDR" : "VAULT_TOKEN"} is not set: the command writes the key into Vault, so it needs Vault's address and a token (see docs/pipeline.md; ${ALLOW_VAULT_ADDRESS_FLAG} is not a substitute)`);
+    ctx.note(
+      `broker-key: ${
+        !address ? "VAULT_ADDR" : "VAULT_TOKEN"
+      } is not set: the command writes the key into Vault, so it needs Vault's address and a token (see docs/pipeline.md; ${ALLOW_VAULT_ADDRESS_FLAG} is not a substitute)`
+    );
     return 1;
   }
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
   try {
-    await ensureBrokerKey({ mount: model.vault.mount, userName: user.userName, vault: new VaultClient(address, token), iam: await brokerAccountIam(account), log: ctx.log });
+    await ensureBrokerKey({
+      mount: model.vault.mount,
+      userName: user.userName,
+      vault: new VaultClient(address, token),
+      iam: await brokerAccountIam(account),
+      log: ctx.log,
+    });
     return 0;
   } catch (error) {
     ctx.note(`broker-key: ${(error as Error).message}`);
@@ -70,6 +80,11 @@ export const brokerKeyCommand: CommandHandler<BrokerKeyCommandOptions> = async (
 async function brokerAccountIam(account: AccountModel): Promise<IAMClient> {
   if ("profile" in account.deployment) return new IAMClient({ region: account.region, profile: account.deployment.profile });
   const sts = new STSClient({ region: account.region });
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: account.deployment.roleArn, RoleSessionName: BROKER_KEY_SESSION_NAME }));
-  return new IAMClient({ region: account.region, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: account.deployment.roleArn, RoleSessionName: BROKER_KEY_SESSION_NAME })
+  );
+  return new IAMClient({
+    region: account.region,
+    credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
+  });
 }

@@ -22,7 +22,8 @@ function hcl(rules: readonly PathRule[]): string {
       const lines = [`path ${JSON.stringify(r.path)} {`, `  capabilities = ${JSON.stringify(r.capabilities)}`];
       if (r.allowedParameters) {
         lines.push("  allowed_parameters = {");
-        for (const [name, values] of Object.entries(r.allowedParameters)) lines.push(`    ${JSON.stringify(name)} = ${JSON.stringify(values)}`);
+        for (const [name, values] of Object.entries(r.allowedParameters))
+          lines.push(`    ${JSON.stringify(name)} = ${JSON.stringify(values)}`);
         lines.push("  }");
       }
       return [...lines, "}"].join("\n");
@@ -51,7 +52,13 @@ function rules(mount: string, write: boolean): PathRule[] {
     { path: "identity/group/name/*", capabilities: ["read"] },
     { path: "identity/group/id/*", capabilities: write ? ["read", "update", "delete"] : ["read"] },
     ...(write
-      ? [{ path: "identity/group", capabilities: ["create", "update"], allowedParameters: { name: [`${mount}-*`], policies: [`${mount}-*`], type: ["external"], metadata: [], "*": [] } }]
+      ? [
+          {
+            path: "identity/group",
+            capabilities: ["create", "update"],
+            allowedParameters: { name: [`${mount}-*`], policies: [`${mount}-*`], type: ["external"], metadata: [], "*": [] },
+          },
+        ]
       : []),
     { path: "identity/group-alias/id/*", capabilities: write ? ["read", "update", "delete"] : ["read"] },
     ...(write ? [{ path: "identity/group-alias", capabilities: ["create", "update"] }] : []),
@@ -73,16 +80,40 @@ export function pipelineApplyAcl(mount: string): string {
 }
 
 /** The JWT auth role bodies (`auth/<mount>/role/<name>`) of the plan and apply identities. */
-export function pipelineJwtRoles(source: PipelineSource): { readonly plan: Record<string, unknown>; readonly apply: Record<string, unknown> } {
-  const common = { role_type: "jwt", bound_audiences: [VAULT_AUDIENCE], user_claim: "sub", token_ttl: 3600, token_max_ttl: 3600, token_no_default_policy: true };
+export function pipelineJwtRoles(source: PipelineSource): {
+  readonly plan: Record<string, unknown>;
+  readonly apply: Record<string, unknown>;
+} {
+  const common = {
+    role_type: "jwt",
+    bound_audiences: [VAULT_AUDIENCE],
+    user_claim: "sub",
+    token_ttl: 3600,
+    token_max_ttl: 3600,
+    token_no_default_policy: true,
+  };
   if (source.kind === "github") {
     return {
-      plan: { ...common, bound_claims: { sub: [`repo:${source.repository}:pull_request`, `repo:${source.repository}:ref:refs/heads/${source.defaultBranch}`] }, token_policies: [PIPELINE_VAULT_POLICY.plan] },
-      apply: { ...common, bound_subject: `repo:${source.repository}:environment:${source.environment}`, token_policies: [PIPELINE_VAULT_POLICY.apply] },
+      plan: {
+        ...common,
+        bound_claims: {
+          sub: [`repo:${source.repository}:pull_request`, `repo:${source.repository}:ref:refs/heads/${source.defaultBranch}`],
+        },
+        token_policies: [PIPELINE_VAULT_POLICY.plan],
+      },
+      apply: {
+        ...common,
+        bound_subject: `repo:${source.repository}:environment:${source.environment}`,
+        token_policies: [PIPELINE_VAULT_POLICY.apply],
+      },
     };
   }
   return {
     plan: { ...common, bound_claims: { project_path: source.project }, token_policies: [PIPELINE_VAULT_POLICY.plan] },
-    apply: { ...common, bound_claims: { project_path: source.project, ref: source.ref, ref_type: "branch", ref_protected: "true" }, token_policies: [PIPELINE_VAULT_POLICY.apply] },
+    apply: {
+      ...common,
+      bound_claims: { project_path: source.project, ref: source.ref, ref_type: "branch", ref_protected: "true" },
+      token_policies: [PIPELINE_VAULT_POLICY.apply],
+    },
   };
 }

@@ -26,13 +26,19 @@ export function issuerHost(source: PipelineSource): string {
  * identity is the one place a pattern is needed: any branch of this project (plan is read-only);
  * apply is exact, the protected branch.
  */
-export function pipelineSubjects(source: PipelineSource): { readonly plan: { readonly exact: boolean; readonly sub: string | string[] }; readonly apply: string } {
+export function pipelineSubjects(source: PipelineSource): {
+  readonly plan: { readonly exact: boolean; readonly sub: string | string[] };
+  readonly apply: string;
+} {
   if (source.kind === "github") {
     // The nightly drift check runs on the default branch with the plan identity too (read-only).
     const plan = [`repo:${source.repository}:pull_request`, `repo:${source.repository}:ref:refs/heads/${source.defaultBranch}`];
     return { plan: { exact: true, sub: plan }, apply: `repo:${source.repository}:environment:${source.environment}` };
   }
-  return { plan: { exact: false, sub: `project_path:${source.project}:ref_type:branch:ref:*` }, apply: `project_path:${source.project}:ref_type:branch:ref:${source.ref}` };
+  return {
+    plan: { exact: false, sub: `project_path:${source.project}:ref_type:branch:ref:*` },
+    apply: `project_path:${source.project}:ref_type:branch:ref:${source.ref}`,
+  };
 }
 
 /** A trust policy document: who may assume a role (web identity, or another AWS principal). */
@@ -51,12 +57,23 @@ export interface TrustDocument {
 export function pipelineTrustPolicy(providerArn: string, source: PipelineSource, identity: "plan" | "apply"): TrustDocument {
   const host = issuerHost(source);
   const subjects = pipelineSubjects(source);
-  const sub = identity === "apply" ? { op: "StringEquals", value: subjects.apply } : { op: subjects.plan.exact ? "StringEquals" : "StringLike", value: subjects.plan.sub };
+  const sub =
+    identity === "apply"
+      ? { op: "StringEquals", value: subjects.apply }
+      : { op: subjects.plan.exact ? "StringEquals" : "StringLike", value: subjects.plan.sub };
   const condition: Record<string, Record<string, string | string[]>> = { StringEquals: { [`${host}:aud`]: AWS_AUDIENCE } };
   condition[sub.op] = { ...condition[sub.op], [`${host}:sub`]: sub.value };
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: identity === "plan" ? "PullRequestPlans" : "ProtectedApplies", Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
+    Statement: [
+      {
+        Sid: identity === "plan" ? "PullRequestPlans" : "ProtectedApplies",
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: condition,
+      },
+    ],
   };
 }
 
@@ -72,8 +89,19 @@ function stateStatements(state: StateAccess, write: boolean): PolicyDocument["St
   const bucket = `arn:${state.partition}:s3:::${state.s3.bucket}`;
   const objects = `${bucket}/${state.s3.keyPrefix}/*`;
   return [
-    { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": `${state.s3.keyPrefix}/*` } } },
-    { Sid: write ? "ReadWriteState" : "ReadState", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : "s3:GetObject", Resource: objects },
+    {
+      Sid: "ListState",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucket,
+      Condition: { StringLike: { "s3:prefix": `${state.s3.keyPrefix}/*` } },
+    },
+    {
+      Sid: write ? "ReadWriteState" : "ReadState",
+      Effect: "Allow",
+      Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : "s3:GetObject",
+      Resource: objects,
+    },
   ];
 }
 
@@ -84,21 +112,43 @@ function stateStatements(state: StateAccess, write: boolean): PolicyDocument["St
 export function planIdentityPolicy(state: StateAccess): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [...stateStatements(state, false), { Sid: "AssumePlanRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:${state.partition}:iam::*:role/${PLAN_ROLE_NAME}` }],
+    Statement: [
+      ...stateStatements(state, false),
+      {
+        Sid: "AssumePlanRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: `arn:${state.partition}:iam::*:role/${PLAN_ROLE_NAME}`,
+      },
+    ],
   };
 }
 
 /** What the apply identity may do: read and write the state (its lock file too) and assume the deployment roles. */
 export function applyIdentityPolicy(state: StateAccess, deploymentRoleNames: readonly string[]): PolicyDocument {
   const roles = [...new Set(deploymentRoleNames)].sort().map((name) => `arn:${state.partition}:iam::*:role/${name}`);
-  return { Version: "2012-10-17", Statement: [...stateStatements(state, true), { Sid: "AssumeDeploymentRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: roles }] };
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      ...stateStatements(state, true),
+      { Sid: "AssumeDeploymentRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: roles },
+    ],
+  };
 }
 
 /** Trust of `vault-aws-plan` in each account: the hub's plan identity, by ARN. */
 export function planRoleTrustPolicy(planIdentityArn: string): TrustDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "PipelinePlanIdentity", Effect: "Allow", Principal: { AWS: planIdentityArn }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalArn": planIdentityArn } } }],
+    Statement: [
+      {
+        Sid: "PipelinePlanIdentity",
+        Effect: "Allow",
+        Principal: { AWS: planIdentityArn },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalArn": planIdentityArn } },
+      },
+    ],
   };
 }
 
@@ -106,6 +156,13 @@ export function planRoleTrustPolicy(planIdentityArn: string): TrustDocument {
 export function planRolePolicy(): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "ReadManagedIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*", "organizations:Describe*", "organizations:List*"], Resource: "*" }],
+    Statement: [
+      {
+        Sid: "ReadManagedIam",
+        Effect: "Allow",
+        Action: ["iam:Get*", "iam:List*", "organizations:Describe*", "organizations:List*"],
+        Resource: "*",
+      },
+    ],
   };
 }
