@@ -58,6 +58,7 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
     await vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: ISSUER });
     // The engine the Vault stacks manage, so that reads and writes under it have something to hit.
     await vault.root.write("sys/mounts/aws", { type: "aws" });
+    await vault.root.write("aws/config/root", { region: "us-east-1" });
     const configFile = writeConfig(dir, "accounts.yaml", {
       ...smallConfig(),
       pipeline: { account: "primary", github: { repository: REPO } },
