@@ -161,7 +161,7 @@ describe("switching an estate from user to role, step by step, while a requester
     expect(progress.lines).toContain("broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server");
   });
 
-  test("step 3, the user removed (with the key Vault made: force_destroy), its group, membership and policies deleted, trust narrowed in place; nothing in Vault", async () => {
+  test("step 3, the user removed, its group, membership and policies deleted, trust narrowed in place; nothing in Vault", async () => {
     expect(await plan(steps.keyless)).toEqual([
       "aws-dev update aws_iam_role",
       "aws-primary delete aws_iam_group",

@@ -50,9 +50,10 @@ export class BrokerIdentity extends Construct {
 
   constructor(scope: Construct, id: string, config: BrokerIdentityConfig) {
     super(scope, id);
-    // Its keys are Vault's, not Terraform's: deleting the user (the switch to a keyless broker) must
-    // delete them first, or IAM refuses (DeleteConflict).
-    const user = new IamUser(this, "user", { name: config.userName, forceDestroy: true });
+    // Its keys are Vault's, not Terraform's: before the user is deleted (the switch to a keyless
+    // broker, step 3), delete its key, or IAM refuses (DeleteConflict). Not force_destroy: the
+    // provider then lists service-specific credentials, which the sandbox's emulator cannot answer.
+    const user = new IamUser(this, "user", { name: config.userName });
     // Earlier versions kept keys here, named by generation (the current one and the one before it).
     // Terraform forgets them without deleting them: Vault may hold one until it rotates it.
     const generation = config.keyGeneration ?? 1;
