@@ -1,4 +1,4 @@
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand, type IAMClient } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand, type IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import type { VaultClient } from "../sandbox/vault-client";
 
 /** What `ensureBrokerKey` did. */
@@ -43,6 +43,11 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
     );
     return { action: "present", accessKeyId: held };
   }
+  // The engine holds no key, so any key the user has is one nobody should hold (a Vault that lost its
+  // storage, or a switch back from keyless): delete them, which also leaves room for rotate-root's.
+  const { AccessKeyMetadata: orphans = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  for (const orphan of orphans) await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: orphan.AccessKeyId! }));
+  if (orphans.length > 0) log(`broker key: deleted ${orphans.length} key(s) of user ${userName} that Vault's ${mount} engine does not hold`);
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
   if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error(`IAM created no usable key for user ${userName}`);
   try {
