@@ -7,6 +7,8 @@ import type { SandboxOptions } from "./lib/sandbox";
 import { terraformLiterals } from "./lib/terraform-literal";
 import { AccountStack } from "./stacks/account-stack";
 import { ORGANIZATION_STACK_NAME, OrganizationStack } from "./stacks/organization-stack";
+import { PIPELINE_STACK_NAME, PipelineStack } from "./stacks/pipeline-stack";
+import { VAULT_PIPELINE_STACK_NAME, VaultPipelineStack } from "./stacks/vault-pipeline-stack";
 import { VaultRolesStack } from "./stacks/vault-roles-stack";
 import { VaultStack } from "./stacks/vault-stack";
 
@@ -49,14 +51,15 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
         broker: account.name === model.broker.accountName ? model.broker : undefined,
         sandbox: options.sandbox,
         iamPath: model.iamPath,
+        planIdentityArn: model.pipeline?.planRoles ? model.pipeline.planIdentityArn : undefined,
       }),
   );
   const brokerStack = stacks[model.accounts.findIndex((account) => account.name === model.broker.accountName)];
-  // With a keyless broker the engine takes no key, so nothing crosses from the broker's stack; the
-  // dependency stays, so that the role has its policies before Vault is pointed at it.
+  // Nothing crosses from the broker's stack (Vault holds the user's key, or uses its own role); the
+  // dependency stays, so that the user or role has its policies before Vault is pointed at it.
   const vault = new VaultStack(app, VAULT_STACK_NAME, {
     model,
-    broker: model.broker.identity === "user" ? brokerStack.broker : undefined,
+    keyGeneration: model.broker.identity === "user" ? model.broker.user?.keyGeneration : undefined,
     sandbox: options.sandbox,
   });
   vault.addDependency(brokerStack);
@@ -73,6 +76,13 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
     released.push(...rolesStack.roleAddresses);
   }
   if (model.vault.keepLegacyLayout) vault.releaseRolesMovedOut(released);
+  if (model.pipeline) {
+    const hub = model.accounts.find((account) => account.name === model.pipeline!.hub.name)!;
+    const pipeline = new PipelineStack(app, PIPELINE_STACK_NAME, { pipeline: model.pipeline, account: hub, state: model.state, sandbox: options.sandbox });
+    // IAM refuses a trust policy naming a principal that does not exist yet.
+    if (model.pipeline.planRoles) for (const stack of stacks) stack.addDependency(pipeline);
+    new VaultPipelineStack(app, VAULT_PIPELINE_STACK_NAME, { model, pipeline: model.pipeline, sandbox: options.sandbox });
+  }
   if (model.guardrails?.organization) {
     new OrganizationStack(app, ORGANIZATION_STACK_NAME, { guardrails: model.guardrails, organization: model.guardrails.organization, state: model.state, region: model.accounts[0].region, sandbox: options.sandbox });
   }

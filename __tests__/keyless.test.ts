@@ -102,36 +102,33 @@ describe("switching an estate from user to role, step by step", () => {
     for (const name of vaultStackNames(step0.stacks)) expect(step1.stacks[name]).toEqual(step0.stacks[name]);
   });
 
-  test("step 2, Vault switched to the role: only the engine changes (its key removed, in place); AWS keeps every resource", () => {
+  test("step 2, Vault switched to the role: only the engine's config/root changes (the key Vault held is cleared, in place); AWS keeps every resource", () => {
     const { removed, added, changedIn } = diff(step1.stacks, step2.stacks);
     expect([removed, added]).toEqual([[], []]);
-    expect(changedIn).toEqual(["vault vault_aws_secret_backend.access_key", "vault vault_aws_secret_backend.secret_key"]);
+    expect(changedIn).toEqual(["vault vault_generic_endpoint.data_json"]);
+    const root = (step: typeof step1) => JSON.parse((Object.values<any>(resources(step.stacks.vault, "vault_generic_endpoint"))[0]).data_json);
+    expect([root(step1), root(step2)]).toEqual([{ region: "us-east-1" }, { access_key: "", secret_key: "", region: "us-east-1" }]);
     for (const name of awsStackNames(step1.stacks)) {
       expect([step2.stacks[name].resource, step2.stacks[name].data]).toEqual([step1.stacks[name].resource, step1.stacks[name].data]);
     }
-    // The key no longer crosses stacks: only the cross-stack outputs that carried it go.
-    const outputs = (stack: any) => Object.keys(stack.output).sort();
-    expect(outputs(step1.stacks["aws-primary"]).filter((o) => !outputs(step2.stacks["aws-primary"]).includes(o))).toEqual([
-      expect.stringMatching(/^cross-stack-output-/),
-      expect.stringMatching(/^cross-stack-output-/),
-    ]);
-    expect(step1.stacks.vault.data.terraform_remote_state).toBeDefined();
+    // No key crosses stacks in either step.
+    expect(step1.stacks.vault.data?.terraform_remote_state).toBeUndefined();
     expect(step2.stacks.vault.data?.terraform_remote_state).toBeUndefined();
     expect(step2.manifest.stacks.vault.dependencies).toEqual(["aws-primary"]);
     for (const name of vaultStackNames(step1.stacks).filter((n) => n !== "vault")) expect(step2.stacks[name]).toEqual(step1.stacks[name]);
   });
 
-  test("step 2 undone (identity: user again) gives Vault the user's key back and changes nothing else", () => {
+  test("step 2 undone (identity: user again) stops clearing the key and changes nothing else (vault-aws broker-key then gives Vault a new one)", () => {
     const { removed, added, changedIn } = diff(step2.stacks, step1.stacks);
-    expect([removed, added, changedIn]).toEqual([[], [], ["vault vault_aws_secret_backend.access_key", "vault vault_aws_secret_backend.secret_key"]]);
+    expect([removed, added, changedIn]).toEqual([[], [], ["vault vault_generic_endpoint.data_json"]]);
   });
 
-  test("step 3, the user removed: deletes the user, its key, group, membership and policy, and trusts the role alone; Vault untouched", () => {
+  test("step 3, the user removed: deletes the user, its group, membership and policies, and trusts the role alone; Vault untouched", () => {
     const { removed, added, changedIn } = diff(step2.stacks, step3.stacks);
     expect(added).toEqual([]);
     expect(removed.map((key) => key.replace(/\.[^.]+$/, "")).sort()).toEqual([
-      "aws-primary aws_iam_access_key",
       "aws-primary aws_iam_group",
+      "aws-primary aws_iam_group_policy",
       "aws-primary aws_iam_group_policy_attachment",
       "aws-primary aws_iam_policy",
       "aws-primary aws_iam_user",
@@ -150,7 +147,7 @@ describe("switching an estate from user to role, step by step", () => {
   test("going straight from user to role would do all three at once, in stacks applied one after another", () => {
     const { removed, changedIn } = diff(step0.stacks, step3.stacks);
     expect(removed.some((key) => key.includes("aws_iam_user."))).toBe(true);
-    expect(changedIn).toEqual(expect.arrayContaining(["aws-dev aws_iam_role.assume_role_policy", "vault vault_aws_secret_backend.access_key"]));
+    expect(changedIn).toEqual(expect.arrayContaining(["aws-dev aws_iam_role.assume_role_policy", "vault vault_generic_endpoint.data_json"]));
   });
 });
 

@@ -19,6 +19,12 @@ function withoutSandboxParts(stack: any): any {
     delete engine.iam_endpoint;
   }
   for (const remote of Object.values<any>(copy.data?.terraform_remote_state ?? {})) delete remote.config;
+  // The engine's config/root carries the same endpoints.
+  for (const endpoint of Object.values<any>(copy.resource?.vault_generic_endpoint ?? {})) {
+    if (!endpoint.path.endsWith("/config/root")) continue;
+    const { sts_endpoint: _sts, iam_endpoint: _iam, ...rest } = JSON.parse(endpoint.data_json);
+    endpoint.data_json = JSON.stringify(rest);
+  }
   return copy;
 }
 
@@ -58,6 +64,9 @@ describe("sandbox mode", () => {
     const [normalEngine] = Object.values<any>(normal.vault.resource.vault_aws_secret_backend);
     expect(normalEngine.sts_endpoint).toBeUndefined();
     expect(normalEngine.iam_endpoint).toBeUndefined();
+    const root = (stacks: any) => JSON.parse(Object.values<any>(stacks.vault.resource.vault_generic_endpoint)[0].data_json);
+    expect(root(sandboxed)).toMatchObject({ sts_endpoint: sandbox.awsEndpoint, iam_endpoint: sandbox.awsEndpoint });
+    expect(root(normal)).toEqual({ region: "us-east-1" });
   });
   test("reaches the sandbox's own Vault through VAULT_ADDR, even when the config names an address", () => {
     const withAddress = { ...example, vault: { ...example.vault, address: "https://vault.example.com" } };

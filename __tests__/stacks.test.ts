@@ -105,12 +105,9 @@ describe("broker", () => {
     expect(membership.groups).toEqual([attachment.group]);
     expect(membership.user).toMatch(/^\$\{aws_iam_user\.broker_user_[0-9A-F]+\.name\}$/);
   });
-  test("its key leaves the stack only through sensitive outputs", () => {
-    expect(primary.output.broker_secret_access_key.sensitive).toBe(true);
-    expect(primary.output.broker_access_key_id.sensitive).toBe(true);
-    const crossStack = Object.entries(primary.output).filter(([name]) => name.startsWith("cross-stack-output-"));
-    expect(crossStack.length).toBe(2);
-    for (const [, output] of crossStack) expect((output as any).sensitive).toBe(true);
+  test("holds no key: no key resource, no key output, nothing crosses to another stack", () => {
+    expect(resources(primary, "aws_iam_access_key")).toEqual({});
+    expect(Object.keys(primary.output).sort()).toEqual(["broker_user_arn", "role_arns"]);
   });
 });
 
@@ -124,13 +121,15 @@ describe("vault stack", () => {
     config.vault.address = "https://vault.example.com:8200";
     expect(synth(config).stacks.vault.provider.vault).toEqual([{ address: "https://vault.example.com:8200" }]);
   });
-  test("configures the engine with the broker's key from the broker stack's state", () => {
+  test("configures the engine with no key and reads no other stack's state (Vault holds the key)", () => {
     const [engine] = Object.values(resources(vault, "vault_aws_secret_backend")) as any[];
-    expect(engine.access_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
-    expect(engine.secret_key).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-aws-primary\.outputs\./);
+    expect(engine.access_key).toBeUndefined();
+    expect(engine.secret_key).toBeUndefined();
+    expect(vault.data?.terraform_remote_state).toBeUndefined();
   });
-  test("holds the engine only: no ACL policy, no Vault role, no removed block", () => {
-    expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend"]);
+  test("holds the engine only (its mount and config/root): no ACL policy, no Vault role, no removed block", () => {
+    expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend", "vault_generic_endpoint"]);
+    expect(Object.values<any>(resources(vault, "vault_generic_endpoint")).map((e) => e.path.replace(/^\$\{[^}]+\}/, ""))).toEqual(["/config/root"]);
     expect(vault.removed).toBeUndefined();
   });
   test("outputs each requester's description, the policies its groups carry and its bound groups", () => {
@@ -290,23 +289,20 @@ describe("state in S3", () => {
     });
     expect(s3.vault.terraform.backend.s3.key).toBe("vault-aws-multi-account/vault.tfstate");
   });
-  test("the vault stack reads the broker's outputs from the broker stack's S3 state", () => {
-    const [remote] = Object.values<any>(s3.vault.data.terraform_remote_state);
-    expect(remote.backend).toBe("s3");
-    expect(remote.config).toMatchObject({ bucket: "acme-tf-state", key: "vault-aws-multi-account/aws-primary.tfstate", region: "eu-west-1", encrypt: true });
+  test("the vault stack reads no other stack's state: nothing of the broker's crosses to it", () => {
+    expect(s3.vault.data?.terraform_remote_state).toBeUndefined();
   });
-  test("passes a named profile to the backend and to the vault stack's read of the broker's state", () => {
+  test("passes a named profile to the backend", () => {
     const withProfile = structuredClone(config);
     withProfile.state.s3.profile = "state-admin";
     const stacks = synth(withProfile).stacks;
     expect(stacks["aws-dev"].terraform.backend.s3.profile).toBe("state-admin");
-    const [remote] = Object.values<any>(stacks.vault.data.terraform_remote_state);
-    expect(remote.config.profile).toBe("state-admin");
+    expect(stacks.vault.terraform.backend.s3.profile).toBe("state-admin");
   });
   test("requires a Terraform that has S3's lock file", () => {
     expect(s3["aws-dev"].terraform.required_version).toBe(">= 1.11");
   });
-  test("the sandbox keeps the S3 backend, on the emulator's S3, locked the same way; the vault stack reads the broker's state there", () => {
+  test("the sandbox keeps the S3 backend, on the emulator's S3, locked the same way", () => {
     const sandboxed = synth(config, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
     for (const [name, stack] of Object.entries(sandboxed)) {
       expect(stack.terraform.backend).toEqual({
@@ -324,8 +320,6 @@ describe("state in S3", () => {
         },
       });
     }
-    const [remote] = Object.values<any>(sandboxed.vault.data.terraform_remote_state);
-    expect(remote.config.endpoints.s3).toBe("http://127.0.0.1:1");
   });
   test("the sandbox keeps a config without state.s3 in local files in its state folder", () => {
     const { state: _state, ...local } = config;

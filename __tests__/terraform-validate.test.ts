@@ -51,6 +51,16 @@ describe("terraform validate", () => {
     }
   });
 
+  test("the pipeline's stacks (OIDC provider, plan and apply roles, vault-aws-plan, JWT roles) and a rotating engine are valid with zero warnings", async () => {
+    const config = structuredClone(example);
+    config.pipeline = { account: "primary", github: { repository: "acme/vault-config" }, planRoles: true };
+    config.broker = { ...config.broker, keyGeneration: 2 };
+    const piped = synth(config);
+    for (const name of ["pipeline", "vault-pipeline", "aws-dev", "vault"]) {
+      expect([name, await validate(join(piped.outdir, "stacks", name))]).toMatchObject([name, { valid: true, error_count: 0, warning_count: 0, diagnostics: [] }]);
+    }
+  });
+
   test("a broker large enough to need several groups is valid with zero warnings", async () => {
     // 1,500 accounts × 2 roles: 22 policies, through 3 groups of at most 10.
     const { outdir: big, stacks: bigStacks } = synth(generatedConfig(1500, 2));

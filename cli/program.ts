@@ -118,30 +118,42 @@ export function buildProgram(): Command {
     program
       .command("changes")
       .description("which stacks a change touches, in apply order, and who gains or loses access")
-      .requiredOption("--base <ref|dir>", "what is deployed: a git ref (its code and config are synthesized, cached) or the output folder of an earlier synth")
+      .option("--base-ref <ref>", "what is deployed, as a git ref: that commit's code runs to synthesize its config (cached), with no credentials in its environment")
+      .option("--base-dir <dir>", "what is deployed, as the output folder of an earlier synth")
+      .option("--base <ref|dir>", "either of the above; an error when both a ref and a folder of that name exist")
       .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
-  ).action((o) => exit(async () => (await import("./commands/changes")).changesCommand, { config: o.config, outdir: o.outdir, base: o.base, json: o.json }));
+  ).action((o) =>
+    exit(async () => (await import("./commands/changes")).changesCommand, { config: o.config, outdir: o.outdir, base: o.base, baseRef: o.baseRef, baseDir: o.baseDir, json: o.json }),
+  );
 
   withConfig(
     program
       .command("plan")
       .description("terraform plan of only the stacks a change touches; writes <out>/<stack>.tfplan, summary.json and summary.md")
-      .requiredOption("--base <ref|dir>", "what is deployed, as for changes")
-      .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first)")
+      .option("--base-ref <ref>", "what is deployed, as a git ref (as for changes)")
+      .option("--base-dir <dir>", "what is deployed, as an earlier synth's output folder")
+      .option("--base <ref|dir>", "either of the above; an error when both match")
+      .requiredOption("--out <dir>", "folder for the plans and the summary (emptied first, if an earlier plan made it)")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "plan only the k-th of n deterministic slices of each wave (for a CI matrix)", shard)
       .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
-      .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m"),
+      .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m")
+      .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+      .option("--read-only", "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied", false),
   ).action((o) =>
     exit(async () => (await import("./commands/plan")).planCommand, {
       config: o.config,
       outdir: o.outdir,
       base: o.base,
+      baseRef: o.baseRef,
+      baseDir: o.baseDir,
       out: o.out,
       parallelism: o.parallelism,
       shard: o.shard,
       include: o.include,
       lockTimeout: o.lockTimeout,
+      allowVaultAddress: o.allowVaultAddress,
+      readOnly: o.readOnly,
     }),
   );
 
@@ -151,7 +163,10 @@ export function buildProgram(): Command {
     .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
     .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
     .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds (then the plan is stale and is refused)", "5m")
-    .action((o) => exit(async () => (await import("./commands/apply")).applyCommand, { plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout }));
+    .option("--allow-vault-address", "let the plans' vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+    .action((o) =>
+      exit(async () => (await import("./commands/apply")).applyCommand, { plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress }),
+    );
 
   withConfig(
     program
@@ -159,8 +174,21 @@ export function buildProgram(): Command {
       .description("plan every stack and list those whose real resources differ from the config; exit 2 on drift")
       .option("--parallelism <n>", "stacks planned at once", positiveInt, 2)
       .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
-      .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false),
-  ).action((o) => exit(async () => (await import("./commands/drift")).driftCommand, { config: o.config, outdir: o.outdir, parallelism: o.parallelism, shard: o.shard, json: o.json }));
+      .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false)
+      .option("--read-only", "check as the pipeline's plan identity: AWS providers assume vault-aws-plan", false),
+  ).action((o) =>
+    exit(async () => (await import("./commands/drift")).driftCommand, { config: o.config, outdir: o.outdir, parallelism: o.parallelism, shard: o.shard, json: o.json, readOnly: o.readOnly }),
+  );
+
+  program
+    .command("broker-key")
+    .description(
+      "key mode: give Vault's engine the broker user's key when it holds none; Vault rotates it at once, so no state or plan ever holds a live key. " +
+        "Runs as the apply identity (VAULT_ADDR, VAULT_TOKEN, and AWS credentials that may assume the broker account's deployment role)",
+    )
+    .addOption(configOption())
+    .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
+    .action((o) => exit(async () => (await import("./commands/broker-key")).brokerKeyCommand, { config: o.config, allowVaultAddress: o.allowVaultAddress }));
 
   program
     .command("guardrails")

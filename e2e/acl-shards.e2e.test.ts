@@ -6,7 +6,7 @@ import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { applyStack, plannedChanges } from "../sandbox/deploy";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
-import type { VaultClient } from "../sandbox/vault-client";
+import type { VaultClient } from "../run/vault-client";
 import { collector, keepIssuing, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
 
 /**

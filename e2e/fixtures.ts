@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { ensureVault } from "../sandbox/vault-build";
-import type { VaultClient } from "../sandbox/vault-client";
+import type { VaultClient } from "../run/vault-client";
 import { startVault, type VaultServer } from "../sandbox/vault-server";
 
 /** A fresh temporary folder for one test's sandbox. */

@@ -154,18 +154,18 @@ describe("switching an estate from user to role, step by step, while a requester
     expect(await keyInVault()).not.toBe("");
   });
 
-  test("step 2, Vault switched to the role: only the engine, updated in place; nothing in AWS", async () => {
-    expect(await plan(steps.switched)).toEqual(["vault update vault_aws_secret_backend"]);
+  test("step 2, Vault switched to the role: only the engine's config/root, updated in place (the key cleared); nothing in AWS", async () => {
+    expect(await plan(steps.switched)).toEqual(["vault update vault_generic_endpoint"]);
     expect((await sandbox(steps.switched)).ok).toBe(true);
     expect(await keyInVault()).toBe("");
     expect(progress.lines).toContain("broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server");
   });
 
-  test("step 3, the user removed: its user, key, group, membership and policy deleted, trust narrowed in place; nothing in Vault", async () => {
+  test("step 3, the user removed, its group, membership and policies deleted, trust narrowed in place; nothing in Vault", async () => {
     expect(await plan(steps.keyless)).toEqual([
       "aws-dev update aws_iam_role",
-      "aws-primary delete aws_iam_access_key",
       "aws-primary delete aws_iam_group",
+      "aws-primary delete aws_iam_group_policy",
       "aws-primary delete aws_iam_group_policy_attachment",
       "aws-primary delete aws_iam_policy",
       "aws-primary delete aws_iam_user",

@@ -4,7 +4,7 @@ import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { applyStack, plannedChanges } from "../sandbox/deploy";
-import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
+import { createBrokerCheckKey, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { terraform } from "../run/runner";
 import { requesterTokens } from "../sandbox/vault-checks";
 import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
@@ -34,7 +34,12 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   test("the old layout deploys: the AWS stacks, then the single vault stack holding every role", async () => {
     expect((await runSandbox({ configFile, workDir: dir, log: progress.log }, servers.emulator)).ok).toBe(true);
     const legacy = JSON.parse(readFileSync(join(__dirname, "legacy", "vault-single-stack.json"), "utf8").replaceAll("/sandbox-state", join(dir, "state")));
-    for (const engine of Object.values<any>(legacy.resource.vault_aws_secret_backend)) Object.assign(engine, { sts_endpoint: servers.emulator.endpoint, iam_endpoint: servers.emulator.endpoint });
+    // The old layout read the broker's key from the broker stack's state, which no longer holds one:
+    // a key made here stands for it, as the key an old estate's state holds.
+    const key = await createBrokerCheckKey(model, { endpoint: servers.emulator.endpoint, region: "us-east-1" }, "OrganizationAccountAccessRole");
+    for (const engine of Object.values<any>(legacy.resource.vault_aws_secret_backend)) {
+      Object.assign(engine, { sts_endpoint: servers.emulator.endpoint, iam_endpoint: servers.emulator.endpoint, access_key: key.credentials.accessKeyId, secret_key: key.credentials.secretAccessKey });
+    }
     const legacyDir = join(dir, "legacy", "vault");
     mkdirSync(legacyDir, { recursive: true });
     writeFileSync(join(legacyDir, "cdk.tf.json"), JSON.stringify(legacy));
@@ -59,6 +64,8 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
         // The markers the old layout used to force a re-creation; deleting one touches nothing in Vault.
         "vault delete terraform_data.role-dev-ec2-admin_external-id-marker",
         "vault delete terraform_data.role-primary-readonly_external-id-marker",
+        // The engine's config/root without the key: the key an old estate gave Vault stays there.
+        "vault create vault_generic_endpoint.engine_root",
         `${roleStack("dev-ec2-admin")} create vault_generic_endpoint.role-dev-ec2-admin_role`,
         `${roleStack("primary-readonly")} create vault_generic_endpoint.role-primary-readonly_role`,
         // The requesters' shard policies; vault keeps their whole policies, unchanged, while the flag is set.
@@ -102,7 +109,8 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   test("afterwards the vault stack's state holds no role, and each roles stack's holds its own, and its requesters' policies", async () => {
     const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
     const held = async (name: string) => (await terraform(stacks.find((s) => s.name === name)!.dir, ["state", "list"], env)).output.trim().split("\n").filter(Boolean);
-    expect((await held("vault")).filter((a) => a.startsWith("vault_generic_endpoint") || a.startsWith("terraform_data"))).toEqual([]);
+    // The engine's config/root endpoint stays in the vault stack; no role does.
+    expect((await held("vault")).filter((a) => (a.startsWith("vault_generic_endpoint") && !a.includes(".engine_root_")) || a.startsWith("terraform_data"))).toEqual([]);
     for (const stack of stacks.filter((s) => s.name.startsWith("vault-roles-"))) {
       const roles = model.vaultRoles.filter((r) => r.stackName === stack.name).map((r) => `vault_generic_endpoint.role-${r.name}_role`);
       const policies = model.shardPolicies.filter((p) => p.stackName === stack.name).map((p) => `vault_policy.policy-${p.requester}_policy`);

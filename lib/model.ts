@@ -20,6 +20,7 @@ import { guardrailPolicy, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
 import type { StsRoleSettings } from "./policy/vault-role";
 import { roleTtls, vaultRoleTtls } from "./ttl";
+import { applyIdentityPolicy, issuerHost, PIPELINE_APPLY_ROLE_NAME, PIPELINE_PLAN_ROLE_NAME, type PipelineSource, planIdentityPolicy } from "./policy/pipeline";
 
 /**
  * The whole deployment as plain data, derived from a validated config by `buildModel`.
@@ -43,6 +44,29 @@ export interface Model {
    * @default - no guardrails
    */
   readonly guardrails?: GuardrailsModel;
+  /**
+   * The GitOps pipeline's identities (`pipeline:`).
+   * @default - none: the pipeline's identities are the user's to make
+   */
+  readonly pipeline?: PipelineModel;
+}
+
+/** The pipeline's identities: in the hub account, and (opt-in) a read-only role in every account. */
+export interface PipelineModel {
+  readonly hub: { readonly name: string; readonly id: string };
+  readonly source: PipelineSource;
+  /** The OIDC provider's ARN: the configured one, or the one the pipeline stack creates. */
+  readonly providerArn: string;
+  /** Whether the pipeline stack creates the provider (no `oidcProviderArn` given). */
+  readonly createProvider: boolean;
+  /** Whether every account stack holds `vault-aws-plan`. */
+  readonly planRoles: boolean;
+  readonly planIdentityArn: string;
+  readonly applyIdentityArn: string;
+  readonly planPolicy: PolicyDocument;
+  readonly applyPolicy: PolicyDocument;
+  /** The Vault JWT auth mount the pipeline's roles live under. */
+  readonly vaultAuthMount: string;
 }
 
 /** The guardrail SCP and, when the config says where, its attachment in the organization. */
@@ -362,6 +386,29 @@ export function buildModel(config: AccountsConfig): Model {
     shardPolicies: shardPolicies(vault.mount, vaultRoles),
     iamPath: config.iamPath,
     guardrails: guardrails(config, brokerAccount.id, broker, accounts),
+    pipeline: pipelineModel(config),
+  };
+}
+
+/** The pipeline's identities, from `pipeline:`. */
+function pipelineModel(config: AccountsConfig): PipelineModel | undefined {
+  const p = config.pipeline;
+  if (!p) return undefined;
+  const hub = config.accounts.find((a) => a.name === p.account)!;
+  const source: PipelineSource = p.github ? { kind: "github", ...p.github } : { kind: "gitlab", ...p.gitlab! };
+  const state = { partition: config.partition, s3: config.state.s3 && { bucket: config.state.s3.bucket, keyPrefix: config.state.s3.keyPrefix } };
+  const deploymentRoles = [config.deployment.roleName, ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined)];
+  return {
+    hub: { name: hub.name, id: hub.id },
+    source,
+    providerArn: p.oidcProviderArn ?? `arn:${config.partition}:iam::${hub.id}:oidc-provider/${issuerHost(source)}`,
+    createProvider: p.oidcProviderArn === undefined,
+    planRoles: p.planRoles,
+    planIdentityArn: iamRoleArn(config.partition, hub.id, PIPELINE_PLAN_ROLE_NAME),
+    applyIdentityArn: iamRoleArn(config.partition, hub.id, PIPELINE_APPLY_ROLE_NAME),
+    planPolicy: planIdentityPolicy(state),
+    applyPolicy: applyIdentityPolicy(state, deploymentRoles),
+    vaultAuthMount: p.vaultAuthMount,
   };
 }
 

@@ -11,19 +11,45 @@ import { repoRoot } from "../run/repo-root";
 /** Where the base of a comparison comes from. */
 export type BaseSource = { readonly kind: "folder"; readonly outdir: string } | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };
 
+/** Which flag named the base: `--base-ref`, `--base-dir`, or `--base` (either, when only one matches). */
+export type BaseKind = "ref" | "dir" | "either";
+
 /**
- * `--base` as given: a folder holding a previous synth (its `manifest.json`), else a git ref of the
- * repository the command runs in. Throws saying which was tried.
+ * The base as given. `--base-dir`: a folder holding a previous synth (its `manifest.json`).
+ * `--base-ref`: a git ref of the repository the command runs in; its commit's code runs (see
+ * `baseSynth`). `--base`: whichever of the two matches, and an error when both do, since a branch
+ * can commit a folder named like a ref (`origin/main/manifest.json`) and pass for the base.
+ * Throws saying what was tried.
  */
-export function resolveBase(base: string, cwd: string = process.cwd()): BaseSource {
-  if (existsSync(join(resolve(cwd, base), "manifest.json"))) return { kind: "folder", outdir: resolve(cwd, base) };
+export function resolveBase(base: string, cwd: string = process.cwd(), kind: BaseKind = "either"): BaseSource {
+  const folder = existsSync(join(resolve(cwd, base), "manifest.json"));
   const repo = git(["rev-parse", "--show-toplevel"], cwd);
   const commit = repo.ok ? git(["rev-parse", "--verify", "--quiet", `${base}^{commit}`], cwd) : repo;
-  if (!repo.ok || !commit.ok) {
+  const isRef = repo.ok && commit.ok;
+  if (kind === "dir" || (kind === "either" && folder && !isRef)) {
+    if (!folder) throw new Error(`--base-dir ${base} is not a synth output folder: it has no ${join(base, "manifest.json")}`);
+    return { kind: "folder", outdir: resolve(cwd, base) };
+  }
+  if (kind === "either" && folder && isRef) {
+    throw new Error(`--base ${base} is both a git ref (commit ${commit.out.slice(0, 12)}) and a folder holding a synth (${join(base, "manifest.json")}); say which with --base-ref ${base} or --base-dir ${base}`);
+  }
+  if (!isRef) {
     const why = repo.ok ? `no commit ${base} in ${repo.out}` : `${cwd} is not in a git repository`;
-    throw new Error(`--base ${base} is neither a synth output folder (no ${join(base, "manifest.json")}) nor a git ref: ${why}`);
+    throw new Error(kind === "ref" ? `--base-ref ${base} is not a git ref: ${why}` : `--base ${base} is neither a synth output folder (no ${join(base, "manifest.json")}) nor a git ref: ${why}`);
   }
   return { kind: "commit", ref: base, commit: commit.out, repo: repo.out };
+}
+
+/** What the base commit's synth may see of the environment: nothing that reaches a cloud, Vault or CI. */
+const BASE_ENV_ALLOWED = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "TZ", "XDG_CACHE_HOME", "npm_config_cache", SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV];
+
+/**
+ * The environment the base commit's code runs with: an allow-list, so no AWS keys or profiles,
+ * `VAULT_TOKEN`, CI tokens (`GITHUB_TOKEN`, `ACTIONS_ID_TOKEN_REQUEST_TOKEN`, `CI_JOB_TOKEN`) or
+ * anything else the caller holds reaches code that this run did not review.
+ */
+export function scrubbedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(BASE_ENV_ALLOWED.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
 }
 
 /** What the base commit's synth needs besides its code. */
@@ -41,7 +67,8 @@ export interface BaseSynthInput {
  * once and cached under `<cache>/base/<commit>-<key>` (the key covers the config's path, the output
  * path and sandbox mode). The commit's tree is exported with `git archive`, uses the current
  * `node_modules` when its `package-lock.json` is the same (else `npm ci` there, cached too), and
- * its `main.ts` is bundled with esbuild and run, as `vault-aws synth` runs the current one.
+ * its `main.ts` is bundled with esbuild and run, as `vault-aws synth` runs the current one: the base
+ * commit's code runs, with `scrubbedEnv`, so name only a ref whose code you trust.
  */
 export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, input: BaseSynthInput): Promise<string> {
   const cwd = process.cwd();
@@ -70,7 +97,7 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
     symlinkSync(join(base.repo, "node_modules"), join(tree, "node_modules"), "dir");
   } else {
     input.log(`base ${base.ref}: its package-lock.json differs from the current one; npm ci in ${tree}`);
-    const install = spawnSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tree, encoding: "utf8" });
+    const install = spawnSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tree, encoding: "utf8", env: scrubbedEnv(input.env) });
     if (install.status !== 0) throw new Error(`--base ${base.ref}: npm ci of the base commit failed:\n${install.stderr.trim().split("\n").slice(-10).join("\n")}`);
   }
   const app = join(tree, ".build", "main.js");
@@ -79,7 +106,8 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   } catch (error) {
     throw new Error(`--base ${base.ref}: the base commit's main.ts does not compile:\n${(error as Error).message}`);
   }
-  const env = { ...input.env, ACCOUNTS_FILE: join(tree, configPath), CDKTF_OUTDIR: outdir };
+  // The base commit's code is a trust decision (it is not this run's code): it runs with no credentials.
+  const env = { ...scrubbedEnv(input.env), ACCOUNTS_FILE: join(tree, configPath), CDKTF_OUTDIR: outdir };
   const synth = await run(process.execPath, [app], tree, env);
   if (synth.code !== 0) throw new Error(`--base ${base.ref}: the base commit's synth of ${configPath} failed:\n${synth.output.trim()}`);
   writeFileSync(join(dir, "complete"), `${new Date().toISOString()}\n`);

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sandboxFromEnv } from "../lib/sandbox";
 import { synthesize } from "../synth";
-import { baseSynth, resolveBase } from "./base";
+import { type BaseKind, baseSynth, resolveBase } from "./base";
 import { type ChangeSet, compareOutputs, readSynthOutput, type SynthOutput } from "./changes";
+import { configuredVaultAddress } from "./vault-address";
 
 /** What the pipeline commands synthesize: the config, the output folder, the environment, and where notes go. */
 export interface SynthInput {
@@ -25,8 +25,8 @@ export interface ComputedChanges {
  * Synthesizes the current sources and config into the output folder and the base (a folder, or a
  * git ref's code and config, cached), at the same time, and compares them.
  */
-export async function computeChanges(baseArg: string, ctx: SynthInput, include: readonly string[] = []): Promise<ComputedChanges> {
-  const source = resolveBase(baseArg);
+export async function computeChanges(baseArg: string, ctx: SynthInput, include: readonly string[] = [], baseKind: BaseKind = "either"): Promise<ComputedChanges> {
+  const source = resolveBase(baseArg, process.cwd(), baseKind);
   // The base synth runs in a child process while the current one runs here.
   const pending = source.kind === "folder" ? Promise.resolve(source.outdir) : baseSynth(source, { configFile: ctx.configFile, outdir: ctx.outdir, env: ctx.env, log: ctx.note });
   pending.catch(() => undefined); // awaited below; a failure of the current synth must not leave it unhandled
@@ -43,11 +43,29 @@ export function vaultSkipReason(env: NodeJS.ProcessEnv, configuredAddress: boole
   return "skipped: no Vault provider is available (VAULT_ADDR is not set and the config names no vault.address)";
 }
 
-export function configuredVaultAddress(outdir: string): boolean {
-  // The vault stack's provider block carries the config's address, if any.
-  const file = join(outdir, "stacks", "vault", "cdk.tf.json");
-  if (!existsSync(file)) return false;
-  const providers = JSON.parse(readFileSync(file, "utf8")).provider?.vault ?? [];
-  return (providers as { address?: unknown }[]).some((p) => typeof p.address === "string");
+/** Whether the vault stack in `outdir` names an address (the config's `vault.address`). */
+export function namesVaultAddress(outdir: string): boolean {
+  return configuredVaultAddress(join(outdir, "stacks")) !== undefined;
+}
+
+/** What is deployed, as one of `--base-ref`, `--base-dir` or `--base` named it. */
+export interface BaseFlags {
+  /** A git ref: that commit's code runs, with a scrubbed environment, to synthesize its config. */
+  readonly baseRef?: string;
+  /** The output folder of an earlier synth. */
+  readonly baseDir?: string;
+  /** Either; an error when both a ref and a folder of that name exist. */
+  readonly base?: string;
+}
+
+/** The one base the flags name, and which flag named it; an error unless exactly one is given. */
+export function chosenBase(flags: BaseFlags): { readonly value: string; readonly kind: BaseKind } {
+  const given = [
+    flags.baseRef !== undefined && { value: flags.baseRef, kind: "ref" as const },
+    flags.baseDir !== undefined && { value: flags.baseDir, kind: "dir" as const },
+    flags.base !== undefined && { value: flags.base, kind: "either" as const },
+  ].filter((b) => b !== false);
+  if (given.length !== 1) throw new Error(`name what is deployed with exactly one of --base-ref <ref>, --base-dir <dir> or --base <ref|dir> (got ${given.length})`);
+  return given[0];
 }
 

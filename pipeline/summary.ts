@@ -48,6 +48,8 @@ export interface PlanSummary {
   readonly waves: readonly Wave[];
   readonly stacks: Readonly<Record<string, StackPlan>>;
   readonly danger: readonly DangerFlag[];
+  /** Made by the plan identity (`--read-only`): for review, never applied. */
+  readonly readOnly?: boolean;
 }
 
 /** Counts of a stack's plan. */
@@ -86,6 +88,27 @@ export function dangerFlags(stack: string, changes: readonly PlannedChange[], ba
     if (baseJson && currentJson && !configChanged(c, baseJson, currentJson)) {
       flags.push({ stack, address: c.address, reason: `${c.actions.join("/")} although its configuration did not change: drift, or the base is not what is deployed` });
     }
+  }
+  if (baseJson && currentJson) flags.push(...settingFlags(stack, baseJson, currentJson));
+  return flags;
+}
+
+/**
+ * Changes to where a stack's credentials go, which no resource change shows: a provider's settings
+ * (the Vault address that receives `VAULT_TOKEN`, the AWS role assumed, endpoints) and the state
+ * backend (where state, and what it holds, is written).
+ */
+export function settingFlags(stack: string, baseJson: any, currentJson: any): DangerFlag[] {
+  const flags: DangerFlag[] = [];
+  const providers = new Set([...Object.keys(baseJson.provider ?? {}), ...Object.keys(currentJson.provider ?? {})]);
+  for (const name of [...providers].sort()) {
+    if (JSON.stringify(baseJson.provider?.[name]) !== JSON.stringify(currentJson.provider?.[name])) {
+      const what = name === "vault" ? "its address receives VAULT_TOKEN" : "it decides which account and role the stack acts as";
+      flags.push({ stack, address: `provider.${name}`, reason: `changes the ${name} provider's settings (${what})` });
+    }
+  }
+  if (JSON.stringify(baseJson.terraform?.backend) !== JSON.stringify(currentJson.terraform?.backend)) {
+    flags.push({ stack, address: "terraform.backend", reason: "changes the state backend (where this stack's state is read and written)" });
   }
   return flags;
 }

@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { accountStackName } from "../lib/names";
 import { BrokerAssumeRole, checkTargets, sessionName } from "./checks";
 import { startEmulator } from "./emulator";
 import { percentile, time } from "./timing";
-import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
+import { createBrokerCheckKey, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 
 const callsFlag = process.argv.indexOf("--calls");
 const CALLS = callsFlag > 0 ? Number(process.argv[callsFlag + 1]) : 100;
@@ -38,8 +37,9 @@ async function main() {
     console.log(`\napply time per stack (one at a time; init + apply, fresh emulator); whole run ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const s of result.stacks) if (s.action === "applied") console.log(`  ${s.stack.padEnd(14)} ${s.seconds.toFixed(1).padStart(5)} s  ${s.detail}`);
 
-    const { model, stacks, env } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
-    const broker = await brokerCredentials(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+    const { model, deployRoleName } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
+    // A short-lived key of the broker user (Vault's own never leaves it); it dies with the emulator.
+    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName)).credentials;
     const target = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
 

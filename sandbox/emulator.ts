@@ -78,3 +78,14 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
   rmSync(logDir, { recursive: true, force: true });
   throw new Error(`moto_server did not start on ${endpoint}: ${output || "no output"} (is moto installed? pip install 'moto[server]')`);
 }
+
+/**
+ * Turns the emulator's credential checks on or off (moto's `INITIAL_NO_AUTH_ACTION_COUNT`, set at
+ * run time through `/moto-api/reset-auth`). On, every call must be signed with a key that exists in
+ * the emulator's IAM and is allowed by its policies, as AWS does; the sandbox deploys with checks
+ * off (its throwaway key is no IAM user's) and turns them on to try keys.
+ */
+export async function enforceCredentials(emulator: Pick<Emulator, "endpoint">, on: boolean): Promise<void> {
+  const response = await fetch(`${emulator.endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf" });
+  if (!response.ok) throw new Error(`the emulator refused to turn credential checks ${on ? "on" : "off"}: HTTP ${response.status} ${await response.text()}`);
+}

@@ -1,22 +1,23 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../lib/config/load";
-import { accountStackName, isVaultStack, VAULT_STACK_NAME } from "../lib/names";
+import { isVaultStack, VAULT_STACK_NAME } from "../lib/names";
 import type { Model } from "../lib/model";
 import { SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV } from "../lib/sandbox";
 import { repoRoot } from "../run/repo-root";
 import { offlineTerraformEnv } from "../run/terraform";
 import { synthesize } from "../synth";
-import { terraform } from "../run/runner";
 import { type AwsCredentials, type AwsEndpoint, BrokerAssumeRole, type CheckResult, checkTarget, checkTargets } from "./checks";
 import { deployWithCdktf } from "./cdktf-deploy";
-import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, StackFailure, type StackOutcome } from "./deploy";
+import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, type StackOutcome } from "./deploy";
 import { inPool } from "../run/pool";
 import { printTable } from "./report";
 import { type Emulator, startEmulator } from "./emulator";
 import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
 import { type SynthesizedStack, stacksInOrder } from "../run/stacks";
-import { checkStoredRoles, type StoredRoleResult } from "./stored-roles";
+import { accountIam, checkStoredRoles, type StoredRoleResult } from "./stored-roles";
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand } from "@aws-sdk/client-iam";
+import { ensureBrokerKey } from "../run/broker-key";
 import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { proveThroughVault } from "./vault-checks";
@@ -105,6 +106,7 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     const deployed = await deployWithCdktf(applied, vaultEnv, options.parallelism ?? 2, log);
     deployed.forEach((outcome, i) => report(outcome, i + 1, stacks.length));
     for (const stack of applied) keepApplied(stack, appliedDir);
+    if (options.vault) await sandboxBrokerKey(model, options.vault, aws, deployRoleName, log);
   } else {
     let done = 0;
     const applyOne = async (stack: SynthesizedStack) => {
@@ -118,6 +120,9 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     await inPool(awsStacks, options.parallelism ?? 2, applyOne);
     if (options.vault) {
       await applyOne(vaultStack);
+      // As the pipeline's apply job runs `vault-aws broker-key` after the stacks: the engine gets a
+      // key only Vault has seen.
+      await sandboxBrokerKey(model, options.vault, aws, deployRoleName, log);
       await inPool(rolesStacks, options.parallelism ?? 2, applyOne);
     }
   }
@@ -143,10 +148,10 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   for (const r of storedRoles.filter((r) => !r.ok)) log(`stored role ${r.accountName}/${r.roleName} differs: ${r.problems.join("; ")}`);
   log(`stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`);
 
-  const brokerStack = awsStacks.find((s) => s.name === accountStackName(model.broker.accountName))!;
-  // What Vault's engine uses: the user's key, or (keyless) the session its environment holds.
-  const broker = model.broker.identity === "role" ? roleSession! : await brokerCredentials(brokerStack, env);
-  const checks = await proveChain(model, broker, aws, log);
+  // What Vault's engine uses: (keyless) the session its environment holds; or the user's rights,
+  // through a short-lived key of the user (Vault's own key never leaves Vault).
+  const checks =
+    model.broker.identity === "role" ? await proveChain(model, roleSession!, aws, log) : await withBrokerCheckKey(model, aws, deployRoleName, (key) => proveChain(model, key, aws, log));
   if (options.vault) checks.push(...(await proveThroughVault(model, options.vault.root, aws)));
   printTable(checks, log, model.broker.identity === "role" ? "the broker role's session" : undefined);
   const ok = checks.every((c) => c.ok) && storedRoles.every((r) => r.ok) && Object.values(secondPlan).every((c) => c === 0);
@@ -214,12 +219,39 @@ async function ensureStateBucket(bucket: string, region: string, endpoint: strin
   }
 }
 
-/** The broker's access key from its stack's sensitive outputs. Never printed. */
-export async function brokerCredentials(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<AwsCredentials> {
-  const result = await terraform(stack.dir, ["output", "-json"], env);
-  if (result.code !== 0) throw new StackFailure(stack.name, "terraform output failed (the secret is not shown)");
-  const outputs = JSON.parse(result.output);
-  return { accessKeyId: outputs.broker_access_key_id.value, secretAccessKey: outputs.broker_secret_access_key.value };
+/** The emulator's throwaway credentials, as the sandbox's deployer. */
+const DEPLOYER = { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY };
+
+/** `vault-aws broker-key`'s work against the sandbox's Vault and emulator (key mode only). */
+async function sandboxBrokerKey(model: Model, vault: VaultServer, aws: AwsEndpoint, deployRoleName: string, log: (line: string) => void): Promise<void> {
+  if (model.broker.identity !== "user" || !model.broker.user) return;
+  const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
+  const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);
+  await ensureBrokerKey({ mount: model.vault.mount, userName: model.broker.user.userName, vault: vault.root, iam, log });
+}
+
+/**
+ * Runs `body` with a short-lived key of the broker user, deleted afterwards: the sandbox's direct
+ * checks and benchmarks call AWS with the user's rights, since the key Vault holds never leaves it.
+ * Never printed. IAM allows two keys per user: this one and Vault's.
+ */
+export async function withBrokerCheckKey<T>(model: Model, aws: AwsEndpoint, deployRoleName: string, body: (key: AwsCredentials) => Promise<T>): Promise<T> {
+  const key = await createBrokerCheckKey(model, aws, deployRoleName);
+  try {
+    return await body(key.credentials);
+  } finally {
+    await key.remove();
+  }
+}
+
+/** A new key of the broker user on the emulator, and how to delete it (see `withBrokerCheckKey`). */
+export async function createBrokerCheckKey(model: Model, aws: AwsEndpoint, deployRoleName: string): Promise<{ credentials: AwsCredentials; remove: () => Promise<void> }> {
+  const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
+  const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);
+  const UserName = model.broker.user!.userName;
+  const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName }));
+  const credentials = { accessKeyId: key!.AccessKeyId!, secretAccessKey: key!.SecretAccessKey! };
+  return { credentials, remove: async () => void (await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: credentials.accessKeyId }))) };
 }
 
 /**

@@ -30,7 +30,7 @@ import { startEmulator } from "./emulator";
 import { percentile, time } from "./timing";
 import { inPool } from "../run/pool";
 import type { SynthesizedStack } from "../run/stacks";
-import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
+import { createBrokerCheckKey, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { VaultSts } from "./vault-checks";
 import { startVault } from "./vault-server";
@@ -89,8 +89,9 @@ async function issuance(binary: string): Promise<void> {
     writeFileSync(config, stringify({ ...example, vault: { ...example.vault, keepLegacyLayout: true } }));
     const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, vault, log: () => undefined });
     if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
-    const { model, stacks, env } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
-    const broker = await brokerCredentials(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+    const { model, deployRoleName } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
+    // A short-lived key of the broker user (Vault's own never leaves it); it dies with the emulator.
+    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName)).credentials;
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const direct: CredentialSource = new BrokerAssumeRole(broker, aws);

@@ -1,6 +1,6 @@
 import type { Model } from "../lib/model";
 import { type AwsEndpoint, type CheckResult, type CheckTarget, checkTarget, checkTargets, type CredentialSource, type IssuedCredentials } from "./checks";
-import type { VaultClient } from "./vault-client";
+import type { VaultClient } from "../run/vault-client";
 
 /**
  * Credentials the way a requester gets them: `vault write <mount>/sts/<role> ttl=<ttl>` (with

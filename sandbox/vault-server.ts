@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./emulator";
-import { VaultClient } from "./vault-client";
+import { VaultClient } from "../run/vault-client";
 
 /** A running `vault server -dev` on the loopback interface. */
 export interface VaultServer {

@@ -6,6 +6,8 @@ import { addStateBackend } from "../lib/backend";
 import { AssumableRole } from "../lib/constructs/assumable-role";
 import { BrokerIdentity } from "../lib/constructs/broker-identity";
 import { BrokerRolePolicies } from "../lib/constructs/broker-role-policies";
+import { PipelineRole } from "../lib/constructs/pipeline-role";
+import { PLAN_ROLE_NAME, planRolePolicy, planRoleTrustPolicy } from "../lib/policy/pipeline";
 import type { AccountModel, BrokerModel, StateModel } from "../lib/model";
 import type { SandboxOptions } from "../lib/sandbox";
 
@@ -30,11 +32,16 @@ export interface AccountStackConfig {
    * @default "/"
    */
   readonly iamPath?: string;
+  /**
+   * The pipeline's plan identity, which `vault-aws-plan` in this account trusts (`pipeline.planRoles`).
+   * @default - no `vault-aws-plan` role
+   */
+  readonly planIdentityArn?: string;
 }
 
 /** One AWS account: its assumable roles and, in the broker's account, the broker. */
 export class AccountStack extends TerraformStack {
-  /** The broker's IAM user and its key, when this stack holds them. */
+  /** The broker's IAM user (it has no key in Terraform: see `BrokerIdentity`), when this stack holds it. */
   public readonly broker?: BrokerIdentity;
   /** The broker's policies on the role Vault runs as, when this stack holds them. */
   public readonly brokerRole?: BrokerRolePolicies;
@@ -56,20 +63,21 @@ export class AccountStack extends TerraformStack {
       value: roleArns,
     });
 
+    if (config.planIdentityArn !== undefined) {
+      new PipelineRole(this, "pipeline-plan", {
+        roleName: PLAN_ROLE_NAME,
+        description: "vault-aws pull-request plans read this account's IAM; managed by vault-aws-multi-account",
+        trustPolicy: planRoleTrustPolicy(config.planIdentityArn),
+        policy: planRolePolicy(),
+      });
+    }
+
     const user = config.broker?.user;
     if (config.broker && user) {
-      this.broker = new BrokerIdentity(this, "broker", { ...user, policies: config.broker.policies });
+      // keepPreviousKey is of the keys Terraform held before Vault did; the construct holds none.
+      const { keepPreviousKey: _previous, ...identity } = user;
+      this.broker = new BrokerIdentity(this, "broker", { ...identity, policies: config.broker.policies });
       new TerraformOutput(this, "broker_user_arn", { description: "ARN of Vault's broker user", value: this.broker.userArn });
-      new TerraformOutput(this, "broker_access_key_id", {
-        description: "Access key id of Vault's broker user (sensitive: half of a credential)",
-        value: this.broker.accessKeyId,
-        sensitive: true,
-      });
-      new TerraformOutput(this, "broker_secret_access_key", {
-        description: "Secret of the broker's access key; read it with `terraform output -raw`, never print it",
-        value: this.broker.secretAccessKey,
-        sensitive: true,
-      });
     }
     const role = config.broker?.role;
     if (config.broker && role) {

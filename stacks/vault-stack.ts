@@ -3,7 +3,6 @@ import { DataVaultAuthBackend } from "@cdktf/provider-vault/lib/data-vault-auth-
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "../lib/backend";
-import type { BrokerIdentity } from "../lib/constructs/broker-identity";
 import { RequesterBinding } from "../lib/constructs/requester-binding";
 import { RequesterPolicy } from "../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../lib/constructs/vault-aws-engine";
@@ -16,12 +15,11 @@ export interface VaultStackConfig {
   /** The deployment; this stack uses its `vault` and `requesterPolicies`. */
   readonly model: Model;
   /**
-   * The broker user whose access key the engine uses (it lives in another stack, so the key comes
-   * through that stack's state).
-   * @default - no key: the engine uses Vault's own environment credentials (`broker.identity: role`),
-   * and this stack reads nothing from the broker's stack
+   * The generation of the broker user's key, which Vault holds (key mode); this stack never sees the
+   * key itself and reads nothing from the broker's stack.
+   * @default - no key: the engine uses Vault's own environment credentials (`broker.identity: role`)
    */
-  readonly broker?: BrokerIdentity;
+  readonly keyGeneration?: number;
   /**
    * Keep state in the sandbox's folder, like the AWS stacks, point the engine's STS and IAM calls
    * at the emulator, and reach the sandbox's Vault through `VAULT_ADDR`.
@@ -43,13 +41,13 @@ export class VaultStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, config: VaultStackConfig) {
     super(scope, id);
-    const { model, broker } = config;
+    const { model } = config;
     addStateBackend(this, model.state, config.sandbox);
     new VaultProvider(this, "vault", vaultProviderConfig(model, config.sandbox));
 
     // keepLegacyLayout says which ACL policies this stack holds (below), nothing of the engine's.
     const { keepLegacyLayout: _layout, ...engine } = model.vault;
-    new VaultAwsEngine(this, "engine", { ...engine, accessKey: broker, awsEndpoint: config.sandbox?.awsEndpoint });
+    new VaultAwsEngine(this, "engine", { ...engine, keyGeneration: config.keyGeneration, awsEndpoint: config.sandbox?.awsEndpoint });
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;

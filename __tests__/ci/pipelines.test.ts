@@ -148,10 +148,30 @@ jobs:
     expect(workflowErrors([{ name: "need.yml", content: unknownNeed }])["need.yml"]).toEqual([expect.stringContaining("depends on unknown job 'nope'")]);
   });
 
-  test.each(githubNames)("%s: every action is pinned to a version tag", (name) => {
+  test.each(githubNames)("%s: every action is pinned to a full commit SHA, its version in a comment", (name) => {
     const uses = Object.values<any>(github[name].jobs).flatMap((job) => (job.steps ?? []).map((s: any) => s.uses).filter(Boolean));
     expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+){0,2}$/);
+    for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    const lines = githubText[name].split("\n").filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(lines).toHaveLength(uses.length);
+    for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test("one action, one commit: the same action is pinned to the same SHA in every workflow", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const text of Object.values(githubText)) {
+      for (const [, action, sha] of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) pins.set(action, new Set([...(pins.get(action) ?? []), sha]));
+    }
+    for (const [action, shas] of pins) expect([action, shas.size]).toEqual([action, 1]);
+  });
+
+  test.each(githubNames)("%s: jobs with an ID token install without running install scripts", (name) => {
+    for (const [id, job] of Object.entries<any>(github[name].jobs)) {
+      const installs = (job.steps ?? []).filter((s: any) => /npm (ci|install)/.test(s.run ?? ""));
+      if ((job.permissions ?? github[name].permissions)?.["id-token"] !== "write") continue;
+      expect(installs.length).toBeGreaterThan(0);
+      for (const step of installs) expect([id, step.run]).toEqual([id, "npm ci --ignore-scripts --no-audit --no-fund"]);
+    }
   });
 
   test.each(githubNames)("%s: cloud access only through OIDC, and only in jobs allowed an ID token", (name) => {
@@ -163,9 +183,9 @@ jobs:
       const vault = steps.filter((s) => s.uses?.startsWith("hashicorp/vault-action@"));
       if (aws.length + vault.length === 0) continue;
       expect([id, (job.permissions ?? workflow.permissions)?.["id-token"]]).toEqual([id, "write"]);
-      for (const step of aws) expect(step.with).toEqual(expect.objectContaining({ "role-to-assume": "${{ vars.VAULT_AWS_DEPLOY_ROLE_ARN }}" }));
+      for (const step of aws) expect(step.with["role-to-assume"]).toMatch(/^\$\{\{ vars\.VAULT_AWS_(PLAN|APPLY)_ROLE_ARN \}\}$/);
       for (const step of vault) {
-        expect(step.with).toEqual({ url: "${{ vars.VAULT_ADDR }}", method: "jwt", role: "${{ vars.VAULT_JWT_ROLE }}", exportToken: true });
+        expect(step.with).toEqual({ url: "${{ vars.VAULT_ADDR }}", method: "jwt", path: "${{ vars.VAULT_JWT_MOUNT || 'jwt' }}", role: expect.stringMatching(/^vault-aws-(plan|apply)$/), jwtGithubAudience: "vault-aws", exportToken: true });
       }
       // vault-action exports only VAULT_TOKEN; the Vault provider also needs the address.
       if (vault.length > 0) expect(job.env?.VAULT_ADDR ?? workflow.env?.VAULT_ADDR).toBe("${{ vars.VAULT_ADDR }}");
@@ -180,19 +200,47 @@ jobs:
     }
   });
 
-  test("pull requests: full history, a matrix from changes, plans without .terraform, one comment", () => {
+  test("each job's identity: pull requests and drift plan read-only; only the production environment applies", () => {
+    const identity = (job: any) => {
+      const aws = (job.steps ?? []).find((s: any) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      const vault = (job.steps ?? []).find((s: any) => s.uses?.startsWith("hashicorp/vault-action@"));
+      return aws ? [aws.with["role-to-assume"], vault.with.role, job.environment ?? null] : null;
+    };
+    const plan = ["${{ vars.VAULT_AWS_PLAN_ROLE_ARN }}", "vault-aws-plan", null];
+    const apply = ["${{ vars.VAULT_AWS_APPLY_ROLE_ARN }}", "vault-aws-apply", "production"];
+    const all = Object.fromEntries(githubNames.flatMap((name) => Object.entries<any>(github[name].jobs).map(([id, job]) => [`${name} ${id}`, identity(job)])));
+    expect(all).toEqual({
+      "vault-aws-drift.yml drift": plan,
+      "vault-aws-main.yml changes": null,
+      "vault-aws-main.yml plan": apply,
+      "vault-aws-main.yml apply": apply,
+      "vault-aws-pr.yml changes": null,
+      "vault-aws-pr.yml plan": plan,
+      "vault-aws-pr.yml comment": null,
+    });
+    expect(github["vault-aws-pr.yml"].jobs.plan.steps.find((s: any) => s.name === "Plan").run).toContain("plan --read-only ");
+    expect(github["vault-aws-drift.yml"].jobs.drift.steps.find((s: any) => s.name === "Drift").run).toContain("drift --read-only ");
+  });
+
+  test("what each job uploads: a pull request's plan job only its summary; main's plan job the plans apply downloads", () => {
+    const uploads = (name: string) =>
+      Object.fromEntries(Object.entries<any>(github[name].jobs).map(([id, job]) => [id, (job.steps ?? []).filter((s: any) => s.uses?.startsWith("actions/upload-artifact@")).map((s: any) => s.with.path)]));
+    expect(uploads("vault-aws-pr.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}/summary.md"], comment: [] });
+    expect(uploads("vault-aws-main.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}\n!${{ env.OUT }}/**/.terraform/**\n"], apply: [] });
+    expect(uploads("vault-aws-drift.yml")).toEqual({ drift: [] });
+  });
+
+  test("pull requests: full history, a matrix from changes, one comment", () => {
     const { jobs, on } = github["vault-aws-pr.yml"];
     expect(Object.keys(on)).toEqual(["pull_request"]);
-    for (const id of ["changes", "plan"]) expect(jobs[id].steps[0]).toEqual({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
+    for (const id of ["changes", "plan"]) expect(jobs[id].steps[0]).toEqual({ uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/), with: { "fetch-depth": 0 } });
     expect(jobs.changes.outputs).toEqual(expect.objectContaining({ changes: expect.any(String), shards: expect.any(String), total: expect.any(String) }));
     expect(jobs.plan.strategy.matrix.shard).toBe("${{ fromJSON(needs.changes.outputs.shards) }}");
     const terraform = jobs.plan.steps.find((s: any) => s.uses?.startsWith("hashicorp/setup-terraform@"));
     expect(github["vault-aws-pr.yml"].env.TERRAFORM_VERSION).toMatch(/^1\.11\.\d+$/);
     expect(terraform.with.terraform_version).toBe("${{ env.TERRAFORM_VERSION }}");
-    const upload = jobs.plan.steps.find((s: any) => s.with?.name === "plan-shard-${{ matrix.shard }}");
-    expect(upload.with.path).toContain("!${{ env.OUT }}/**/.terraform/**");
     expect(jobs.comment.permissions).toEqual({ "pull-requests": "write" });
-    expect(jobs.comment.steps.some((s: any) => s.uses === "actions/github-script@v7" && /updateComment/.test(s.with.script) && /createComment/.test(s.with.script))).toBe(true);
+    expect(jobs.comment.steps.some((s: any) => s.uses?.startsWith("actions/github-script@") && /updateComment/.test(s.with.script) && /createComment/.test(s.with.script))).toBe(true);
   });
 
   test("main: one run at a time, apply behind the production environment, of this run's plans", () => {
@@ -203,11 +251,11 @@ jobs:
     const { apply, plan } = workflow.jobs;
     expect(apply.environment).toBe("production");
     expect(apply.needs).toEqual(["changes", "plan"]);
-    const uploaded = plan.steps.find((s: any) => s.uses === "actions/upload-artifact@v4").with.name;
-    const download = apply.steps.find((s: any) => s.uses === "actions/download-artifact@v4").with;
+    const uploaded = plan.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact@")).with.name;
+    const download = apply.steps.find((s: any) => s.uses?.startsWith("actions/download-artifact@")).with;
     expect(uploaded).toBe("plan-shard-${{ matrix.shard }}");
     expect(download).toEqual({ pattern: "plan-shard-*", path: "plans" });
-    expect(apply.steps.at(-1).run).toBe("node bin/vault-aws.js apply --plans plans/* --parallelism 4");
+    expect(apply.steps.slice(-2).map((s: any) => s.run)).toEqual(["node bin/vault-aws.js apply --plans plans/* --parallelism 4", "node bin/vault-aws.js broker-key"]);
   });
 
   test("drift: nightly and by hand", () => {
@@ -223,7 +271,7 @@ describe("GitLab pipeline", () => {
   const jobs = gitlabJobs(gitlab);
 
   test("has the jobs, and every job's stage is declared", () => {
-    expect(jobs).toEqual(["changes", "plan", "plan-summary", "apply", "drift"]);
+    expect(jobs).toEqual(["changes", "plan-mr", "plan", "plan-summary", "apply", "drift"]);
     expect(gitlab.stages).toEqual(expect.any(Array));
     for (const name of jobs) {
       const { stage } = resolvedJob(gitlab, name);
@@ -254,7 +302,7 @@ describe("GitLab pipeline", () => {
       schedule: { CI_PIPELINE_SOURCE: "schedule", CI_COMMIT_BRANCH: "main", CI_DEFAULT_BRANCH: "main" },
     };
     const expected: Record<string, string[]> = {
-      "merge request": ["changes", "plan", "plan-summary"],
+      "merge request": ["changes", "plan-mr", "plan-summary"],
       "push to main": ["changes", "plan", "apply"],
       "push to a branch": [],
       schedule: ["drift"],
@@ -276,7 +324,7 @@ describe("GitLab pipeline", () => {
     expect(apply.rules).toEqual([expect.objectContaining({ when: "manual" })]);
     expect(apply.allow_failure).toBe(false);
     expect(apply.needs).toEqual(["changes", "plan"]);
-    expect(apply.script.at(-1)).toBe("node bin/vault-aws.js apply --plans plans/shard-* --parallelism 4");
+    expect(apply.script.slice(-2)).toEqual(["node bin/vault-aws.js apply --plans plans/shard-* --parallelism 4", "node bin/vault-aws.js broker-key"]);
   });
 
   test("plan: parallel shards from CI_NODE_INDEX, artifacts without .terraform", () => {
@@ -289,13 +337,49 @@ describe("GitLab pipeline", () => {
 
   test("cloud access only through ID tokens", () => {
     expect(gitlabText).not.toMatch(/AWS_SECRET_ACCESS_KEY:|VAULT_TOKEN:/);
-    for (const name of ["plan", "apply", "drift"]) {
+    for (const name of ["plan-mr", "plan", "apply", "drift"]) {
       const job = resolvedJob(gitlab, name);
-      expect(job.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" }, VAULT_ID_TOKEN: { aud: "$VAULT_ADDR" } });
+      expect(job.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" }, VAULT_ID_TOKEN: { aud: "vault-aws" } });
       const before = job.before_script.join("\n");
-      expect(before).toContain("aws sts assume-role-with-web-identity");
-      expect(before).toContain("vault write -field=token auth/jwt/login");
+      expect(before).toContain('--role-arn "$VAULT_AWS_ROLE_ARN"');
+      expect(before).toContain('vault write -field=token "auth/${VAULT_JWT_MOUNT:-jwt}/login" role="$VAULT_JWT_ROLE"');
+      expect(before).toContain("npm ci --ignore-scripts --no-audit --no-fund");
     }
+  });
+
+  test("each job's identity: merge requests and drift plan read-only; the default branch's plan and apply as the apply identity", () => {
+    const identity = (name: string) => {
+      const job = resolvedJob(gitlab, name);
+      return [job.variables.VAULT_AWS_ROLE_ARN, job.variables.VAULT_JWT_ROLE];
+    };
+    expect(Object.fromEntries(["plan-mr", "drift", "plan", "apply"].map((name) => [name, identity(name)]))).toEqual({
+      "plan-mr": ["$VAULT_AWS_PLAN_ROLE_ARN", "vault-aws-plan"],
+      drift: ["$VAULT_AWS_PLAN_ROLE_ARN", "vault-aws-plan"],
+      plan: ["$VAULT_AWS_APPLY_ROLE_ARN", "vault-aws-apply"],
+      apply: ["$VAULT_AWS_APPLY_ROLE_ARN", "vault-aws-apply"],
+    });
+    expect(resolvedJob(gitlab, "plan-mr").rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(resolvedJob(gitlab, "plan").rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(resolvedJob(gitlab, "plan-mr").script.join("\n")).toContain("plan --read-only ");
+    expect(resolvedJob(gitlab, "drift").script.join("\n")).toContain("drift --read-only ");
+  });
+
+  test("what each job uploads: a merge request's plans only their summaries; the default branch's the plans apply applies", () => {
+    expect(resolvedJob(gitlab, "plan-mr").artifacts).toEqual({ paths: ["plans/shard-*/summary.md"], expire_in: "1 week" });
+    expect(resolvedJob(gitlab, "plan").artifacts.paths).toEqual(["plans/"]);
+    expect(resolvedJob(gitlab, "plan-summary").needs).toEqual(["changes", "plan-mr"]);
+  });
+
+  test("every download is checked against a pinned SHA-256 before it is used", () => {
+    const tools = gitlab[".snippets"].tools as string;
+    const downloads = [...tools.matchAll(/curl -fsSLo (\S+)/g)].map((m) => m[1]);
+    expect(downloads).toEqual(["/tmp/tf.zip", "/tmp/vault.zip", "/tmp/awscli.zip"]);
+    for (const [file, pin] of [["/tmp/tf.zip", "TERRAFORM_SHA256"], ["/tmp/vault.zip", "VAULT_CLI_SHA256"], ["/tmp/awscli.zip", "AWS_CLI_SHA256"]]) {
+      const check = tools.indexOf(`checked ${file} "$${pin}" ${pin}`);
+      expect([file, check > tools.indexOf(`-fsSLo ${file}`), check < tools.indexOf(file, check + 1 + file.length)]).toEqual([file, true, true]);
+      expect(gitlab.variables).toHaveProperty(pin);
+    }
+    expect(tools).not.toMatch(/awscli-exe-linux-x86_64\.zip/); // the unversioned "latest" cannot be pinned
   });
 });
 
@@ -307,8 +391,8 @@ describe("vault-aws commands in the pipelines", () => {
 
   test("each platform runs changes, plan, apply and drift", () => {
     const on = (prefix: string) => new Set(invocations.filter((i) => i.where.startsWith(prefix)).map((i) => i.subcommand));
-    expect([...on("vault-aws-")].sort()).toEqual(["apply", "changes", "drift", "plan"]);
-    expect([...on(".gitlab-ci.yml")].sort()).toEqual(["apply", "changes", "drift", "plan"]);
+    expect([...on("vault-aws-")].sort()).toEqual(["apply", "broker-key", "changes", "drift", "plan"]);
+    expect([...on(".gitlab-ci.yml")].sort()).toEqual(["apply", "broker-key", "changes", "drift", "plan"]);
   });
 
   test("every subcommand and --flag exists, and every required option is given", () => {
@@ -389,7 +473,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
       const outputs = Object.fromEntries(readFileSync(out, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
       expect({ stacks: Number(outputs.stacks), total: Number(outputs.total), shards: JSON.parse(outputs.shards) }).toEqual({ stacks, total, shards });
       expect(JSON.parse(outputs.changes).access).toEqual({ granted: 1, revoked: 0 });
-      expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base origin/main --json\n");
+      expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref origin/main --json\n");
     }
   });
 
@@ -403,7 +487,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { ...gitlab.variables, ...job.variables, CI_COMMIT_BEFORE_SHA: "abc123", FAKE_STDOUT: changesJson(stacks) });
     expect(run.status).toBe(0);
     expect(readFileSync(join(dir, "shards.env"), "utf8")).toBe(`VAULT_AWS_STACKS=${stacks}\nVAULT_AWS_SHARDS=${shards}\n`);
-    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base abc123 --json\n");
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref abc123 --json\n");
   });
 
   const drifted = JSON.stringify({ drifted: [{ stack: "aws-dev", resources: [{ address: "aws_iam_role.x", actions: ["update"] }] }], failed: [], skipped: ["vault"], inSync: 3 });
@@ -419,7 +503,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     const summary = join(dir, "summary.md");
     const run = runShell(dir, step.run, ["-e"], { SHARD: "2/4", GITHUB_STEP_SUMMARY: summary, FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
     expect(run.status).toBe(expected);
-    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --json --shard 2/4 --parallelism 4\n");
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --read-only --json --shard 2/4 --parallelism 4\n");
     const text = readFileSync(summary, "utf8");
     expect(text).toContain("## vault-aws drift, shard 2/4");
     if (code === 2) {
@@ -438,7 +522,7 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     const dir = fakeCli();
     const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { CI_NODE_INDEX: "2", CI_NODE_TOTAL: "4", FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
     expect(run.status).toBe(expected);
-    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --json --shard 2/4 --parallelism 4\n");
+    expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --read-only --json --shard 2/4 --parallelism 4\n");
     if (code === 2) expect(readFileSync(join(dir, "drift.txt"), "utf8")).toBe("3 in sync, 1 drifted, 0 failed to plan, 1 skipped.\naws-dev:\n  update aws_iam_role.x\n");
   });
 });

@@ -99,7 +99,7 @@ describe("error messages", () => {
   });
   test("an unknown top-level key", () => {
     expect(problems(edited((c) => (c.brokers = {})))).toEqual([
-      '(top level): unknown key "brokers": did you mean "broker"? Allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, unknownManagedPolicies, requesters',
+      '(top level): unknown key "brokers": did you mean "broker"? Allowed keys are partition, vault, broker, deployment, state, accounts, iamPath, guardrails, permissionsBoundary, roleSets, vaultRoles, pipeline, unknownManagedPolicies, requesters',
     ]);
   });
   test("an account name IAM-safe but not allowed here", () => {
@@ -578,5 +578,40 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
         `vault.maxTtl: 2h is longer than 1h: ${cap}`,
       ]);
     });
+  });
+});
+
+describe("pipeline:", () => {
+  const withPipeline = (pipeline: unknown) => edited((c) => (c.pipeline = pipeline));
+  test("a GitHub repository, with the apply environment's default", () => {
+    const config = configOf(withPipeline({ account: "primary", github: { repository: "acme/vault-config" } }));
+    expect(config.pipeline).toEqual({ account: "primary", github: { repository: "acme/vault-config", environment: "production", defaultBranch: "main" }, planRoles: false, vaultAuthMount: "jwt" });
+  });
+  test("a GitLab project, with host and protected branch defaults", () => {
+    expect(configOf(withPipeline({ account: "primary", gitlab: { project: "acme/platform/vault-config" } })).pipeline?.gitlab).toEqual({ project: "acme/platform/vault-config", host: "gitlab.com", ref: "main" });
+  });
+  test("needs exactly one CI system", () => {
+    expect(problems(withPipeline({ account: "primary" }))).toEqual(["pipeline: needs exactly one of github or gitlab"]);
+    expect(problems(withPipeline({ account: "primary", github: { repository: "a/b" }, gitlab: { project: "a/b" } }))).toEqual(["pipeline: needs exactly one of github or gitlab"]);
+  });
+  test("the hub account must be one of the file's accounts", () => {
+    expect(problems(withPipeline({ account: "hub", github: { repository: "a/b" } }))).toEqual([
+      'pipeline.account: "hub" is not an account of this file: name the hub account the pipeline\'s roles live in, one of primary, dev',
+    ]);
+  });
+  test("a repository is owner/name", () => {
+    expect(problems(withPipeline({ account: "primary", github: { repository: "acme" } }))).toEqual([
+      'pipeline.github.repository: "acme" is not allowed: use owner/name of the GitHub repository, e.g. acme/vault-aws-config',
+    ]);
+  });
+});
+
+describe("broker.keepPreviousKey, now that Vault rotates the key", () => {
+  test("is accepted, with a warning that it does nothing", () => {
+    const config = configOf(edited((c) => Object.assign(c.broker, { keyGeneration: 2, keepPreviousKey: true })));
+    expect(configWarnings(config)).toContain(
+      "broker.keepPreviousKey does nothing any more: Vault holds the broker's key and rotates it itself when broker.keyGeneration is raised, with no gap; remove it",
+    );
+    expect(configWarnings(configOf(edited(() => undefined)))).not.toContainEqual(expect.stringMatching(/keepPreviousKey/));
   });
 });

@@ -4,7 +4,7 @@ import { assumePolicy } from "../../lib/policy/broker-policies";
 
 const policyFor = (n: number) => assumePolicy([`arn:aws:iam::${String(200_000_000_000 + n)}:role/r`]);
 
-function synthBroker(policyCount: number, keys: { keyGeneration?: number; keepPreviousKey?: boolean } = {}): any {
+function synthBroker(policyCount: number, keys: { keyGeneration?: number } = {}): any {
   return JSON.parse(
     Testing.synthScope((scope) => {
       new BrokerIdentity(scope, "broker", {
@@ -19,32 +19,32 @@ function synthBroker(policyCount: number, keys: { keyGeneration?: number; keepPr
 const values = (synthesized: any, type: string) => Object.values(synthesized.resource[type] ?? {}) as any[];
 
 describe("BrokerIdentity", () => {
-  test("creates the user and one access key, of generation 1", () => {
+  test("creates the user and no access key: no state or plan of this stack holds one", () => {
     const synthesized = synthBroker(1);
     expect(values(synthesized, "aws_iam_user").map((u) => u.name)).toEqual(["vault-account"]);
-    expect(Object.keys(synthesized.resource.aws_iam_access_key)).toEqual([expect.stringMatching(/^broker_access-key-1_/)]);
+    expect(synthesized.resource.aws_iam_access_key).toBeUndefined();
+    expect(JSON.stringify(synthesized)).not.toMatch(/secret/);
   });
-  test("raising the generation names a new key, so the old one is not replaced in place", () => {
-    const synthesized = synthBroker(1, { keyGeneration: 2 });
-    expect(Object.keys(synthesized.resource.aws_iam_access_key)).toEqual([expect.stringMatching(/^broker_access-key-2_/)]);
-  });
-  test("during a rotation, keeps the previous generation's key too (IAM allows two)", () => {
-    const synthesized = synthBroker(1, { keyGeneration: 3, keepPreviousKey: true });
-    expect(Object.keys(synthesized.resource.aws_iam_access_key).sort()).toEqual([
-      expect.stringMatching(/^broker_access-key-2_/),
-      expect.stringMatching(/^broker_access-key-3_/),
+  test("forgets, without deleting, the keys earlier versions created for this generation and the one before", () => {
+    expect(synthBroker(1).removed).toEqual([{ from: expect.stringMatching(/^aws_iam_access_key\.broker_access-key-1_[0-9A-F]+$/), lifecycle: { destroy: false } }]);
+    expect(synthBroker(1, { keyGeneration: 3 }).removed.map((r: any) => r.from)).toEqual([
+      expect.stringMatching(/^aws_iam_access_key\.broker_access-key-2_[0-9A-F]+$/),
+      expect.stringMatching(/^aws_iam_access_key\.broker_access-key-3_[0-9A-F]+$/),
     ]);
   });
-  test("exposes the current generation's key", () => {
-    const synthesized = JSON.parse(
-      Testing.synthScope((scope) => {
-        const broker = new BrokerIdentity(scope, "broker", { userName: "u", policies: [], keyGeneration: 2, keepPreviousKey: true });
-        new TerraformOutput(scope, "id", { value: broker.accessKeyId });
-        new TerraformOutput(scope, "secret", { value: broker.secretAccessKey, sensitive: true });
-      }),
-    );
-    expect(synthesized.output.id.value).toMatch(/^\$\{aws_iam_access_key\.broker_access-key-2_[0-9A-F]+\.id\}$/);
-    expect(synthesized.output.secret.value).toMatch(/^\$\{aws_iam_access_key\.broker_access-key-2_[0-9A-F]+\.secret\}$/);
+  test("the forgotten address is the one the key had on main (construct path broker/access-key-<n>)", () => {
+    // The address main's BrokerIdentity gave generation 2's key (synthesized from main's construct, same path).
+    const main = "aws_iam_access_key.broker_access-key-2_16DE351E";
+    expect(synthBroker(1, { keyGeneration: 2 }).removed.map((r: any) => r.from)).toContain(main);
+  });
+  test("lets the user manage its own keys only, through group <user>-assume-roles-0 (what Vault's rotate-root calls)", () => {
+    const synthesized = synthBroker(1);
+    const [policy] = values(synthesized, "aws_iam_group_policy");
+    expect(JSON.parse(policy.policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "RotateOwnAccessKey", Effect: "Allow", Action: ["iam:GetUser", "iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"], Resource: expect.stringMatching(/^\$\{aws_iam_user\.broker_user_[0-9A-F]+\.arn\}$/) }],
+    });
+    expect(policy.group).toMatch(/^\$\{aws_iam_group\.broker_assume-roles-group-0_[0-9A-F]+\.name\}$/);
   });
   test("writes each policy as literal JSON and attaches it to a group the user joins", () => {
     const synthesized = synthBroker(2);
@@ -54,25 +54,25 @@ describe("BrokerIdentity", () => {
     expect(values(synthesized, "aws_iam_group").map((g) => g.name)).toEqual(["vault-account-assume-roles-0"]);
     expect(values(synthesized, "aws_iam_group_policy_attachment")).toHaveLength(2);
     const [membership] = values(synthesized, "aws_iam_user_group_membership");
-    expect(membership.groups).toEqual([expect.stringMatching(/^\$\{aws_iam_group\.broker_assume-roles-group-0_[0-9A-F]+\.name\}$/)]);
+    expect(membership.groups[0]).toMatch(/^\$\{aws_iam_group\.broker_assume-roles-group-0_[0-9A-F]+\.name\}$/);
   });
   test("attaches no policy to the user itself, so permissions are managed on groups only (CKV_AWS_40)", () => {
     expect(synthBroker(2).resource.aws_iam_user_policy_attachment).toBeUndefined();
   });
-  test("grants no inline policy and no permission beyond its managed policies", () => {
+  test("grants no permission beyond its managed policies and its own-keys group policy", () => {
     const synthesized = synthBroker(1);
     expect(Object.keys(synthesized.resource).sort()).toEqual([
-      "aws_iam_access_key",
       "aws_iam_group",
+      "aws_iam_group_policy",
       "aws_iam_group_policy_attachment",
       "aws_iam_policy",
       "aws_iam_user",
       "aws_iam_user_group_membership",
     ]);
   });
-  test("with no policies, creates no group and no membership", () => {
+  test("with no policies, the user is still in group 0, which holds its own-keys policy", () => {
     const synthesized = synthBroker(0);
-    expect(Object.keys(synthesized.resource).sort()).toEqual(["aws_iam_access_key", "aws_iam_user"]);
+    expect(Object.keys(synthesized.resource).sort()).toEqual(["aws_iam_group", "aws_iam_group_policy", "aws_iam_user", "aws_iam_user_group_membership"]);
   });
   test("group k holds policies 10k + 1 to 10k + 10", () => {
     const synthesized = synthBroker(25);

@@ -1,26 +1,54 @@
 import { Testing } from "cdktf";
 import { RequesterPolicy } from "../../lib/constructs/requester-policy";
-import { VaultAwsEngine } from "../../lib/constructs/vault-aws-engine";
+import { engineRootConfig, VaultAwsEngine, type VaultAwsEngineConfig } from "../../lib/constructs/vault-aws-engine";
 import { VaultStsRole } from "../../lib/constructs/vault-sts-role";
 import { stsRoleBody } from "../../lib/policy/vault-role";
 
 describe("VaultAwsEngine", () => {
-  const synthesized = JSON.parse(
-    Testing.synthScope((scope) => {
-      new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", accessKey: { accessKeyId: "${var.id}", secretAccessKey: "${var.secret}" } });
-    }),
-  );
+  const synthEngine = (config: Partial<VaultAwsEngineConfig> = {}) =>
+    JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", ...config })));
+  const endpoints = (synthesized: any) => Object.values(synthesized.resource.vault_generic_endpoint ?? {}) as any[];
+  const synthesized = synthEngine({ keyGeneration: 1 });
   const [engine] = Object.values(synthesized.resource.vault_aws_secret_backend) as any[];
   test("mounts the engine at the configured path and region", () => {
     expect(engine).toMatchObject({ path: "aws", region: "eu-west-1" });
   });
-  test("passes the broker's key through, never a literal", () => {
-    expect(engine).toMatchObject({ access_key: "${var.id}", secret_key: "${var.secret}" });
+  test("never gives Terraform a key: no access_key or secret_key anywhere in the stack", () => {
+    expect(engine.access_key).toBeUndefined();
+    expect(engine.secret_key).toBeUndefined();
+    expect(JSON.stringify(synthesized)).not.toMatch(/"(access_key|secret_key)":/);
   });
-  test("without a key, configures none, so that Vault uses its environment's credentials (a keyless broker)", () => {
-    const keyless = JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1" })));
-    const [withoutKey] = Object.values(keyless.resource.vault_aws_secret_backend) as any[];
-    expect(withoutKey).toEqual({ path: "aws", region: "eu-west-1", description: engine.description });
+  test("the mount never plans a change of a config/root field (the provider would write a stale key back, #1684)", () => {
+    expect(engine.lifecycle.ignore_changes).toEqual(["access_key", "secret_key", "region", "sts_endpoint", "iam_endpoint", "username_template"]);
+  });
+  test("config/root's fields but the key are written by an endpoint that neither reads nor deletes", () => {
+    const [root] = endpoints(synthesized);
+    expect(root.path).toMatch(/^\$\{vault_aws_secret_backend\.engine_[0-9A-F]+\.path\}\/config\/root$/);
+    expect(JSON.parse(root.data_json)).toEqual({ region: "eu-west-1" });
+    expect(root).toMatchObject({ disable_read: true, disable_delete: true });
+  });
+  test("engineRootConfig adds the endpoints and the session-name template when set", () => {
+    expect(engineRootConfig({ mount: "aws", region: "us-east-1", keyGeneration: 1, awsEndpoint: "http://127.0.0.1:5000", usernameTemplate: "vault-{{x}}" })).toEqual({
+      region: "us-east-1",
+      sts_endpoint: "http://127.0.0.1:5000",
+      iam_endpoint: "http://127.0.0.1:5000",
+      username_template: "vault-{{x}}",
+    });
+  });
+  test("at key generation 1, nothing rotates: the first key comes from vault-aws broker-key", () => {
+    expect(endpoints(synthesized).map((e) => e.path.split("}")[1])).toEqual(["/config/root"]);
+  });
+  test("from generation 2, a write to rotate-root carries the generation, so each raise is one rotation by Vault", () => {
+    const rotate = endpoints(synthEngine({ keyGeneration: 3 })).find((e) => e.path.endsWith("/config/rotate-root"));
+    expect(JSON.parse(rotate.data_json)).toEqual({ key_generation: 3 });
+    expect(rotate).toMatchObject({ disable_read: true, disable_delete: true });
+  });
+  test("keyless (no generation): no rotation, the same mount, and config/root clears any key Vault held", () => {
+    const keyless = synthEngine();
+    const [root] = endpoints(keyless);
+    expect(endpoints(keyless)).toHaveLength(1);
+    expect(JSON.parse(root.data_json)).toEqual({ access_key: "", secret_key: "", region: "eu-west-1" });
+    expect(Object.values(keyless.resource.vault_aws_secret_backend)).toEqual([engine]);
   });
 });
 

@@ -99,3 +99,23 @@ describe("countChanges", () => {
     expect(countChanges([change("a", "a", ["create"]), change("a", "b", ["delete", "create"]), change("a", "c", ["update"]), change("a", "d", ["no-op"])])).toEqual({ add: 2, change: 1, destroy: 1, replace: 1 });
   });
 });
+
+describe("settingFlags: where credentials and state go", () => {
+  const stack = (vault: object, backend: object = { s3: { bucket: "state" } }) => ({ provider: { vault: [vault] }, terraform: { backend } });
+  test("a changed Vault address is danger: the token would go there", () => {
+    const flags = dangerFlags("vault", [], stack({}), stack({ address: "https://evil.example.com" }));
+    expect(flags).toEqual([{ stack: "vault", address: "provider.vault", reason: "changes the vault provider's settings (its address receives VAULT_TOKEN)" }]);
+  });
+  test("a changed backend is danger", () => {
+    const flags = dangerFlags("vault", [], stack({}), stack({}, { s3: { bucket: "elsewhere" } }));
+    expect(flags).toEqual([{ stack: "vault", address: "terraform.backend", reason: "changes the state backend (where this stack's state is read and written)" }]);
+  });
+  test("a changed AWS provider (the role it assumes) is danger", () => {
+    const base = { provider: { aws: [{ assume_role: [{ role_arn: "arn:aws:iam::1:role/a" }] }] } };
+    const current = { provider: { aws: [{ assume_role: [{ role_arn: "arn:aws:iam::1:role/b" }] }] } };
+    expect(dangerFlags("aws-dev", [], base, current).map((f) => f.address)).toEqual(["provider.aws"]);
+  });
+  test("unchanged settings raise nothing", () => {
+    expect(dangerFlags("vault", [], stack({ address: "https://v" }), stack({ address: "https://v" }))).toEqual([]);
+  });
+});

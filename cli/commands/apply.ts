@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Wave } from "../../pipeline/changes";
 import type { PlanSummary } from "../../pipeline/summary";
+import { configuredVaultAddress, vaultAddressProblem } from "../../pipeline/vault-address";
 import { inPool } from "../../run/pool";
 import { applyPlanFile, pipelineEnv, progress, StackFailure } from "../../run/runner";
 import type { CommandHandler } from "../context";
@@ -17,6 +18,7 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
     const file = join(dir, "summary.json");
     if (!existsSync(file)) throw new Error(`--plans ${dir}: no summary.json there; pass the folder vault-aws plan --out wrote`);
     const summary = JSON.parse(readFileSync(file, "utf8")) as PlanSummary;
+    if (summary.readOnly) throw new Error(`--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`);
     first ??= { dir, changes: JSON.stringify(summary.changes) };
     if (JSON.stringify(summary.changes) !== first.changes) throw new Error(`--plans: ${dir} and ${first.dir} are not shards of one plan (their changes differ); plan again`);
     summary.waves.forEach((wave, i) => {
@@ -33,9 +35,19 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
  * stack; later waves are not applied, and a rerun applies only what is left. A stale plan is
  * refused by Terraform and reported as such.
  */
-export const applyCommand: CommandHandler<{ readonly plans: readonly string[]; readonly parallelism: number; readonly lockTimeout: string }> = async (options, ctx) => {
+export const applyCommand: CommandHandler<{
+  readonly plans: readonly string[];
+  readonly parallelism: number;
+  readonly lockTimeout: string;
+  /** Let the plans' `vault.address` receive `VAULT_TOKEN` though `VAULT_ADDR` differs. @default false */
+  readonly allowVaultAddress?: boolean;
+}> = async (options, ctx) => {
   const { plans, parallelism } = options;
   const { waves } = readPlans(plans);
+  for (const dir of plans) {
+    const problem = vaultAddressProblem(configuredVaultAddress(join(dir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
+    if (problem) throw new Error(`apply refused (${dir}): ${problem}`);
+  }
   const env = pipelineEnv(ctx.env);
   const all = waves.flatMap((w) => w.stacks);
   const left = all.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));

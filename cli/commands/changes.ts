@@ -1,22 +1,21 @@
 import { describeAccess } from "../../lib/access";
-import { computeChanges } from "../../pipeline/compute";
+import { type BaseFlags, chosenBase, computeChanges } from "../../pipeline/compute";
 import { changeReasons } from "../../pipeline/reasons";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws changes`. */
-export interface ChangesOptions {
+export interface ChangesOptions extends BaseFlags {
   readonly config: string;
   readonly outdir: string;
-  /** What is deployed: a git ref or a synth output folder. */
-  readonly base: string;
   readonly json: boolean;
 }
 
 /** `vault-aws changes`: the stacks a change touches, as text or as the JSON pipelines read. */
 export const changesCommand: CommandHandler<ChangesOptions> = async (options, ctx) => {
-  const { base: baseArg, json } = options;
+  const { json } = options;
+  const { value: baseArg, kind } = chosenBase(options);
   const started = Date.now();
-  const { base, current, set } = await computeChanges(baseArg, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note });
+  const { base, current, set } = await computeChanges(baseArg, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note }, [], kind);
   const { changes } = set;
   if (json) {
     ctx.log(JSON.stringify(changes));

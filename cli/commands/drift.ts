@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isVaultStack } from "../../lib/names";
 import { sandboxFromEnv } from "../../lib/sandbox";
 import { type Shard, shardOf } from "../../pipeline/changes";
-import { configuredVaultAddress, vaultSkipReason } from "../../pipeline/compute";
+import { namesVaultAddress, vaultSkipReason } from "../../pipeline/compute";
+import { asPlanIdentity } from "../../pipeline/plan-identity";
 import { inPool } from "../../run/pool";
 import { pipelineEnv, planExitCode, progress, showPlan } from "../../run/runner";
 import { stacksInOrder } from "../../run/stacks";
@@ -17,6 +18,11 @@ export interface DriftOptions {
   readonly parallelism: number;
   readonly shard?: Shard;
   readonly json: boolean;
+  /**
+   * Check as the pipeline's plan identity: AWS providers assume `vault-aws-plan`.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** One drifted stack: its resources whose real state differs from the configuration. */
@@ -31,8 +37,10 @@ export interface Drift {
  */
 export const driftCommand: CommandHandler<DriftOptions> = async (options, ctx) => {
   synthesize({ configFile: options.config, outdir: options.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
-  const skip = vaultSkipReason(ctx.env, configuredVaultAddress(options.outdir));
+  const skip = vaultSkipReason(ctx.env, namesVaultAddress(options.outdir));
   const stacks = stacksInOrder(options.outdir);
+  // As the plan identity: drift only reads (its plans never take the lock and are never applied).
+  if (options.readOnly) for (const s of stacks) writeFileSync(join(s.dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(s.dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
   const [wave] = shardOf([{ stacks: stacks.map((s) => s.name) }], options.shard);
   const chosen = stacks.filter((s) => wave.stacks.includes(s.name));
   const skipped = chosen.filter((s) => skip && isVaultStack(s.name));

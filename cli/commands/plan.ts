@@ -1,18 +1,19 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isVaultStack } from "../../lib/names";
 import { type Shard, shardOf, type SynthOutput, type Wave } from "../../pipeline/changes";
-import { computeChanges, configuredVaultAddress, vaultSkipReason } from "../../pipeline/compute";
+import { type BaseFlags, chosenBase, computeChanges, namesVaultAddress, vaultSkipReason } from "../../pipeline/compute";
+import { asPlanIdentity, PLAN_FOLDER_MARKER } from "../../pipeline/plan-identity";
+import { configuredVaultAddress, vaultAddressProblem } from "../../pipeline/vault-address";
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
 import { inPool } from "../../run/pool";
 import { copyStack, pipelineEnv, planToFile, progress } from "../../run/runner";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws plan`. */
-export interface PlanOptions {
+export interface PlanOptions extends BaseFlags {
   readonly config: string;
   readonly outdir: string;
-  readonly base: string;
   readonly out: string;
   readonly parallelism: number;
   readonly shard?: Shard;
@@ -20,6 +21,17 @@ export interface PlanOptions {
   readonly include: readonly string[];
   /** How long to wait for a state lock held by someone else. */
   readonly lockTimeout: string;
+  /**
+   * Let the config's `vault.address` receive `VAULT_TOKEN` though `VAULT_ADDR` names another address.
+   * @default false
+   */
+  readonly allowVaultAddress?: boolean;
+  /**
+   * Plan as the pipeline's plan identity: AWS providers assume `vault-aws-plan`, no state lock is
+   * taken, and the plans cannot be applied.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -28,11 +40,19 @@ export interface PlanOptions {
  * and `summary.json` and `summary.md` for the reviewer.
  */
 export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => {
-  const { base, current, set } = await computeChanges(options.base, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note }, options.include);
+  const chosen = chosenBase(options);
+  if (existsSync(options.out) && readdirSync(options.out).length > 0 && !existsSync(join(options.out, PLAN_FOLDER_MARKER))) {
+    throw new Error(`plan refused: --out ${options.out} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`);
+  }
+  const synthInput = { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note };
+  const { base, current, set } = await computeChanges(chosen.value, synthInput, options.include, chosen.kind);
+  const addressProblem = vaultAddressProblem(configuredVaultAddress(join(options.outdir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
+  if (addressProblem) throw new Error(`plan refused: ${addressProblem}`);
   const out = resolve(options.out);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const skip = vaultSkipReason(ctx.env, configuredVaultAddress(options.outdir));
+  writeFileSync(join(out, PLAN_FOLDER_MARKER), "made by vault-aws plan, which empties this folder on its next run\n");
+  const skip = vaultSkipReason(ctx.env, namesVaultAddress(options.outdir));
   const waves: Wave[] = [];
   const skipped: string[] = [];
   // Every wave of the change is kept, empty ones included, so the shards' waves line up by index.
@@ -53,8 +73,10 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
     const from = action === "destroy" ? base : current;
     const dir = join(out, "stacks", stack);
     copyStack(join(from.outdir, "stacks", stack), dir);
+    if (options.readOnly) writeFileSync(join(dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
     const planFile = join(out, `${stack}.tfplan`);
-    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout });
+    const lock = options.readOnly ? false : undefined;
+    const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout, lock });
     const counts = countChanges(changes);
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
     const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
@@ -65,13 +87,14 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
   const sortedStacks = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
   const summary: PlanSummary = {
     version: 1,
-    base: options.base,
+    base: chosen.value,
     shard: options.shard ? `${options.shard.index}/${options.shard.count}` : undefined,
     changes: set.changes,
     accessKnown: set.accessKnown,
     waves,
     stacks: sortedStacks,
     danger,
+    ...(options.readOnly && { readOnly: true }),
   };
   writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(out, "summary.md"), summaryMarkdown(summary));

@@ -34,6 +34,9 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     ctx.addIssue({ code: "custom", path, message });
   };
 
+  if (config.pipeline && !config.accounts.some((a) => a.name === config.pipeline!.account)) {
+    fail(["pipeline", "account"], `"${config.pipeline.account}" is not an account of this file: name the hub account the pipeline's roles live in, one of ${config.accounts.map((a) => a.name).join(", ")}`);
+  }
   firstSeen(config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]), (path, first, name) =>
     fail(path, `"${name}" is already the name of ${where(first.slice(0, 2))}: account names must be unique`),
   );

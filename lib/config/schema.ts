@@ -317,6 +317,35 @@ const vaultRole = strict({
 });
 
 /**
+ * The GitOps pipeline whose identities the product makes: an OIDC provider (or an existing one) and
+ * a plan and an apply role in one hub account, a read-only `vault-aws-plan` role in every account
+ * (opt-in), and the pipeline's Vault JWT roles. See docs/pipeline.md.
+ */
+const pipeline = strict({
+  // The hub account: where the OIDC provider and the plan and apply roles live.
+  account: ACCOUNT_NAME.describe("the hub account: where the OIDC provider and the plan and apply roles live"),
+  // An OIDC provider the account already has; without it, the pipeline stack creates one.
+  oidcProviderArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[A-Za-z0-9.\/-]+$/, "an IAM OIDC provider ARN such as arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com").optional().describe("an OIDC provider the hub account already has. Default: the pipeline stack creates one"),
+  github: strict({
+    repository: pattern(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "owner/name of the GitHub repository, e.g. acme/vault-aws-config", 140).describe("owner/name of the repository whose workflows plan and apply"),
+    // The protected environment whose jobs may apply (required reviewers, deployment branch main).
+    environment: pattern(/^[A-Za-z0-9._-]+$/, "a GitHub environment name such as production", 255).default("production").describe("the protected environment whose jobs may apply"),
+    // The default branch, whose scheduled drift check runs with the (read-only) plan identity.
+    defaultBranch: pattern(/^[A-Za-z0-9._\/-]+$/, "a branch name such as main", 255).default("main").describe("the default branch, whose scheduled drift check runs as the plan identity"),
+  }).optional().describe("GitHub Actions: the repository and its protected environment"),
+  gitlab: strict({
+    project: pattern(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/, "the project's path, e.g. acme/platform/vault-aws-config", 255).describe("the project whose pipelines plan and apply"),
+    host: pattern(/^[a-z0-9.-]+$/, "the GitLab host name, e.g. gitlab.com").default("gitlab.com").describe("the GitLab host, the OIDC issuer"),
+    // The protected branch whose pipelines may apply.
+    ref: pattern(/^[A-Za-z0-9._\/-]+$/, "a protected branch name such as main", 255).default("main").describe("the protected branch whose pipelines may apply"),
+  }).optional().describe("GitLab CI: the project and its protected branch"),
+  // Create the read-only vault-aws-plan role in every account (a change to every account stack).
+  planRoles: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false).describe("create the read-only vault-aws-plan role in every account (a change to every account stack)"),
+  // The Vault JWT auth mount the pipeline logs in with; the vault stack writes its two roles there.
+  vaultAuthMount: AUTH_MOUNT.default("jwt").describe("the Vault JWT auth mount the pipeline logs in with"),
+}).refine((p) => (p.github === undefined) !== (p.gitlab === undefined), { error: "needs exactly one of github or gitlab" });
+
+/**
  * The accounts file's fields, one by one. Checks across fields (names that must exist, be unique or
  * fit together) are added by `configSchema` (`./config-schema`), so this file needs none of them.
  */
@@ -378,17 +407,17 @@ export const writtenSchema = strict({
       organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5")
         .optional()
         .describe("the AWS Organizations id; adds aws:ResourceOrgID to the broker's policies as a second fence"),
-      // Raising the generation creates a new access key for Vault; see docs/security.md.
+      // Raising the generation has Vault rotate its key (config/rotate-root); see docs/security.md.
       keyGeneration: z
         .number({ error: (iss) => expected("a whole number from 1", iss.input) })
         .int({ error: "must be a whole number" })
         .min(1, { error: "must be 1 or more" })
         .default(1)
-        .describe("generation of the access key Vault uses; raise it to rotate the key"),
+        .describe("generation of the access key Vault holds; raise it and Vault rotates the key"),
       keepPreviousKey: z
         .boolean({ error: (iss) => expected("true or false", iss.input) })
         .default(false)
-        .describe("during a rotation, keep the previous generation's key until Vault has the new one"),
+        .describe("no longer used: Vault rotates the key with no gap; a warning says so"),
       // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
       // runs as, with no key at all. See docs/security.md, "Keyless broker: Vault's own role".
       identity: z
@@ -498,6 +527,7 @@ export const writtenSchema = strict({
       .prefault({})
       .describe("named lists of roles, each role as under accounts[].roles, that accounts take with roleSets"),
     vaultRoles: z.array(vaultRole).prefault([]).describe("Vault roles spanning several accounts' roles"),
+    pipeline: pipeline.optional().describe("the GitOps pipeline whose identities the product makes (docs/pipeline.md)"),
     // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
     // apply otherwise), or a warning for policies newer than the snapshot.
     unknownManagedPolicies: z

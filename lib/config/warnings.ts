@@ -32,7 +32,11 @@ export function configWarnings(config: AccountsConfig): string[] {
   const unusedSets = Object.keys(config.roleSets)
     .filter((set) => !taken.has(set))
     .map((set) => `roleSets.${set} is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere`);
-  return [...unusedRequesters, ...unusedSets, ...unknownPolicies, ...lockedOutByGuardrails(config)];
+  // Vault rotates the broker's key itself now (docs/pipeline.md), with no second key to keep.
+  const keepPreviousKey = config.broker.keepPreviousKey
+    ? ["broker.keepPreviousKey does nothing any more: Vault holds the broker's key and rotates it itself when broker.keyGeneration is raised, with no gap; remove it"]
+    : [];
+  return [...unusedRequesters, ...unusedSets, ...unknownPolicies, ...keepPreviousKey, ...lockedOutByGuardrails(config)];
 }
 
 /**

@@ -1,26 +1,29 @@
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
+import { IamGroupPolicy } from "@cdktf/provider-aws/lib/iam-group-policy";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserGroupMembership } from "@cdktf/provider-aws/lib/iam-user-group-membership";
+import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { brokerPolicyGroup } from "../policy/broker-policies";
+import { brokerOwnKeysPolicy, brokerPolicyGroup } from "../policy/broker-policies";
 import type { BrokerUserModel } from "../model";
 import { everyFieldTaken, type WithDefaults } from "../model-fields";
 import { type PolicyDocument, policyJson } from "../policy/document";
 
 /**
  * Configuration of a `BrokerIdentity`: a `BrokerUserModel` without `userArn` (what AWS assigns from
- * the name), so that a field added to the model reaches the user or fails to compile, and the
+ * the name) and `keepPreviousKey` (of the keys Terraform held before Vault did; this construct
+ * holds none), so that a field added to the model reaches the user or fails to compile, and the
  * broker's policies.
  *
  * - `userName`: IAM user name, e.g. `vault-account`.
- * - `keyGeneration`: generation of the access key Vault uses; raising it creates a new key. @default 1
- * - `keepPreviousKey`: keep the previous generation's key, so Vault can switch to the new one before
- *   the old one is deleted (IAM allows two keys per user). @default false
+ * - `keyGeneration`: generation of the access key Vault holds. The user has no key in Terraform: the
+ *   generations up to this one are the keys earlier versions created, which Terraform now forgets
+ *   without deleting them (Vault may still hold one until it rotates it). @default 1
  */
-export interface BrokerIdentityConfig extends WithDefaults<Omit<BrokerUserModel, "userArn">, "keyGeneration" | "keepPreviousKey"> {
+export interface BrokerIdentityConfig extends WithDefaults<Omit<BrokerUserModel, "userArn" | "keepPreviousKey">, "keyGeneration"> {
   /**
    * Identity policies, each at most 6,144 characters (see `brokerAssumePolicies`), at most 100.
    * Each ten are attached to one group the user belongs to, never to the user itself.
@@ -37,33 +40,36 @@ export interface BrokerIdentityConfig extends WithDefaults<Omit<BrokerUserModel,
  * (see `brokerPolicyGroup`). Groups are numbered from 0 so that group 1 onwards keep the names and
  * contents they had when the first ten policies were attached to the user itself.
  *
- * The access key's secret is only in Terraform state; it leaves this stack through a sensitive
- * output that the Vault stack reads, and is never printed.
+ * The user has no access key in Terraform, so no state, plan or artifact holds one: `vault-aws
+ * broker-key` creates the first key straight into Vault, which rotates it at once
+ * (`<mount>/config/rotate-root`), so only Vault ever holds the live key. The user may manage its own
+ * keys only (an inline policy of group `<userName>-assume-roles-0`, see `brokerOwnKeysPolicy`), which is what rotate-root needs.
  */
 export class BrokerIdentity extends Construct {
   /** The user's ARN. */
   public readonly userArn: string;
   /** The user's name. */
   public readonly userName: string;
-  /** Id of the current generation's access key. */
-  public readonly accessKeyId: string;
-  /** Secret of the current generation's access key (sensitive). */
-  public readonly secretAccessKey: string;
 
   constructor(scope: Construct, id: string, config: BrokerIdentityConfig) {
     super(scope, id);
-    const { userName, policies, keyGeneration, keepPreviousKey, ...rest } = config;
+    // Its keys are Vault's, not Terraform's: before the user is deleted (the switch to a keyless
+    // broker, step 3), delete its key, or IAM refuses (DeleteConflict). Not force_destroy: the
+    // provider then lists service-specific credentials, which the sandbox's emulator cannot answer.
+    const { userName, policies, keyGeneration, ...rest } = config;
     everyFieldTaken(rest);
     const user = new IamUser(this, "user", { name: userName });
-    // Keys are named by generation, a config value: raising it adds a key rather than replacing one,
-    // so a rotation can keep the old key until Vault holds the new one.
+    // Earlier versions kept keys here, named by generation (the current one and the one before it).
+    // Terraform forgets them without deleting them: Vault may hold one until it rotates it.
     const generation = keyGeneration ?? 1;
-    const key = new IamAccessKey(this, `access-key-${generation}`, { user: user.name });
-    if (keepPreviousKey && generation > 1) {
-      new IamAccessKey(this, `access-key-${generation - 1}`, { user: user.name });
-    }
+    const formerKeys = [generation - 1, generation].filter((g) => g >= 1).map((g) => formerKeyAddress(this, g));
+    TerraformStack.of(this).addOverride("removed", formerKeys.map((from) => ({ from, lifecycle: { destroy: false } })));
 
-    const groups: IamGroup[] = [];
+    // Group 0 always exists: it also holds the user's policy over its own keys, inline, so the user
+    // joins no extra group (IAM allows 10 per user, all of which the assume-role policies may need).
+    const groups: IamGroup[] = [new IamGroup(this, "assume-roles-group-0", { name: `${userName}-assume-roles-0` })];
+    new IamGroupPolicy(this, "own-keys", { name: "rotate-own-access-key", group: groups[0].name, policy: policyJson(brokerOwnKeysPolicy(user.arn)) });
+
     policies.forEach((document, index) => {
       // Policy numbers are chunk numbers of an append-only packing, not positions in the config.
       const number = index + 1;
@@ -76,13 +82,23 @@ export class BrokerIdentity extends Construct {
       groups[group] ??= new IamGroup(this, `assume-roles-group-${group}`, { name: `${userName}-assume-roles-${group}` });
       new IamGroupPolicyAttachment(this, `assume-roles-${number}-attachment`, { group: groups[group].name, policyArn: policy.arn });
     });
-    if (groups.length > 0) {
-      new IamUserGroupMembership(this, "groups", { user: user.name, groups: groups.map((g) => g.name) });
-    }
+    new IamUserGroupMembership(this, "groups", { user: user.name, groups: groups.map((g) => g.name) });
 
     this.userArn = user.arn;
     this.userName = user.name;
-    this.accessKeyId = key.id;
-    this.secretAccessKey = key.secret;
   }
+}
+
+/**
+ * The address the access key of `generation` had in the stack of `broker`, when this construct
+ * created keys (construct id `access-key-<generation>`): computed by cdktf from the same construct
+ * path in a throwaway app, so it is the address in the state of existing estates.
+ */
+export function formerKeyAddress(broker: Construct, generation: number): string {
+  const stack = TerraformStack.of(broker);
+  const path = broker.node.scopes.slice(stack.node.scopes.length).map((scope) => scope.node.id);
+  let scope: Construct = new TerraformStack(new App(), stack.node.id);
+  for (const id of path) scope = new Construct(scope, id);
+  const key = new IamAccessKey(scope, `access-key-${generation}`, { user: "former" });
+  return `${key.terraformResourceType}.${key.friendlyUniqueId}`;
 }

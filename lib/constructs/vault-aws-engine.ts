@@ -1,4 +1,5 @@
 import { AwsSecretBackend } from "@cdktf/provider-vault/lib/aws-secret-backend";
+import { GenericEndpoint } from "@cdktf/provider-vault/lib/generic-endpoint";
 import { Construct } from "constructs";
 import type { VaultModel } from "../model";
 import { everyFieldTaken } from "../model-fields";
@@ -6,7 +7,7 @@ import { everyFieldTaken } from "../model-fields";
 /**
  * Configuration of a `VaultAwsEngine`: a `VaultModel` without `address` (the Vault provider's) and
  * `keepLegacyLayout` (which ACL policies the vault stack holds, not the engine), so that a field added
- * to the model reaches the engine or fails to compile, and the broker's key.
+ * to the model reaches the engine or fails to compile, and the generation of the broker's key.
  *
  * - `mount`: path the engine is mounted at, e.g. `aws`.
  * - `region`: region of the engine's STS and IAM calls.
@@ -15,11 +16,14 @@ import { everyFieldTaken } from "../model-fields";
  */
 export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keepLegacyLayout"> {
   /**
-   * The broker user's access key.
+   * The generation of the broker user's access key, which Vault holds and rotates. Terraform never
+   * sees the key: `vault-aws broker-key` puts the first one into Vault (generation 1); from 2 on,
+   * each raise makes Vault rotate it (`<mount>/config/rotate-root`: Vault creates a new key, switches
+   * to it, and deletes the old one, so requesters see no gap).
    * @default - no key: Vault uses the AWS credentials of its own environment, those of the role it
    * runs as (`broker.identity: role`)
    */
-  readonly accessKey?: BrokerAccessKey;
+  readonly keyGeneration?: number;
   /**
    * STS and IAM endpoint the engine calls instead of AWS's (the sandbox's emulator).
    * @default - AWS's endpoints for the region
@@ -27,16 +31,24 @@ export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keep
   readonly awsEndpoint?: string;
 }
 
-/** An access key of the broker user, as its attributes (the secret is sensitive). */
-export interface BrokerAccessKey {
-  readonly accessKeyId: string;
-  /** The provider marks it sensitive. */
-  readonly secretAccessKey: string;
+/**
+ * The fields of `<mount>/config/root` that Terraform writes: everything but the key. Vault keeps the
+ * fields a write leaves out, so writing these never touches the key Vault holds. Keyless, the key
+ * fields are written empty: Vault drops any key it held (the switch from user to role) and uses its
+ * environment's credentials.
+ */
+export function engineRootConfig(config: VaultAwsEngineConfig): Record<string, string> {
+  return {
+    ...(config.keyGeneration === undefined && { access_key: "", secret_key: "" }),
+    region: config.region,
+    ...(config.awsEndpoint !== undefined && { sts_endpoint: config.awsEndpoint, iam_endpoint: config.awsEndpoint }),
+    ...(config.usernameTemplate !== undefined && { username_template: config.usernameTemplate }),
+  };
 }
 
 /**
- * Vault's AWS secrets engine, mounted and configured with the broker's access key, or with none so
- * that Vault uses its environment's credentials.
+ * Vault's AWS secrets engine: the mount, and its root configuration without any key. In key mode
+ * the key lives only in Vault (see `keyGeneration`).
  */
 export class VaultAwsEngine extends Construct {
   /** The mount path, as Vault reports it; roles depend on it through this attribute. */
@@ -44,17 +56,41 @@ export class VaultAwsEngine extends Construct {
 
   constructor(scope: Construct, id: string, config: VaultAwsEngineConfig) {
     super(scope, id);
-    const { mount, region, accessKey, awsEndpoint, usernameTemplate, maxLeaseTtlSeconds, ...rest } = config;
+    const { mount, region, keyGeneration, awsEndpoint, usernameTemplate, maxLeaseTtlSeconds, ...rest } = config;
     everyFieldTaken(rest);
+    const root = engineRootConfig(config);
     const engine = new AwsSecretBackend(this, "engine", {
       path: mount,
       description: "STS credentials for the AWS accounts managed by vault-aws-multi-account",
       region,
-      ...(accessKey !== undefined && { accessKey: accessKey.accessKeyId, secretKey: accessKey.secretAccessKey }),
       ...(awsEndpoint !== undefined && { stsEndpoint: awsEndpoint, iamEndpoint: awsEndpoint }),
       usernameTemplate,
       maxLeaseTtlSeconds,
+      // The provider (5.6.0) reads access_key back from Vault and, on any change of a config/root
+      // field, writes config/root again with the key it has in state and its own idea of the secret
+      // (none, or one Vault has rotated away): that would break the engine, or bring back a dead key
+      // (hashicorp/terraform-provider-vault#1684). So this resource only mounts: it never plans a
+      // change of a config/root field, and the `root` endpoint below writes them without the key.
+      lifecycle: { ignoreChanges: ["access_key", "secret_key", "region", "sts_endpoint", "iam_endpoint", "username_template"] },
     });
+    new GenericEndpoint(this, "root", {
+      path: `${engine.path}/config/root`,
+      dataJson: JSON.stringify(root),
+      // Vault's read of config/root answers fields this resource does not write (the key id among them).
+      disableRead: true,
+      // config/root has no delete; unmounting (the engine's destroy) removes it.
+      disableDelete: true,
+    });
+    if (keyGeneration !== undefined && keyGeneration > 1) {
+      // A write to rotate-root is the rotation; the generation in the body only makes a raise a
+      // change Terraform applies (Vault ignores the field with a warning).
+      new GenericEndpoint(this, "rotate-root", {
+        path: `${engine.path}/config/rotate-root`,
+        dataJson: JSON.stringify({ key_generation: keyGeneration }),
+        disableRead: true,
+        disableDelete: true,
+      });
+    }
     this.mountPath = engine.path;
   }
 }

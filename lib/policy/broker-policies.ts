@@ -97,3 +97,24 @@ export function assumePolicy(roleArns: readonly string[], options: AssumePolicyO
 export function brokerPolicyGroup(index: number): number {
   return Math.floor(index / IAM_QUOTAS.managedPoliciesPerGroup);
 }
+
+/**
+ * What Vault's `<mount>/config/rotate-root` calls with the broker user's key (Vault 1.21,
+ * `builtin/logical/aws/path_config_rotate_root.go`): `iam:GetUser` on itself to learn its name, then
+ * `iam:CreateAccessKey` and `iam:DeleteAccessKey` on that user. `iam:ListAccessKeys` lets an operator's
+ * check (and Vault's error messages) see the user's keys.
+ */
+export const ROTATE_ROOT_ACTIONS = ["iam:GetUser", "iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"] as const;
+
+/**
+ * The broker user's policy over its own access keys, so that Vault can rotate the key it holds and
+ * the key Terraform or a bootstrap ever saw is dead. Only the user's own ARN: a leaked key can add a
+ * second key for this user (IAM allows two) or delete Vault's key, and nothing else it could not do
+ * already.
+ */
+export function brokerOwnKeysPolicy(userArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "RotateOwnAccessKey", Effect: "Allow", Action: [...ROTATE_ROOT_ACTIONS], Resource: userArn }],
+  };
+}

@@ -108,13 +108,16 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   const byName = new Map<string, string[]>([[input.defaultDeploymentRoleName, []]]);
   for (const { accountId, roleName } of input.deploymentRoleOverrides) byName.set(roleName, [...(byName.get(roleName) ?? []), accountId]);
   const deploymentRoles = [...byName.keys()].map((name) => `${iam}*:role/${name}`);
-  const exempt: Conditions = { ArnNotLike: { "aws:PrincipalArn": [...new Set([...deploymentRoles, ...input.exemptPrincipalArns])] } };
+  const exemptArns = [...new Set([...deploymentRoles, ...input.exemptPrincipalArns])];
+  const exempt: Conditions = { ArnNotLike: { "aws:PrincipalArn": exemptArns } };
   const statements: PolicyStatement[] = [];
   const deny = (Sid: string, Action: readonly string[], Resource: readonly string[], Condition = exempt) =>
     statements.push({ Sid, Effect: "Deny", Action: [...Action], Resource: [...Resource], Condition });
   if (input.brokerUserName !== undefined) {
     const user = `${broker}:user/${input.brokerUserName}`;
-    deny("ProtectVaultBrokerKeys", BROKER_KEY_ACTIONS, [user]);
+    // Vault's rotate-root: the broker user creates its own next key and deletes the old one (IAM caps
+    // it at two), so it is exempt here beside the deployment roles; nobody else may touch its keys.
+    deny("ProtectVaultBrokerKeys", BROKER_KEY_ACTIONS, [user], { ArnNotLike: { "aws:PrincipalArn": [...exemptArns, user] } });
     deny("ProtectVaultBroker", [...BROKER_ACTIONS, ...POLICY_ACTIONS], [
       user,
       `${broker}:group/${input.brokerUserName}-assume-roles-*`,

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The flag that lets a run send Vault's token to an address the config names. */
+export const ALLOW_VAULT_ADDRESS_FLAG = "--allow-vault-address";
+
+/** An address as a URL compares it: scheme and host lowercased, no trailing slash. */
+function normalized(address: string): string {
+  try {
+    return new URL(address).href.replace(/\/+$/, "");
+  } catch {
+    return address;
+  }
+}
+
+/**
+ * Why a run must not use the Vault address the config names, or `undefined` when it may. The
+ * Vault provider sends `VAULT_TOKEN` to the configured `vault.address` rather than to `VAULT_ADDR`,
+ * so a change to the config could send the pipeline's token to a host of its choosing: unless
+ * allowed, the configured address must be the one the environment names.
+ */
+export function vaultAddressProblem(configured: string | undefined, env: NodeJS.ProcessEnv, allowed: boolean): string | undefined {
+  if (configured === undefined || allowed) return undefined;
+  const fromEnv = env.VAULT_ADDR;
+  if (fromEnv !== undefined && normalized(fromEnv) === normalized(configured)) return undefined;
+  const what = fromEnv === undefined ? "VAULT_ADDR is not set" : `VAULT_ADDR is ${JSON.stringify(fromEnv)}`;
+  return `the config's vault.address ${JSON.stringify(
+    configured
+  )} would receive VAULT_TOKEN, but ${what}: set VAULT_ADDR to that address, or pass ${ALLOW_VAULT_ADDRESS_FLAG} if sending the token there is intended`;
+}
+
+/** The Vault address a synthesized (or planned) vault stack's provider names, if any. */
+export function configuredVaultAddress(stacksDir: string): string | undefined {
+  const file = join(stacksDir, "vault", "cdk.tf.json");
+  if (!existsSync(file)) return undefined;
+  const providers = JSON.parse(readFileSync(file, "utf8")).provider?.vault ?? [];
+  return providers.map((p: any) => p.address).find((a: unknown): a is string => typeof a === "string");
+}
