@@ -7,6 +7,7 @@ import { synthMain } from "../main";
 import { applyCommand, changesCommand, type CommandContext, driftCommand, planCommand } from "../pipeline/commands";
 import { parseShard } from "../pipeline/changes";
 import { ACCESS_FORMATS, accessCommand } from "../report/command";
+import type { CommandContext as HandlerContext } from "./context";
 
 /** A whole number from 1, or commander's error naming the flag. */
 function positiveInt(value: string): number {
@@ -57,6 +58,11 @@ function withConfig(command: Command): Command {
 /** Results go to stdout; progress of the base synth, warnings and errors to stderr, so `--json` output stays pure. */
 function context(options: { config: string; outdir: string }): CommandContext {
   return { configFile: options.config, outdir: options.outdir, env: process.env, log: (line) => console.log(line), note: (line) => console.error(line) };
+}
+
+/** The context of a handler in `cli/commands/`: the process's environment, stdout and stderr. */
+function commandContext(): HandlerContext {
+  return { env: process.env, log: (line) => console.log(line), note: (line) => console.error(line) };
 }
 
 /** Sets the exit code from a command's result, and prints an error without a stack trace. */
@@ -228,6 +234,17 @@ export function buildProgram(): Command {
       const options = { configFile: o.config, ous: o.ou, roleSets: o.roleSets, tags: o.tags, setOrganizationId: o.setOrganizationId, dryRun: o.dryRun };
       return exit(importAccountsCommand(options, { readOrganization: (ous) => readOrganization(organizationsClient(), ous, note), log: (line) => console.log(line), note }));
     });
+
+  program
+    .command("credentials")
+    .description("AWS credential_process JSON for one Vault role, cached until shortly before expiry (what generated profiles run)")
+    .addHelpText("after", "\nRuns as: your own Vault token (VAULT_TOKEN, the token helper or ~/.vault-token) at VAULT_ADDR; Vault's ACL decides.\nExit codes: 3 no token, 4 token expired, 5 denied, 6 Vault unreachable, 7 --role-arn needed.")
+    .requiredOption("--role <name>", "the Vault role, e.g. dev-ec2-admin")
+    .option("--role-arn <arn>", "the role ARN, for a Vault role that spans several")
+    .option("--ttl <duration>", "how long the credentials live (Vault caps it at the role's maximum)")
+    .option("--mount <path>", "where the AWS secrets engine is mounted", "aws")
+    .addOption(configOption())
+    .action(async (o) => exit((await import("./commands/credentials")).credentialsCommand(o, commandContext())));
 
   program
     .command("bench")
