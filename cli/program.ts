@@ -243,8 +243,22 @@ export function buildProgram(): Command {
     .option("--role-arn <arn>", "the role ARN, for a Vault role that spans several")
     .option("--ttl <duration>", "how long the credentials live (Vault caps it at the role's maximum)")
     .option("--mount <path>", "where the AWS secrets engine is mounted", "aws")
+    .option("--address <url>", "Vault's address (default: VAULT_ADDR)")
     .addOption(configOption())
     .action(async (o) => exit((await import("./commands/credentials")).credentialsCommand(o, commandContext())));
+
+  program
+    .command("profiles")
+    .description("write one AWS profile per Vault role and ARN you may get into a managed block of ~/.aws/config (rerun: idempotent)")
+    .addHelpText("after", "\nRuns as: you. --requester reads the accounts file and calls nothing; --from-token reads your token's own ACL from Vault.\nThe profiles run `vault-aws credentials`, which gets only what Vault grants your token.")
+    .option("--requester <name>", "the requester group whose grants become profiles, from the accounts file")
+    .option("--from-token", "no accounts file: ask Vault which STS paths your token may write", false)
+    .addOption(configOption())
+    .option("--file <path>", "the AWS config file (default: AWS_CONFIG_FILE, else ~/.aws/config)")
+    .option("--name <pattern>", "profile names, from {account}, {role}, {accountId} and {vaultRole}", "{account}-{role}")
+    .option("--region <region>", "region of profiles whose account's region is unknown (default: AWS_REGION, else us-east-1)")
+    .option("--mount <path>", "where the AWS secrets engine is mounted (default: the accounts file's, else aws)")
+    .action(async (o) => exit((await import("./commands/profiles")).profilesCommand(o, commandContext())));
 
   program
     .command("bench")

@@ -10,12 +10,14 @@ export interface CredentialsRequestOptions {
   readonly ttl?: string;
   /** @default "aws" */
   readonly mount?: string;
+  /** Vault's address, which generated profiles carry so that they work where VAULT_ADDR is unset. @default - VAULT_ADDR */
+  readonly address?: string;
 }
 
 /** The cache key and file of a call, from its options and the environment (Vault's own variables). Throws when there is no token. */
 export function credentialsRequest(options: CredentialsRequestOptions, env: NodeJS.ProcessEnv): { key: CacheKey; file: string } {
   const key: CacheKey = {
-    address: vaultAddress(env),
+    address: vaultAddress(options.address ? { ...env, VAULT_ADDR: options.address } : env),
     token: vaultToken(env),
     namespace: env.VAULT_NAMESPACE || undefined,
     mount: options.mount ?? "aws",
@@ -27,7 +29,7 @@ export function credentialsRequest(options: CredentialsRequestOptions, env: Node
 }
 
 /** The flags the fast path understands; any other argument sends the call to the whole program. */
-const FLAGS: Readonly<Record<string, keyof CredentialsRequestOptions>> = { "--role": "role", "--role-arn": "roleArn", "--ttl": "ttl", "--mount": "mount" };
+const FLAGS: Readonly<Record<string, keyof CredentialsRequestOptions>> = { "--role": "role", "--role-arn": "roleArn", "--ttl": "ttl", "--mount": "mount", "--address": "address" };
 
 /**
  * The options of a `credentials` command line (`--flag value` or `--flag=value`), or undefined
