@@ -1,3 +1,4 @@
+import { VaultAuditDevice } from "../lib/constructs/vault-audit-device";
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { DataVaultAuthBackend } from "@cdktf/provider-vault/lib/data-vault-auth-backend";
 import { TerraformOutput, TerraformStack } from "cdktf";
@@ -54,6 +55,7 @@ export class VaultStack extends TerraformStack {
       usernameTemplate: model.vault.usernameTemplate,
       maxLeaseTtlSeconds: model.vault.maxLeaseTtlSeconds,
     });
+    if (model.vault.audit) new VaultAuditDevice(this, "audit", model.vault.audit);
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;

@@ -1,3 +1,4 @@
+import { SESSION_NAME_TEMPLATE } from "../../lib/policy/trust-policy";
 import { Testing } from "cdktf";
 import { RequesterPolicy } from "../../lib/constructs/requester-policy";
 import { VaultAwsEngine } from "../../lib/constructs/vault-aws-engine";
@@ -20,7 +21,14 @@ describe("VaultAwsEngine", () => {
   test("without a key, configures none, so that Vault uses its environment's credentials (a keyless broker)", () => {
     const keyless = JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1" })));
     const [withoutKey] = Object.values(keyless.resource.vault_aws_secret_backend) as any[];
-    expect(withoutKey).toEqual({ path: "aws", region: "eu-west-1", description: engine.description });
+    expect(withoutKey).toEqual({
+      path: "aws",
+      region: "eu-west-1",
+      description: engine.description,
+      username_template: SESSION_NAME_TEMPLATE,
+      audit_non_hmac_response_keys: ["access_key"],
+      audit_non_hmac_request_keys: ["role_arn", "ttl"],
+    });
   });
 });
 

@@ -273,6 +273,40 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]),
 });
 
+/** Options each kind of Vault audit device takes (Vault's docs, audit devices); `log_raw` is left out on purpose. */
+const AUDIT_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = {
+  file: ["file_path", "mode"],
+  syslog: ["facility", "tag"],
+  socket: ["address", "socket_type", "write_timeout"],
+};
+const AUDIT_COMMON_OPTIONS = ["format", "prefix", "hmac_accessor", "elide_list_responses", "fallback"];
+const AUDIT_REQUIRED_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = { file: ["file_path"], syslog: [], socket: ["address"] };
+
+/** `vault.audit`: one audit device, whose log `vault-aws trace` reads. */
+const auditDevice = strict({
+  type: z.enum(["file", "syslog", "socket"], { error: (iss) => expected('"file", "syslog" or "socket"', iss.input) }),
+  // The device's path in Vault (`vault audit list`).
+  path: pattern(/^[A-Za-z0-9_-]+$/, "letters, digits, '_' and '-', e.g. vault-aws-file", 64).optional(),
+  description: z.string({ error: (iss) => expected("a string", iss.input) }).optional(),
+  local: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+  options: z.record(z.string(), z.string({ error: (iss) => expected("a string (Vault takes every audit option as a string)", iss.input) })).default({}),
+}).superRefine((device, ctx) => {
+  const allowed = [...AUDIT_OPTIONS[device.type], ...AUDIT_COMMON_OPTIONS];
+  for (const key of Object.keys(device.options)) {
+    if (key === "log_raw") {
+      ctx.addIssue({ code: "custom", path: ["options", key], message: "is not allowed: log_raw writes every secret, the AWS secret keys among them, in clear to the log" });
+    } else if (!allowed.includes(key)) {
+      ctx.addIssue({ code: "custom", path: ["options", key], message: `is not an option of a ${device.type} audit device: use ${allowed.join(", ")}` });
+    }
+  }
+  if (device.options.format !== undefined && device.options.format !== "json") {
+    ctx.addIssue({ code: "custom", path: ["options", "format"], message: `${show(device.options.format)} is not allowed: use "json", the format vault-aws trace reads` });
+  }
+  for (const key of AUDIT_REQUIRED_OPTIONS[device.type]) {
+    if (device.options[key] === undefined) ctx.addIssue({ code: "custom", path: ["options", key], message: `is required for a ${device.type} audit device` });
+  }
+});
+
 const writtenSchema = strict({
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
     vault: strict({
@@ -308,6 +342,8 @@ const writtenSchema = strict({
         pinSessionNames: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
         // The mount's max lease TTL is the longest max TTL of any Vault role.
         capMountLeaseTtl: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false),
+        // A Vault audit device the vault stack manages (an estate may already have one); see docs/requesters.md.
+        audit: auditDevice.optional(),
       })
       .prefault({}),
     broker: strict({

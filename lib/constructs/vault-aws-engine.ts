@@ -1,5 +1,6 @@
 import { AwsSecretBackend } from "@cdktf/provider-vault/lib/aws-secret-backend";
 import { Construct } from "constructs";
+import { SESSION_NAME_TEMPLATE } from "../policy/trust-policy";
 
 /** Configuration of a `VaultAwsEngine`. */
 export interface VaultAwsEngineConfig {
@@ -20,7 +21,7 @@ export interface VaultAwsEngineConfig {
   readonly awsEndpoint?: string;
   /**
    * Template of the session names Vault gives AssumeRole.
-   * @default - Vault's default
+   * @default SESSION_NAME_TEMPLATE - names the login and the Vault role, unique per request
    */
   readonly usernameTemplate?: string;
   /**
@@ -29,6 +30,12 @@ export interface VaultAwsEngineConfig {
    */
   readonly maxLeaseTtlSeconds?: number;
 }
+
+/** The response keys Vault's audit log shows in clear for the engine: the access key id only. */
+export const AUDIT_CLEAR_RESPONSE_KEYS = ["access_key"] as const;
+
+/** The request keys Vault's audit log shows in clear for the engine: the ARN and TTL asked for. */
+export const AUDIT_CLEAR_REQUEST_KEYS = ["role_arn", "ttl"] as const;
 
 /** An access key of the broker user, as its attributes (the secret is sensitive). */
 export interface BrokerAccessKey {
@@ -53,7 +60,12 @@ export class VaultAwsEngine extends Construct {
       region: config.region,
       ...(config.accessKey !== undefined && { accessKey: config.accessKey.accessKeyId, secretKey: config.accessKey.secretAccessKey }),
       ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
-      usernameTemplate: config.usernameTemplate,
+      usernameTemplate: config.usernameTemplate ?? SESSION_NAME_TEMPLATE,
+      // The access key id in clear in Vault's audit log (never the secret, which stays HMAC'd), so
+      // that the key CloudTrail records as userIdentity.accessKeyId leads to the request behind it.
+      auditNonHmacResponseKeys: [...AUDIT_CLEAR_RESPONSE_KEYS],
+      // Which ARN and TTL a requester asked for, in clear too: neither is a secret.
+      auditNonHmacRequestKeys: [...AUDIT_CLEAR_REQUEST_KEYS],
       maxLeaseTtlSeconds: config.maxLeaseTtlSeconds,
     });
     this.mountPath = engine.path;
