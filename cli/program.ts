@@ -261,6 +261,18 @@ export function buildProgram(): Command {
     .action(async (o) => exit((await import("./commands/profiles")).profilesCommand(o, commandContext())));
 
   program
+    .command("trace")
+    .description("who requested an AWS session (by access key id or session name), or --who: the sessions a person was issued, from Vault's audit log")
+    .addHelpText("after", "\nRuns as: you, reading the log file; it calls nothing and writes only to stdout.")
+    .argument("[key-or-session]", "an access key id (CloudTrail's userIdentity.accessKeyId) or a session name (vault-<login>-<role>-…)")
+    .option("--who <name>", "a person: the display name (jwt-alice), the alias name (alice) or the entity id")
+    .option("--since <time>", "with --who: from this RFC 3339 time")
+    .option("--until <time>", "with --who: up to this RFC 3339 time")
+    .requiredOption("--log <file>", "Vault's audit log (JSON lines), or - for stdin")
+    .option("--json", "one JSON object per issuance", false)
+    .action(async (target, o) => exit((await import("./commands/trace")).traceCommand({ ...o, target }, commandContext())));
+
+  program
     .command("bench")
     .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
     .option("--runs <n>", "runs per size", positiveInt, 5)
