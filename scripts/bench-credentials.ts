@@ -7,6 +7,9 @@
  * 2. `aws sts get-caller-identity --profile <generated>` with a warm cache against the same call
  *    with static credentials (goal ≤ 1.5×), against the moto emulator.
  *
+ * 3. the launcher: `vault-aws synth --help` compiled on every start (the launcher before the
+ *    .build/ cache) against the cached bundle.
+ *
  * Then `vault-aws trace` over a generated audit log of TRACE_MB megabytes (default 1,024; the file
  * is written to a temporary folder and removed): rows per second and peak RSS. No Vault is needed:
  * the cache is warm, which is the path being measured.
@@ -88,6 +91,20 @@ async function main(): Promise<void> {
       "aws sts get-caller-identity: generated vs static profile (≤ 1.5×)",
       () => timed("aws", ["sts", "get-caller-identity", "--profile", "generated"], env),
       () => timed("aws", ["sts", "get-caller-identity", "--profile", "static"], env),
+    );
+    // The launcher before this change compiled cli/vault-aws.ts on every start; the same build, in a script.
+    const compileEveryStart = join(dir, "compile-every-start.js");
+    writeFileSync(
+      compileEveryStart,
+      `const { buildSync } = require(${JSON.stringify(require.resolve("esbuild"))});\n` +
+        `buildSync({ entryPoints: [${JSON.stringify(join(ROOT, "cli", "vault-aws.ts"))}], outfile: ${JSON.stringify(join(ROOT, ".build", "bench-every-start", "vault-aws.js"))}, ` +
+        `bundle: true, platform: "node", target: "node20", format: "cjs", packages: "external", sourcemap: "inline", logLevel: "silent" });\n` +
+        `require(${JSON.stringify(join(ROOT, ".build", "bench-every-start", "vault-aws.js"))});\n`,
+    );
+    ratio(
+      "`vault-aws synth --help`: compile every start vs .build/ cache",
+      () => timed(process.execPath, [compileEveryStart, "synth", "--help"], env),
+      () => timed(process.execPath, [LAUNCHER, "synth", "--help"], env),
     );
     if (TRACE_MB > 0) await traceBench(dir, env);
   } finally {
