@@ -62,6 +62,17 @@ describe("trace queries", () => {
     expect(await collect(parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix + 3600}-a1B2c3D4e5`))).toEqual([]);
     expect(await collect(parseTraceTarget(`vault-jwt-bob-dev-ec2-admin-${unix}-a1B2c3D4e5`))).toEqual([]);
   });
+  test("by session name, exact when the log holds the session's ARN: two sessions of one second told apart", async () => {
+    const unix = Date.parse("2026-12-07T09:00:00Z") / 1000;
+    const twin = (key: string, random: string) => {
+      const e = response({ time: "2026-12-07T09:00:00.5Z", key });
+      return JSON.stringify({ ...e, response: { ...e.response, data: { ...e.response.data, arn: `arn:aws:sts::222222222222:assumed-role/ec2-admin/vault-jwt-alice-dev-ec2-admin-${unix}-${random}` } } });
+    };
+    const text = [twin("ASIATWIN00000000001", "aaaaaaaaaa"), twin("ASIATWIN00000000002", "bbbbbbbbbb")].join("\n");
+    const found = [];
+    for await (const i of traceLog(Readable.from([text]), parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix}-bbbbbbbbbb`))) found.push(i.accessKeyId);
+    expect(found).toEqual(["ASIATWIN00000000002"]);
+  });
   test("--who by alias name, display name or entity id, within a time range", async () => {
     expect((await collect({ kind: "who", name: "alice" })).map((i) => i.accessKeyId)).toEqual(["ASIAALICE0000000001", "ASIAALICE0000000002"]);
     expect((await collect({ kind: "who", name: "jwt-alice", since: Date.parse("2026-12-07T09:30:00Z") })).map((i) => i.accessKeyId)).toEqual(["ASIAALICE0000000002"]);

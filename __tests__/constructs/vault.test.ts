@@ -26,7 +26,7 @@ describe("VaultAwsEngine", () => {
       region: "eu-west-1",
       description: engine.description,
       username_template: SESSION_NAME_TEMPLATE,
-      audit_non_hmac_response_keys: ["access_key"],
+      audit_non_hmac_response_keys: ["access_key", "arn"],
       audit_non_hmac_request_keys: ["role_arn", "ttl"],
     });
   });

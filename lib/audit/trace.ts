@@ -16,6 +16,12 @@ export interface Issuance {
   readonly roleArn?: string;
   /** The TTL the request asked for. @default - the role's default TTL */
   readonly ttl?: string;
+  /**
+   * The session's ARN as STS returned it (`…:assumed-role/<role>/<session name>`), which the engine
+   * logs in clear (`audit_non_hmac_response_keys`).
+   * @default - not logged in clear (a mount configured before this version)
+   */
+  readonly sessionArn?: string;
   /** The token's display name, which Vault sets at login: `<auth mount>-<alias name>` (e.g. jwt-alice). */
   readonly displayName?: string;
   /** The auth mount of the login, as the display name's prefix says it. @default - a token not made by a login */
@@ -45,6 +51,7 @@ export function issuanceOf(entry: any): Issuance | undefined {
     vaultRole: match[2],
     roleArn: clear(data.role_arn),
     ttl: clear(data.ttl) ?? (typeof data.ttl === "number" ? `${data.ttl}s` : undefined),
+    sessionArn: clear(entry.response.data.arn),
     displayName: clear(auth.display_name),
     entityId: clear(auth.entity_id),
     policies: Array.isArray(auth.policies) ? auth.policies.map(String) : [],
@@ -57,7 +64,7 @@ export function issuanceOf(entry: any): Issuance | undefined {
 /** What `trace` looks for. */
 export type TraceQuery =
   | { readonly kind: "accessKey"; readonly accessKeyId: string }
-  | { readonly kind: "session"; readonly head: string; readonly unixTime: number }
+  | { readonly kind: "session"; readonly name: string; readonly head: string; readonly unixTime: number }
   | { readonly kind: "who"; readonly name: string; readonly since?: number; readonly until?: number };
 
 /** STS session names as the engine's template makes them: `<vault-…head, ≤42>-<unix time>-<random>`. */
@@ -69,7 +76,7 @@ const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 export function parseTraceTarget(target: string): TraceQuery {
   if (ACCESS_KEY_ID.test(target)) return { kind: "accessKey", accessKeyId: target };
   const session = SESSION_NAME.exec(target);
-  if (session) return { kind: "session", head: session[1], unixTime: Number(session[2]) };
+  if (session) return { kind: "session", name: target, head: session[1], unixTime: Number(session[2]) };
   throw new Error(`${JSON.stringify(target)} is neither an access key id (ASIA…, as CloudTrail's userIdentity.accessKeyId) nor a session name vault-aws makes (vault-<login>-<role>-<unix time>-<random>)`);
 }
 
@@ -88,6 +95,9 @@ export function matches(query: TraceQuery, issuance: Issuance): boolean {
     case "accessKey":
       return issuance.accessKeyId === query.accessKeyId;
     case "session":
+      // Exact with the session's ARN in the log; else by login, role and second, which two requests
+      // of one person for one role within the same seconds share.
+      if (issuance.sessionArn !== undefined) return issuance.sessionArn.endsWith(`/${query.name}`);
       return sessionHead(issuance) === query.head && Math.abs(Date.parse(issuance.time) / 1000 - query.unixTime) <= SESSION_CLOCK_SLACK_S;
     case "who": {
       const t = Date.parse(issuance.time);

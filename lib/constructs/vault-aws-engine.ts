@@ -31,8 +31,11 @@ export interface VaultAwsEngineConfig {
   readonly maxLeaseTtlSeconds?: number;
 }
 
-/** The response keys Vault's audit log shows in clear for the engine: the access key id only. */
-export const AUDIT_CLEAR_RESPONSE_KEYS = ["access_key"] as const;
+/**
+ * The response keys Vault's audit log shows in clear for the engine: the access key id and the
+ * session's ARN (which ends in the session name), never `secret_key`, `security_token` or `session_token`.
+ */
+export const AUDIT_CLEAR_RESPONSE_KEYS = ["access_key", "arn"] as const;
 
 /** The request keys Vault's audit log shows in clear for the engine: the ARN and TTL asked for. */
 export const AUDIT_CLEAR_REQUEST_KEYS = ["role_arn", "ttl"] as const;
@@ -61,8 +64,8 @@ export class VaultAwsEngine extends Construct {
       ...(config.accessKey !== undefined && { accessKey: config.accessKey.accessKeyId, secretKey: config.accessKey.secretAccessKey }),
       ...(config.awsEndpoint !== undefined && { stsEndpoint: config.awsEndpoint, iamEndpoint: config.awsEndpoint }),
       usernameTemplate: config.usernameTemplate ?? SESSION_NAME_TEMPLATE,
-      // The access key id in clear in Vault's audit log (never the secret, which stays HMAC'd), so
-      // that the key CloudTrail records as userIdentity.accessKeyId leads to the request behind it.
+      // The access key id and session ARN in clear in Vault's audit log (never the secret, which stays
+      // HMAC'd), so that what CloudTrail records in userIdentity leads to the request behind it.
       auditNonHmacResponseKeys: [...AUDIT_CLEAR_RESPONSE_KEYS],
       // Which ARN and TTL a requester asked for, in clear too: neither is a secret.
       auditNonHmacRequestKeys: [...AUDIT_CLEAR_REQUEST_KEYS],
