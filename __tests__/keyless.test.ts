@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { explainStack } from "../cli/commands/explain";
+import { SESSION_NAME_TEMPLATE } from "../lib/policy/trust-policy";
 import { configOf, diff, resources, synth } from "./helpers";
 
 const USER_ARN = "arn:aws:iam::111111111111:user/vault-account";
@@ -107,7 +108,8 @@ describe("switching an estate from user to role, step by step", () => {
     expect([removed, added]).toEqual([[], []]);
     expect(changedIn).toEqual(["vault vault_generic_endpoint.data_json"]);
     const root = (step: typeof step1) => JSON.parse((Object.values<any>(resources(step.stacks.vault, "vault_generic_endpoint"))[0]).data_json);
-    expect([root(step1), root(step2)]).toEqual([{ region: "us-east-1" }, { access_key: "", secret_key: "", region: "us-east-1" }]);
+    const username_template = SESSION_NAME_TEMPLATE;
+    expect([root(step1), root(step2)]).toEqual([{ region: "us-east-1", username_template }, { access_key: "", secret_key: "", region: "us-east-1", username_template }]);
     for (const name of awsStackNames(step1.stacks)) {
       expect([step2.stacks[name].resource, step2.stacks[name].data]).toEqual([step1.stacks[name].resource, step1.stacks[name].data]);
     }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { isVaultStack } from "../lib/names";
 import { sandboxFromEnv } from "../lib/sandbox";
+import { SESSION_NAME_TEMPLATE } from "../lib/policy/trust-policy";
 import { synth } from "./helpers";
 
 const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
@@ -66,7 +67,7 @@ describe("sandbox mode", () => {
     expect(normalEngine.iam_endpoint).toBeUndefined();
     const root = (stacks: any) => JSON.parse(Object.values<any>(stacks.vault.resource.vault_generic_endpoint)[0].data_json);
     expect(root(sandboxed)).toMatchObject({ sts_endpoint: sandbox.awsEndpoint, iam_endpoint: sandbox.awsEndpoint });
-    expect(root(normal)).toEqual({ region: "us-east-1" });
+    expect(root(normal)).toEqual({ region: "us-east-1", username_template: SESSION_NAME_TEMPLATE });
   });
   test("reaches the sandbox's own Vault through VAULT_ADDR, even when the config names an address", () => {
     const withAddress = { ...example, vault: { ...example.vault, address: "https://vault.example.com" } };

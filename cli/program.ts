@@ -283,6 +283,43 @@ export function buildProgram(): Command {
     );
 
   program
+    .command("credentials")
+    .description("AWS credential_process JSON for one Vault role, cached until shortly before expiry (what generated profiles run)")
+    .addHelpText("after", "\nRuns as: your own Vault token (VAULT_TOKEN, the token helper or ~/.vault-token) at VAULT_ADDR; Vault's ACL decides.\nExit codes: 3 no token, 4 token expired, 5 denied, 6 Vault unreachable, 7 --role-arn needed.")
+    .requiredOption("--role <name>", "the Vault role, e.g. dev-ec2-admin")
+    .option("--role-arn <arn>", "the role ARN, for a Vault role that spans several")
+    .option("--ttl <duration>", "how long the credentials live (Vault caps it at the role's maximum)")
+    .option("--mount <path>", "where the AWS secrets engine is mounted", "aws")
+    .option("--address <url>", "Vault's address (default: VAULT_ADDR)")
+    .addOption(configOption())
+    .action((o) => exit(async () => (await import("./commands/credentials")).credentialsCommand, o));
+
+  program
+    .command("profiles")
+    .description("write one AWS profile per Vault role and ARN you may get into a managed block of ~/.aws/config (rerun: idempotent)")
+    .addHelpText("after", "\nRuns as: you. --requester reads the accounts file and calls nothing; --from-token reads your token's own ACL from Vault.\nThe profiles run `vault-aws credentials`, which gets only what Vault grants your token.")
+    .option("--requester <name>", "the requester group whose grants become profiles, from the accounts file")
+    .option("--from-token", "no accounts file: ask Vault which STS paths your token may write", false)
+    .addOption(configOption())
+    .option("--file <path>", "the AWS config file (default: AWS_CONFIG_FILE, else ~/.aws/config)")
+    .option("--name <pattern>", "profile names, from {account}, {role}, {accountId} and {vaultRole}", "{account}-{role}")
+    .option("--region <region>", "region of profiles whose account's region is unknown (default: AWS_REGION, else us-east-1)")
+    .option("--mount <path>", "where the AWS secrets engine is mounted (default: the accounts file's, else aws)")
+    .action((o) => exit(async () => (await import("./commands/profiles")).profilesCommand, o));
+
+  program
+    .command("trace")
+    .description("who requested an AWS session (by access key id or session name), or --who: the sessions a person was issued, from Vault's audit log")
+    .addHelpText("after", "\nRuns as: you, reading the log file; it calls nothing and writes only to stdout.")
+    .argument("[key-or-session]", "an access key id (CloudTrail's userIdentity.accessKeyId) or a session name (vault-<login>-<role>-…)")
+    .option("--who <name>", "a person: the display name (jwt-alice), the alias name (alice) or the entity id")
+    .option("--since <time>", "with --who: from this RFC 3339 time")
+    .option("--until <time>", "with --who: up to this RFC 3339 time")
+    .requiredOption("--log <file>", "Vault's audit log (JSON lines), or - for stdin")
+    .option("--json", "one JSON object per issuance", false)
+    .action((target, o) => exit(async () => (await import("./commands/trace")).traceCommand, { ...o, target }));
+
+  program
     .command("bench")
     .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
     .option("--runs <n>", "runs per size", positiveInt, 5)

@@ -108,10 +108,15 @@ export interface VaultModel {
   /** @default - the Vault provider reads `VAULT_ADDR` */
   readonly address?: string;
   /**
-   * The engine's username_template, when session names are pinned (`vault.pinSessionNames`).
-   * @default - Vault's own default template
+   * The engine's username_template: every session name starts `vault-`, names the login behind it
+   * (the token's display name, e.g. jwt-alice) and the Vault role, and ends unique (see `SESSION_NAME_TEMPLATE`).
    */
-  readonly usernameTemplate?: string;
+  readonly usernameTemplate: string;
+  /**
+   * The audit device the vault stack manages (`vault.audit`).
+   * @default - none: Vault logs to the devices the estate already has, if any
+   */
+  readonly audit?: VaultAuditModel;
   /**
    * The mount's max lease TTL (`vault.capMountLeaseTtl`): the longest max TTL of any Vault role.
    * @default - Vault's system maximum
@@ -124,6 +129,17 @@ export interface VaultModel {
    * the `vault` stack held before the roles stacks. See docs/upgrading.md.
    */
   readonly keepLegacyLayout: boolean;
+}
+
+/** One Vault audit device, as `vault audit enable` takes it. */
+export interface VaultAuditModel {
+  readonly type: "file" | "syslog" | "socket";
+  /** Its path in Vault. */
+  readonly path: string;
+  /** @default - no description */
+  readonly description?: string;
+  readonly local: boolean;
+  readonly options: Readonly<Record<string, string>>;
 }
 
 /**
@@ -375,7 +391,8 @@ export function buildModel(config: AccountsConfig): Model {
       mount: vault.mount,
       region: vault.region,
       address: vault.address,
-      usernameTemplate: vault.pinSessionNames ? SESSION_NAME_TEMPLATE : undefined,
+      usernameTemplate: SESSION_NAME_TEMPLATE,
+      audit: vault.audit && { ...vault.audit, path: vault.audit.path ?? `vault-aws-${vault.audit.type}` },
       maxLeaseTtlSeconds: vault.capMountLeaseTtl ? Math.max(...vaultRoles.map((r) => r.maxTtlSeconds)) : undefined,
       keepLegacyLayout: vault.keepLegacyLayout,
     },

@@ -1,3 +1,4 @@
+import { VaultAuditDevice } from "../lib/constructs/vault-audit-device";
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { DataVaultAuthBackend } from "@cdktf/provider-vault/lib/data-vault-auth-backend";
 import { TerraformOutput, TerraformStack } from "cdktf";
@@ -45,9 +46,10 @@ export class VaultStack extends TerraformStack {
     addStateBackend(this, model.state, config.sandbox);
     new VaultProvider(this, "vault", vaultProviderConfig(model, config.sandbox));
 
-    // keepLegacyLayout says which ACL policies this stack holds (below), nothing of the engine's.
-    const { keepLegacyLayout: _layout, ...engine } = model.vault;
+    // keepLegacyLayout says which ACL policies this stack holds (below), and audit is a device of Vault's: nothing of the engine's.
+    const { keepLegacyLayout: _layout, audit, ...engine } = model.vault;
     new VaultAwsEngine(this, "engine", { ...engine, keyGeneration: config.keyGeneration, awsEndpoint: config.sandbox?.awsEndpoint });
+    if (audit) new VaultAuditDevice(this, "audit", audit);
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;

@@ -1,3 +1,4 @@
+import { SESSION_NAME_TEMPLATE } from "../../lib/policy/trust-policy";
 import { Testing } from "cdktf";
 import { RequesterPolicy } from "../../lib/constructs/requester-policy";
 import { engineRootConfig, VaultAwsEngine, type VaultAwsEngineConfig } from "../../lib/constructs/vault-aws-engine";
@@ -6,7 +7,7 @@ import { stsRoleBody } from "../../lib/policy/vault-role";
 
 describe("VaultAwsEngine", () => {
   const synthEngine = (config: Partial<VaultAwsEngineConfig> = {}) =>
-    JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", ...config })));
+    JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", usernameTemplate: SESSION_NAME_TEMPLATE, ...config })));
   const endpoints = (synthesized: any) => Object.values(synthesized.resource.vault_generic_endpoint ?? {}) as any[];
   const synthesized = synthEngine({ keyGeneration: 1 });
   const [engine] = Object.values(synthesized.resource.vault_aws_secret_backend) as any[];
@@ -18,16 +19,23 @@ describe("VaultAwsEngine", () => {
     expect(engine.secret_key).toBeUndefined();
     expect(JSON.stringify(synthesized)).not.toMatch(/"(access_key|secret_key)":/);
   });
+  test("every session names the login and the Vault role, and the audit log shows key ids and session ARNs in clear, never secrets", () => {
+    expect(engine).toMatchObject({
+      username_template: SESSION_NAME_TEMPLATE,
+      audit_non_hmac_response_keys: ["access_key", "arn"],
+      audit_non_hmac_request_keys: ["role_arn", "ttl"],
+    });
+  });
   test("the mount never plans a change of a config/root field (the provider would write a stale key back, #1684)", () => {
     expect(engine.lifecycle.ignore_changes).toEqual(["access_key", "secret_key", "region", "sts_endpoint", "iam_endpoint", "username_template"]);
   });
   test("config/root's fields but the key are written by an endpoint that neither reads nor deletes", () => {
     const [root] = endpoints(synthesized);
     expect(root.path).toMatch(/^\$\{vault_aws_secret_backend\.engine_[0-9A-F]+\.path\}\/config\/root$/);
-    expect(JSON.parse(root.data_json)).toEqual({ region: "eu-west-1" });
+    expect(JSON.parse(root.data_json)).toEqual({ region: "eu-west-1", username_template: SESSION_NAME_TEMPLATE });
     expect(root).toMatchObject({ disable_read: true, disable_delete: true });
   });
-  test("engineRootConfig adds the endpoints and the session-name template when set", () => {
+  test("engineRootConfig adds the endpoints and the session-name template", () => {
     expect(engineRootConfig({ mount: "aws", region: "us-east-1", keyGeneration: 1, awsEndpoint: "http://127.0.0.1:5000", usernameTemplate: "vault-{{x}}" })).toEqual({
       region: "us-east-1",
       sts_endpoint: "http://127.0.0.1:5000",
@@ -47,7 +55,7 @@ describe("VaultAwsEngine", () => {
     const keyless = synthEngine();
     const [root] = endpoints(keyless);
     expect(endpoints(keyless)).toHaveLength(1);
-    expect(JSON.parse(root.data_json)).toEqual({ access_key: "", secret_key: "", region: "eu-west-1" });
+    expect(JSON.parse(root.data_json)).toEqual({ access_key: "", secret_key: "", region: "eu-west-1", username_template: SESSION_NAME_TEMPLATE });
     expect(Object.values(keyless.resource.vault_aws_secret_backend)).toEqual([engine]);
   });
 });

@@ -35,10 +35,10 @@ async function mayAssume(sessionName: string): Promise<string> {
 }
 
 describe("vault.pinSessionNames", () => {
-  test("is off by default: trust policies and the engine are as before", () => {
+  test("is off by default: trust policies are as before, and the engine still names the person behind each session", () => {
     const model = buildModel(configOf(baseConfig()));
     expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account" } });
-    expect(model.vault.usernameTemplate).toBeUndefined();
+    expect(model.vault.usernameTemplate).toBe(SESSION_NAME_TEMPLATE);
   });
   test("pins the engine's username_template and requires its prefix in every trust policy", () => {
     const { stacks } = synth(hardened());
@@ -49,7 +49,18 @@ describe("vault.pinSessionNames", () => {
   });
   test("the broker may assume a role with a session name Vault makes, and with no other", async () => {
     expect(await mayAssume("vault-oidc-alice-dev-ec2-admin-1764160000-a1b2c3d4")).toBe("Allowed");
+    expect(await mayAssume("vault-jwt-alice@example.com-dev-ec2-admin-1796610000-a1B2c3D4e5")).toBe("Allowed");
     expect(await mayAssume("alice-laptop")).not.toBe("Allowed");
+  });
+});
+
+describe("the session name template", () => {
+  test("keeps the person and the role within 42 characters, so the unix time and 10 random characters always fit in STS's 64", () => {
+    expect(SESSION_NAME_TEMPLATE).toMatch(/^\{\{ printf "%s-%s-%s" \(printf "vault-%s-%s" \(\.DisplayName( \| replace "[^"]+" "_")+\) \(\.PolicyName\) \| truncate 42\) \(unix_time\) \(random 10\) \| truncate 64 \}\}$/);
+    expect(42 + 1 + 10 + 1 + 10).toBe(64);
+  });
+  test("derives the person from Vault's own identity fields only, never from a request parameter", () => {
+    expect(SESSION_NAME_TEMPLATE.match(/\.[A-Z]\w+/g)).toEqual([".DisplayName", ".PolicyName"]);
   });
 });
 

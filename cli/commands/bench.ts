@@ -3,8 +3,8 @@
  * runs (default 5), side by side in one run:
  *   1. synth wall time and peak memory for 10, 100 and 1,000 accounts of 2 roles, and the 1,000
  *      written with role sets (one line per account, the same output): the tsc-compiled
- *      app (`node dist/main.js`) against `vault-aws synth`, which compiles the current sources with
- *      esbuild on every start (what `cdktf synth` runs);
+ *      app (`node dist/main.js`) against `vault-aws synth`, which runs the bundle of the current sources
+ *      that bin/vault-aws.js keeps in .build/ (what `cdktf synth` runs);
  *   2. `vault-aws changes` at 1,000 accounts, a pull request adding one account: against a folder of
  *      an earlier synth (one synth), and against a git ref, cold (two synths at once) and cached.
  */

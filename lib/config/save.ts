@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { writeFileAtomic } from "../atomic-write";
 import { parseConfig } from "./load";
 
 /** The accounts file changed between the read a command made its edit from and the write. */
@@ -29,19 +28,5 @@ export function saveConfig(file: string, text: string, readAs?: string): void {
   if (readAs !== undefined && readFileSync(target, "utf8") !== readAs) {
     throw new ConfigChangedError(file);
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(temp, "wx", statSync(target).mode & 0o7777);
-  try {
-    try {
-      const bytes = Buffer.from(text, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(target, text);
 }

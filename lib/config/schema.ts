@@ -316,6 +316,40 @@ const vaultRole = strict({
   requesters: z.array(REQUESTER).default([]).describe("requester groups that may request it"),
 });
 
+/** Options each kind of Vault audit device takes (Vault's docs, audit devices); `log_raw` is left out on purpose. */
+const AUDIT_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = {
+  file: ["file_path", "mode"],
+  syslog: ["facility", "tag"],
+  socket: ["address", "socket_type", "write_timeout"],
+};
+const AUDIT_COMMON_OPTIONS = ["format", "prefix", "hmac_accessor", "elide_list_responses", "fallback"];
+const AUDIT_REQUIRED_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = { file: ["file_path"], syslog: [], socket: ["address"] };
+
+/** `vault.audit`: one audit device, whose log `vault-aws trace` reads. */
+const auditDevice = strict({
+  type: z.enum(["file", "syslog", "socket"], { error: (iss) => expected('"file", "syslog" or "socket"', iss.input) }).describe("the kind of audit device"),
+  // The device's path in Vault (`vault audit list`).
+  path: pattern(/^[A-Za-z0-9_-]+$/, "letters, digits, '_' and '-', e.g. vault-aws-file", 64).optional().describe("the device's path in Vault (vault audit list). Default: vault-aws-<type>"),
+  description: z.string({ error: (iss) => expected("a string", iss.input) }).optional().describe("the device's description in Vault"),
+  local: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false).describe("Enterprise replication: a device local to this cluster"),
+  options: z.record(z.string(), z.string({ error: (iss) => expected("a string (Vault takes every audit option as a string)", iss.input) })).default({}).describe("the device's options (file_path, mode, facility, tag, address, socket_type, …; never log_raw), each a string"),
+}).superRefine((device, ctx) => {
+  const allowed = [...AUDIT_OPTIONS[device.type], ...AUDIT_COMMON_OPTIONS];
+  for (const key of Object.keys(device.options)) {
+    if (key === "log_raw") {
+      ctx.addIssue({ code: "custom", path: ["options", key], message: "is not allowed: log_raw writes every secret, the AWS secret keys among them, in clear to the log" });
+    } else if (!allowed.includes(key)) {
+      ctx.addIssue({ code: "custom", path: ["options", key], message: `is not an option of a ${device.type} audit device: use ${allowed.join(", ")}` });
+    }
+  }
+  if (device.options.format !== undefined && device.options.format !== "json") {
+    ctx.addIssue({ code: "custom", path: ["options", "format"], message: `${show(device.options.format)} is not allowed: use "json", the format vault-aws trace reads` });
+  }
+  for (const key of AUDIT_REQUIRED_OPTIONS[device.type]) {
+    if (device.options[key] === undefined) ctx.addIssue({ code: "custom", path: ["options", key], message: `is required for a ${device.type} audit device` });
+  }
+});
+
 /**
  * The GitOps pipeline whose identities the product makes: an OIDC provider (or an existing one) and
  * a plan and an apply role in one hub account, a read-only `vault-aws-plan` role in every account
@@ -398,6 +432,8 @@ export const writtenSchema = strict({
           .boolean({ error: (iss) => expected("true or false", iss.input) })
           .default(false)
           .describe("upgrade only: keep each requester group's whole policy in the vault stack beside the per-roles-stack policies, and the removed blocks of the roles move (docs/upgrading.md)"),
+        // A Vault audit device the vault stack manages (an estate may already have one); see docs/requesters.md.
+        audit: auditDevice.optional().describe("a Vault audit device the vault stack manages, whose log vault-aws trace reads (docs/requesters.md)"),
       })
       .prefault({})
       .describe("the Vault side: the engine's mount, its region, the TTLs every role starts from"),

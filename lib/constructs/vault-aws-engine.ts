@@ -5,16 +5,18 @@ import type { VaultModel } from "../model";
 import { everyFieldTaken } from "../model-fields";
 
 /**
- * Configuration of a `VaultAwsEngine`: a `VaultModel` without `address` (the Vault provider's) and
- * `keepLegacyLayout` (which ACL policies the vault stack holds, not the engine), so that a field added
+ * Configuration of a `VaultAwsEngine`: a `VaultModel` without `address` (the Vault provider's),
+ * `keepLegacyLayout` (which ACL policies the vault stack holds, not the engine) and `audit` (a
+ * device of Vault's, `VaultAuditDevice`), so that a field added
  * to the model reaches the engine or fails to compile, and the generation of the broker's key.
  *
  * - `mount`: path the engine is mounted at, e.g. `aws`.
  * - `region`: region of the engine's STS and IAM calls.
- * - `usernameTemplate`: template of the session names Vault gives AssumeRole. @default - Vault's default
+ * - `usernameTemplate`: template of the session names Vault gives AssumeRole (the model's is
+ *   `SESSION_NAME_TEMPLATE`: the login and the Vault role, unique per request).
  * - `maxLeaseTtlSeconds`: the mount's max lease TTL, in seconds. @default - Vault's system maximum
  */
-export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keepLegacyLayout"> {
+export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keepLegacyLayout" | "audit"> {
   /**
    * The generation of the broker user's access key, which Vault holds and rotates. Terraform never
    * sees the key: `vault-aws broker-key` puts the first one into Vault (generation 1); from 2 on,
@@ -32,6 +34,15 @@ export interface VaultAwsEngineConfig extends Omit<VaultModel, "address" | "keep
 }
 
 /**
+ * The response keys Vault's audit log shows in clear for the engine: the access key id and the
+ * session's ARN (which ends in the session name), never `secret_key`, `security_token` or `session_token`.
+ */
+export const AUDIT_CLEAR_RESPONSE_KEYS = ["access_key", "arn"] as const;
+
+/** The request keys Vault's audit log shows in clear for the engine: the ARN and TTL asked for. */
+export const AUDIT_CLEAR_REQUEST_KEYS = ["role_arn", "ttl"] as const;
+
+/**
  * The fields of `<mount>/config/root` that Terraform writes: everything but the key. Vault keeps the
  * fields a write leaves out, so writing these never touches the key Vault holds. Keyless, the key
  * fields are written empty: Vault drops any key it held (the switch from user to role) and uses its
@@ -42,7 +53,7 @@ export function engineRootConfig(config: VaultAwsEngineConfig): Record<string, s
     ...(config.keyGeneration === undefined && { access_key: "", secret_key: "" }),
     region: config.region,
     ...(config.awsEndpoint !== undefined && { sts_endpoint: config.awsEndpoint, iam_endpoint: config.awsEndpoint }),
-    ...(config.usernameTemplate !== undefined && { username_template: config.usernameTemplate }),
+    username_template: config.usernameTemplate,
   };
 }
 
@@ -66,6 +77,11 @@ export class VaultAwsEngine extends Construct {
       ...(awsEndpoint !== undefined && { stsEndpoint: awsEndpoint, iamEndpoint: awsEndpoint }),
       usernameTemplate,
       maxLeaseTtlSeconds,
+      // The access key id and session ARN in clear in Vault's audit log (never the secret, which stays
+      // HMAC'd), so that what CloudTrail records in userIdentity leads to the request behind it.
+      auditNonHmacResponseKeys: [...AUDIT_CLEAR_RESPONSE_KEYS],
+      // Which ARN and TTL a requester asked for, in clear too: neither is a secret.
+      auditNonHmacRequestKeys: [...AUDIT_CLEAR_REQUEST_KEYS],
       // The provider (5.6.0) reads access_key back from Vault and, on any change of a config/root
       // field, writes config/root again with the key it has in state and its own idea of the secret
       // (none, or one Vault has rotated away): that would break the engine, or bring back a dead key

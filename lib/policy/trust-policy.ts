@@ -27,13 +27,26 @@ export interface BrokerTrustConfig {
 export const SESSION_NAME_PREFIX = "vault-";
 
 /**
- * The engine's username_template when session names are pinned. For `assumed_role`, Vault renders
- * it with `.Type` "IAM", `.DisplayName` the requesting token's display name (e.g. oidc-alice) and
- * `.PolicyName` the Vault role (openbao-plugins secrets/aws `genUsername`), unless the request
- * passes `role_session_name`, which the requester ACL policies refuse. So each CloudTrail entry
- * names the token behind it: `vault-oidc-alice-dev-ec2-admin-1764160000-a1b2c3d4`.
+ * Characters an alias name commonly holds (`auth0|123`, `Alice Smith`, `urn:x`) that STS refuses in a
+ * session name (`[\w+=,.@-]`), each replaced by `_`.
  */
-export const SESSION_NAME_TEMPLATE = `{{ printf "${SESSION_NAME_PREFIX}%s-%s-%s" (printf "%s-%s" (.DisplayName) (.PolicyName) | truncate 40) (unix_time) (random 8) | truncate 64 }}`;
+const SESSION_NAME_UNSAFE = [" ", "|", ":", "/", "#"];
+
+/**
+ * The engine's username_template. For `assumed_role`, Vault renders it with `.DisplayName` the
+ * requesting token's display name, which Vault itself sets at login from the auth mount and the
+ * login's alias name (`jwt-alice`, `oidc-alice@example.com`), and `.PolicyName` the Vault role
+ * (openbao-plugins secrets/aws `genUsername`), unless the request passes `role_session_name`, which
+ * the requester ACL policies refuse. So each CloudTrail entry names the person behind it:
+ * `vault-jwt-alice-dev-ec2-admin-1764160000-a1B2c3D4e5`.
+ *
+ * Within STS's 64 characters: the person and the role take at most 42 (`vault-` included), so the
+ * unix time and 10 random characters always survive, and two requests never share a name. It always
+ * starts with `SESSION_NAME_PREFIX`, which pinned trust policies require.
+ */
+export const SESSION_NAME_TEMPLATE =
+  `{{ printf "%s-%s-%s" (printf "${SESSION_NAME_PREFIX}%s-%s" (.DisplayName${SESSION_NAME_UNSAFE.map((c) => ` | replace "${c}" "_"`).join("")}) (.PolicyName) | truncate 42) ` +
+  `(unix_time) (random 10) | truncate 64 }}`;
 
 /**
  * The trust policy of every assumable role.

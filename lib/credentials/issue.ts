@@ -1,0 +1,90 @@
+import type { CacheEntry } from "./cache";
+import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
+
+/** One `vault write <mount>/sts/<role>` on behalf of the engineer. */
+export interface IssueRequest {
+  readonly address: string;
+  readonly token: string;
+  /** `X-Vault-Namespace` @default - the root namespace */
+  readonly namespace?: string;
+  readonly mount: string;
+  readonly role: string;
+  /** @default - the Vault role's only ARN */
+  readonly roleArn?: string;
+  /** @default - the Vault role's default TTL */
+  readonly ttl?: string;
+  /**
+   * The requester groups that may get `role`, when the accounts file is at hand, for the message of a denial.
+   * @default - the message names no group
+   */
+  readonly whoMay?: (role: string) => Promise<readonly string[] | undefined>;
+}
+
+/** Vault's answer to one HTTP call, or the reason it could not be reached. */
+async function call(request: IssueRequest, method: "GET" | "POST", path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  let response: Response;
+  try {
+    response = await fetch(`${request.address}/v1/${path}`, {
+      method,
+      headers: {
+        "X-Vault-Token": request.token,
+        ...(request.namespace && { "X-Vault-Namespace": request.namespace }),
+        ...(body !== undefined && { "Content-Type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new CredentialsError(CREDENTIALS_EXIT.unreachable, `Vault at ${request.address} did not answer (${why}): check VAULT_ADDR and your network or VPN`);
+  }
+  const text = await response.text();
+  let parsed: any = {};
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { errors: [text.slice(0, 200)] };
+  }
+  return { status: response.status, body: parsed };
+}
+
+/**
+ * Asks Vault for STS credentials and returns them as a cache entry, or throws a `CredentialsError`
+ * whose message says what went wrong and what to do, in one line.
+ */
+export async function issueCredentials(request: IssueRequest, now: () => number = Date.now): Promise<CacheEntry> {
+  const path = `${request.mount.split("/").map(encodeURIComponent).join("/")}/sts/${encodeURIComponent(request.role)}`;
+  const issuedAt = now();
+  const answer = await call(request, "POST", path, { ...(request.ttl && { ttl: request.ttl }), ...(request.roleArn && { role_arn: request.roleArn }) });
+  const data = answer.body?.data;
+  if (answer.status === 200 && data?.access_key && data?.secret_key) {
+    const leaseSeconds = Number(answer.body.lease_duration ?? data.ttl ?? 0);
+    return {
+      issuedAt,
+      credentials: {
+        Version: 1,
+        AccessKeyId: String(data.access_key),
+        SecretAccessKey: String(data.secret_key),
+        SessionToken: String(data.security_token ?? data.session_token ?? ""),
+        Expiration: new Date(issuedAt + leaseSeconds * 1000).toISOString(),
+      },
+    };
+  }
+  const vaultSays = (answer.body?.errors ?? []).join("; ").replace(/\s+/g, " ").trim() || `HTTP ${answer.status}`;
+  if (answer.status === 403) {
+    // Vault answers 403 for a token it does not know too: tell the two apart with the token's own lookup.
+    const self = await call(request, "GET", "auth/token/lookup-self");
+    if (self.status === 403) {
+      throw new CredentialsError(CREDENTIALS_EXIT.tokenExpired, `your Vault token at ${request.address} expired or was revoked: log in again (\`vault login -method=oidc\`)`);
+    }
+    const groups = await request.whoMay?.(request.role);
+    const who =
+      groups === undefined ? "" : groups.length === 0 ? "; no requester group may get it" : `; requester groups that may get it: ${groups.join(", ")}`;
+    throw new CredentialsError(CREDENTIALS_EXIT.denied, `your Vault token may not get credentials for Vault role ${request.role}${request.roleArn ? ` (${request.roleArn})` : ""}${who}`);
+  }
+  if (answer.status === 400 && request.roleArn === undefined && /role_arn|role arn/i.test(vaultSays)) {
+    throw new CredentialsError(CREDENTIALS_EXIT.roleArnNeeded, `Vault role ${request.role} spans several role ARNs: choose one with --role-arn (Vault says: ${vaultSays})`);
+  }
+  throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault refused credentials for ${request.role}: ${vaultSays}`);
+}

@@ -1,0 +1,55 @@
+import { CREDENTIALS_EXIT, CredentialsError } from "../credentials/errors";
+import type { ProfileGrant } from "./profiles";
+
+/** Vault's answer to `sys/internal/ui/resultant-acl`: the token's own policies, merged. */
+export interface ResultantAcl {
+  readonly root?: boolean;
+  readonly exact_paths?: Readonly<Record<string, { readonly capabilities?: readonly string[]; readonly allowed_parameters?: Readonly<Record<string, unknown>> }>>;
+  readonly glob_paths?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The STS paths a token may write, from its resultant ACL: one grant per Vault role, or per ARN where
+ * its policy lists the ARNs it may pass as `role_arn`. What cannot become a profile (a root token,
+ * glob paths, a spanning role whose ARNs the policy does not list) comes back as notes.
+ */
+export function tokenGrants(acl: ResultantAcl, mount: string): { grants: ProfileGrant[]; notes: string[] } {
+  const prefix = `${mount}/sts/`;
+  const notes: string[] = [];
+  if (acl.root) notes.push("this is a root token: it may get every role, so the list cannot come from its policy; use --requester with the accounts file");
+  const grants: ProfileGrant[] = [];
+  for (const [path, rule] of Object.entries(acl.exact_paths ?? {})) {
+    if (!path.startsWith(prefix) || !(rule.capabilities ?? []).some((c) => c === "update" || c === "create")) continue;
+    const vaultRole = path.slice(prefix.length);
+    if (vaultRole === "" || vaultRole.includes("/")) continue;
+    const arns = rule.allowed_parameters?.role_arn;
+    if (Array.isArray(arns) && arns.length > 0) {
+      for (const arn of arns) grants.push({ vaultRole, roleArn: String(arn), spanning: true });
+    } else if (Array.isArray(arns)) {
+      notes.push(`${vaultRole}: your policy lets you pass any role_arn, so it does not say which ARNs the role spans; ask your Vault admins, or run vault-aws profiles --requester with the accounts file`);
+    } else {
+      grants.push({ vaultRole, spanning: false });
+    }
+  }
+  for (const path of Object.keys(acl.glob_paths ?? {})) {
+    if (path.startsWith(prefix) || prefix.startsWith(path)) notes.push(`${path}*: a glob path names no role; use --requester with the accounts file to list them`);
+  }
+  return { grants: grants.sort((a, b) => a.vaultRole.localeCompare(b.vaultRole) || (a.roleArn ?? "").localeCompare(b.roleArn ?? "")), notes };
+}
+
+/** The token's resultant ACL, or a `CredentialsError` saying why it cannot be read. */
+export async function readResultantAcl(address: string, token: string, namespace?: string): Promise<ResultantAcl> {
+  let response: Response;
+  try {
+    response = await fetch(`${address}/v1/sys/internal/ui/resultant-acl`, {
+      headers: { "X-Vault-Token": token, ...(namespace && { "X-Vault-Namespace": namespace }) },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new CredentialsError(CREDENTIALS_EXIT.unreachable, `Vault at ${address} did not answer (${cause?.code ?? (error as Error).message}): check VAULT_ADDR and your network or VPN`);
+  }
+  if (response.status === 403) throw new CredentialsError(CREDENTIALS_EXIT.tokenExpired, `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`);
+  if (response.status !== 200) throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${response.status} to sys/internal/ui/resultant-acl`);
+  return ((await response.json()) as { data?: ResultantAcl }).data ?? {};
+}
