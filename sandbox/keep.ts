@@ -5,7 +5,7 @@ import { iamRoleArn } from "../lib/names";
 import { stsCommands } from "../lib/vault-commands";
 import { SANDBOX_KEY } from "./profiles";
 import { requesterTokens } from "./vault-checks";
-import type { VaultServer } from "./vault-server";
+import type { VaultEndpoint, VaultServer } from "./vault-server";
 
 /** How long the tokens left for `--keep` last. */
 const KEPT_TOKEN_TTL = "8h";
@@ -16,12 +16,20 @@ const KEPT_TOKEN_TTL = "8h";
  * commands that use them, as printed lines that work when pasted.
  */
 export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string): Promise<string[]> {
+  return [
+    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
+    ...(await requesterTokenHints(model, vault, binary, workDir)),
+    `Stop it with: kill -- -${vault.process.pid}`,
+  ];
+}
+
+/** The requester groups' tokens of `keepVaultHints`, written, and the lines that use them. */
+export async function requesterTokenHints(model: Model, vault: VaultEndpoint, binary: string, workDir: string): Promise<string[]> {
   const dir = join(workDir, "vault", "tokens");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tokens = await requesterTokens(vault.root, model, KEPT_TOKEN_TTL);
   const shown = relative(process.cwd(), dir) || ".";
   const lines = [
-    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
     `Each requester group has a token holding only its own policy, valid ${KEPT_TOKEN_TTL}, in ${shown}/. For example:`,
     `  export VAULT_ADDR=${vault.address}`,
   ];
@@ -34,7 +42,6 @@ export async function keepVaultHints(model: Model, vault: VaultServer, binary: s
     const [command] = stsCommands(role.stsPath, role.roleArns, role.defaultTtlSeconds);
     lines.push(`  VAULT_TOKEN=$(cat ${join(shown, requester)}) ${command.replace(/^vault /, `${binary} `)}`);
   }
-  lines.push(`Stop it with: kill -- -${vault.process.pid}`);
   return lines;
 }
 

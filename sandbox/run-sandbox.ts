@@ -22,7 +22,7 @@ import { proveThroughVault } from "./vault-checks";
 import type { VaultBuild } from "./vault-build";
 import { killOnInterrupt } from "./interrupt";
 import { awsEnvironment, brokerRoleSession } from "./broker-role";
-import { startVault, type VaultServer } from "./vault-server";
+import { startVault, type VaultEndpoint, type VaultServer } from "./vault-server";
 
 /** Options of one sandbox run. */
 export interface SandboxRunOptions {
@@ -47,10 +47,11 @@ export interface SandboxRunOptions {
    */
   readonly parallelism?: number;
   /**
-   * The Vault dev server the vault stack is applied to, and the walkthrough goes through.
+   * The Vault the vault stack is applied to, and the walkthrough goes through: a dev server, or one
+   * node of a cluster (`VaultCluster.through`).
    * @default - the vault stack is not applied (the AWS half only)
    */
-  readonly vault?: VaultServer;
+  readonly vault?: VaultEndpoint;
   /** Where progress lines go. */
   readonly log: (line: string) => void;
 }
