@@ -2,13 +2,15 @@
  * Vault benchmark, against a real Vault dev server and moto_server, side by side in one run:
  *   1. issuance latency: `vault write <mount>/sts/<role>` with a requester's token against a direct
  *      AssumeRole with the broker's own key (the call Vault's engine makes), CALLS calls each,
- *      interleaved so both see the same machine;
+ *      interleaved so both see the same machine; with --vault-nodes 3 (the default) also through a
+ *      three-node Raft cluster's active node and through one of its standbys (which forwards to the
+ *      active node), the cluster applied into an emulator of its own;
  *   2. the same under CONCURRENCY concurrent requesters (default 50), with error counts;
  *   3. the Vault side at 10, 100 and 1,000 accounts (2 roles each), with the roles in 1 stack and
  *      in 16 (`vault.roleStacks`): first apply of every Vault stack, a no-op plan of each, and a
  *      pull request adding one account (which Vault stacks change, and applying them). Only the
  *      broker's stack is applied on the AWS side; Vault does not look roles up when it stores them.
- * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000] [--role-stacks 1,16]
+ * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--vault-nodes 1|3] [--sizes 10,100,1000] [--role-stacks 1,16]
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +29,7 @@ import type { SynthesizedStack } from "./stacks";
 import { brokerCredentials, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { requesterTokens, VaultSts } from "./vault-checks";
+import { startVaultCluster } from "./vault-cluster";
 import { startVault } from "./vault-server";
 
 const { values: flags } = parseArgs({
@@ -35,12 +38,14 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "50" },
     sizes: { type: "string", default: "10,100,1000" },
     "role-stacks": { type: "string", default: "1,16" },
+    "vault-nodes": { type: "string", default: "3" },
   },
 });
 const CALLS = Number(flags.calls);
 const CONCURRENCY = Number(flags.concurrency);
 const SIZES = flags.sizes!.split(",").filter(Boolean).map(Number);
 const ROLE_STACKS = flags["role-stacks"]!.split(",").filter(Boolean).map(Number);
+const VAULT_NODES = Number(flags["vault-nodes"]);
 /** Stacks applied at once, as the sandbox does. */
 const PARALLELISM = 2;
 
@@ -66,10 +71,39 @@ function row(name: string, times: readonly number[], extra = ""): string {
   return `  ${name.padEnd(34)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}${extra}`;
 }
 
+/** The same config applied to a Vault cluster, in an emulator of its own: a requester's client through its active node and through a standby. */
+async function clusterWays(binary: string, config: string, work: string, requester: string): Promise<{ ways: [string, CredentialSource][]; stop(): Promise<void> }> {
+  const emulator = await startEmulator();
+  const cluster = await startVaultCluster({ binary, dir: join(work, "cluster"), nodes: VAULT_NODES });
+  const stop = async () => {
+    await cluster.stop();
+    await emulator.stop();
+  };
+  try {
+    const active = await cluster.leader();
+    const result = await runSandbox({ configFile: config, workDir: join(work, "cluster-work"), endpoint: emulator.endpoint, vault: cluster.through(active), log: () => undefined });
+    if (!result.ok) throw new Error("the sandbox run against the cluster failed; run vault-aws sandbox --vault-nodes 3 to see why");
+    const { model } = await synthForSandbox(config, join(work, "cluster-work"), emulator.endpoint, () => undefined);
+    const token = (await requesterTokens(cluster.root, model)).get(requester)!.token;
+    const standby = (await cluster.standbys())[0];
+    return {
+      ways: [
+        [`vault write, ${VAULT_NODES}-node active`, new VaultSts(cluster.through(active).root.withToken(token), requester)],
+        [`vault write, ${VAULT_NODES}-node standby`, new VaultSts(cluster.through(standby).root.withToken(token), requester)],
+      ],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 async function issuance(binary: string): Promise<void> {
   const emulator = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
+  let cluster: Awaited<ReturnType<typeof clusterWays>> | undefined;
   try {
     const config = join(ROOT, "accounts.yaml");
     const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, vault, log: () => undefined });
@@ -78,31 +112,33 @@ async function issuance(binary: string): Promise<void> {
     const broker = await brokerCredentials(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
-    const direct: CredentialSource = new BrokerAssumeRole(broker, aws);
-    const viaVault: CredentialSource = new VaultSts((await requesterTokens(vault.root, model)).get("developers")!, "developers");
-    await direct.issue(target); // warm both connections
-    await viaVault.issue(target);
+    cluster = VAULT_NODES > 1 ? await clusterWays(binary, config, work, "developers") : undefined;
+    const ways: [string, CredentialSource][] = [
+      ["AssumeRole with the broker's key", new BrokerAssumeRole(broker, aws)],
+      ["vault write, dev server", new VaultSts((await requesterTokens(vault.root, model)).get("developers")!, "developers")],
+      ...(cluster?.ways ?? []),
+    ];
+    for (const [, way] of ways) await way.issue(target); // warm every connection
 
-    const times = { direct: [] as number[], vault: [] as number[] };
-    for (let i = 0; i < CALLS; i++) {
-      times.direct.push(await time(() => direct.issue(target)));
-      times.vault.push(await time(() => viaVault.issue(target)));
-    }
-    const ratio = percentile(times.vault, 50) / percentile(times.direct, 50);
+    const times = ways.map(() => [] as number[]);
+    for (let i = 0; i < CALLS; i++) for (const [w, [, way]] of ways.entries()) times[w].push(await time(() => way.issue(target)));
+    const base = percentile(times[0], 50);
     console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved`);
     console.log("  way                                p50 (ms)  p95 (ms)");
-    console.log(row("AssumeRole with the broker's key", times.direct));
-    console.log(row("vault write, requester token", times.vault, `   p50 ${ratio.toFixed(2)}x direct`));
+    for (const [w, [name]] of ways.entries()) console.log(row(name, times[w], w === 0 ? "" : `   p50 ${(percentile(times[w], 50) / base).toFixed(2)}x direct`));
 
     const perWorker = Math.max(1, Math.round(CALLS / 20));
-    const directLoad = await concurrently(CONCURRENCY, perWorker, () => direct.issue(target));
-    const vaultLoad = await concurrently(CONCURRENCY, perWorker, () => viaVault.issue(target));
-    const p95Ratio = percentile(vaultLoad.times, 95) / percentile(directLoad.times, 95);
+    const loads = [];
+    for (const [, way] of ways) loads.push(await concurrently(CONCURRENCY, perWorker, () => way.issue(target)));
+    const baseP95 = percentile(loads[0].times, 95);
     console.log(`\nunder ${CONCURRENCY} concurrent requesters, ${perWorker} calls each`);
     console.log("  way                                p50 (ms)  p95 (ms)  errors");
-    console.log(row("AssumeRole with the broker's key", directLoad.times, `  ${String(directLoad.errors).padStart(6)}`));
-    console.log(row("vault write, requester token", vaultLoad.times, `  ${String(vaultLoad.errors).padStart(6)}   p95 ${p95Ratio.toFixed(2)}x direct`));
+    for (const [w, [name]] of ways.entries()) {
+      const ratio = w === 0 ? "" : `   p95 ${(percentile(loads[w].times, 95) / baseP95).toFixed(2)}x direct`;
+      console.log(row(name, loads[w].times, `  ${String(loads[w].errors).padStart(6)}${ratio}`));
+    }
   } finally {
+    await cluster?.stop();
     await vault.stop();
     await emulator.stop();
     rmSync(work, { recursive: true, force: true });
