@@ -104,6 +104,22 @@ describe("the sandbox applied with VAULT_ADDR at a standby", () => {
     ]);
     expect(result.ok).toBe(true);
   });
+  test("through every node, each requester group's token is refused the roles of the other group (403)", async () => {
+    const tokens = await requesterTokens(cluster.root, modelA);
+    const refused: string[] = [];
+    for (const node of cluster.nodes) {
+      for (const target of checkTargets(modelA)) {
+        for (const [requester, client] of tokens) {
+          if (target.requesters.includes(requester)) continue;
+          const answer = await cluster.through(node).root.withToken(client.token).request("POST", target.stsPath, stsRequest(target));
+          refused.push(`${node.nodeId} ${requester} ${target.vaultRole} ${answer.status}`);
+        }
+      }
+    }
+    expect(refused.sort()).toEqual(
+      cluster.nodes.flatMap((n) => [`${n.nodeId} developers primary-readonly 403`, `${n.nodeId} sre dev-ec2-admin 403`]).sort(),
+    );
+  });
   test("read back through each node, every role, policy, group and alias is there, and nothing else", async () => {
     const expected = expectedInventory(modelA);
     expect(expected).toMatchObject({ roles: ["dev-ec2-admin", "primary-readonly"], policies: ["aws-developers", "aws-sre"] });
