@@ -264,6 +264,8 @@ class NodeProcess implements VaultNode {
 
   async signal(name: NodeJS.Signals): Promise<void> {
     if (this.child) await signalGroup(this.child, name);
+    // Gone: its pid may be reused, so an interrupt must not signal it any more.
+    this.release();
   }
 
   detach(): void {
