@@ -30,13 +30,14 @@ const configA = writeConfig(dirA, "accounts.yaml", configWithGroups("aws", ["111
 const modelA: Model = buildModel(loadConfig(configA));
 
 /** The small config, with another mount and account ids, and with each requester bound to an identity-provider group, so groups and aliases exist. */
-function configWithGroups(mount: string, ids: [string, string]): Record<string, any> {
+function configWithGroups(mount: string, ids: [string, string], groupPrefix = ""): Record<string, any> {
   const config = smallConfig();
   config.vault = { mount };
   config.accounts[0].id = ids[0];
   config.accounts[1].id = ids[1];
-  config.requesters.sre.groups = [{ authMount: "jwt", name: "eng-sre" }];
-  config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }, { authMount: "jwt", name: "contractors" }];
+  // An external group's alias is unique per auth mount: each config binds groups of its own.
+  config.requesters.sre.groups = [{ authMount: "jwt", name: `${groupPrefix}eng-sre` }];
+  config.requesters.developers.groups = [{ authMount: "jwt", name: `${groupPrefix}eng-developers` }, { authMount: "jwt", name: `${groupPrefix}contractors` }];
   return config;
 }
 
@@ -160,6 +161,7 @@ describe("the active node SIGKILLed under 50 concurrent requesters retrying by t
     await new Promise((r) => setTimeout(r, 5_000));
     at.endMs = performance.now() - started;
     calls = await load.stop();
+    // Calls that started and ended before the kill, and after a node was active again.
     const before = loadFigures(calls, 0, at.killMs);
     const after = loadFigures(calls, at.activeAgainMs, at.endMs);
     figures.leaderKilledUnderLoad = {
@@ -191,7 +193,7 @@ describe("the active node SIGKILLed under 50 concurrent requesters retrying by t
 
 describe("the active node SIGKILLed during an apply, right after the engine's mount is written", () => {
   const dirB = workDir("cluster-b");
-  const configB = writeConfig(dirB, "accounts.yaml", configWithGroups("team-b", ["333333333333", "444444444444"]));
+  const configB = writeConfig(dirB, "accounts.yaml", configWithGroups("team-b", ["333333333333", "444444444444"], "team-b-"));
   const modelB: Model = buildModel(loadConfig(configB));
   let first: unknown;
   let killed: VaultNode | undefined;

@@ -48,7 +48,7 @@ export function longestGapMs(calls: readonly LoadCall[], fromMs: number, toMs: n
   return longest;
 }
 
-/** Figures of a load run's calls that ended within [fromMs, toMs]. */
+/** Figures of a load run's calls within [fromMs, toMs]. */
 export interface LoadFigures {
   readonly calls: number;
   readonly failed: number;
@@ -57,9 +57,12 @@ export interface LoadFigures {
   readonly p95Ms: number;
 }
 
-/** Counts and latency percentiles of the calls that ended within [fromMs, toMs]; percentiles over successful calls. */
+/**
+ * Counts and latency percentiles of the calls that started and ended within [fromMs, toMs] (calls in
+ * flight across an edge are left out); percentiles over the successful ones.
+ */
 export function loadFigures(calls: readonly LoadCall[], fromMs: number, toMs: number): LoadFigures {
-  const within = calls.filter((c) => c.endedMs >= fromMs && c.endedMs <= toMs);
+  const within = calls.filter((c) => c.endedMs - c.ms >= fromMs && c.endedMs <= toMs);
   const times = within.filter((c) => c.ok).map((c) => c.ms);
   return {
     calls: within.length,

@@ -15,8 +15,9 @@ describe("longestGapMs", () => {
 });
 
 describe("loadFigures", () => {
-  test("counts the calls in the window, failed and retried, and percentiles of the successful ones", () => {
-    const calls = [call(50, true, 999), ...Array.from({ length: 20 }, (_, i) => call(100 + i, true, i + 1, i % 4 === 0 ? 1 : 0)), call(130, false, 5000)];
+  test("counts the calls started and ended in the window, failed and retried, and percentiles of the successful ones", () => {
+    const inWindow = Array.from({ length: 20 }, (_, i) => call(120 + i, true, i + 1, i % 4 === 0 ? 1 : 0));
+    const calls = [call(50, true, 10), ...inWindow, call(130, false, 5), call(150, true, 999), call(250, true, 1)];
     expect(loadFigures(calls, 100, 200)).toEqual({ calls: 21, failed: 1, retried: 5, p50Ms: 10, p95Ms: 19 });
   });
 });
