@@ -247,6 +247,11 @@ export function buildProgram(): Command {
     .addOption(new Option("--via <how>", "apply with plain terraform per stack or with cdktf deploy").choices(["terraform", "cdktf"]).default("terraform"))
     .option("--parallelism <n>", "stacks applied at once", positiveInt, 2)
     .option("--no-vault", "the AWS half only: do not build or start Vault, do not apply the Vault stacks")
+    .addOption(
+      new Option("--vault-nodes <n>", "1: a Vault dev server; 3 or 5: a cluster with integrated storage (Raft), applied through its active node")
+        .choices(["1", "3", "5"])
+        .default("1"),
+    )
     .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
     .action((o, command: Command) =>
       exit(async () => (await import("./commands/sandbox")).sandboxCommand, {
@@ -257,6 +262,7 @@ export function buildProgram(): Command {
           via: o.via,
           parallelism: o.parallelism,
           vault: o.vault,
+        vaultNodes: Number(o.vaultNodes),
         keep: o.keep,
       }),
     );

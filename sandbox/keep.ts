@@ -5,7 +5,7 @@ import { iamRoleArn } from "../lib/names";
 import { stsCommands } from "../lib/vault-commands";
 import { SANDBOX_KEY } from "./profiles";
 import { requesterTokens } from "./vault-checks";
-import type { VaultServer } from "./vault-server";
+import type { VaultEndpoint, VaultServer } from "./vault-server";
 
 /** How long the tokens left for `--keep` last. */
 const KEPT_TOKEN_TTL = "8h";
@@ -16,6 +16,15 @@ const KEPT_TOKEN_TTL = "8h";
  * commands that use them, as printed lines that work when pasted (see `vaultUseHints`).
  */
 export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string, awsEndpoint?: string): Promise<string[]> {
+  return [
+    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
+    ...(await requesterTokenHints(model, vault, binary, workDir, awsEndpoint)),
+    `Stop it with: kill -- -${vault.process.pid}`,
+  ];
+}
+
+/** The requester groups' tokens of `keepVaultHints` (a dev server's or a cluster's), written, and the lines that use them. */
+export async function requesterTokenHints(model: Model, vault: VaultEndpoint, binary: string, workDir: string, awsEndpoint?: string): Promise<string[]> {
   const dir = join(workDir, "vault", "tokens");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tokens = await requesterTokens(vault.root, model, KEPT_TOKEN_TTL);
@@ -25,11 +34,7 @@ export async function keepVaultHints(model: Model, vault: VaultServer, binary: s
     writeFileSync(file, `${client.token}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return [
-    `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
-    ...vaultUseHints(model, { address: vault.address, binary, tokenDir: shown, requesters: [...tokens.keys()], awsEndpoint }),
-    `Stop it with: kill -- -${vault.process.pid}`,
-  ];
+  return vaultUseHints(model, { address: vault.address, binary, tokenDir: shown, requesters: [...tokens.keys()], awsEndpoint });
 }
 
 /** Where the `--keep` hints point: Vault, its binary, the token files, and the AWS endpoint the credentials work at. */

@@ -24,7 +24,7 @@ import { proveThroughVault } from "./vault-checks";
 import type { VaultBuild } from "./vault-build";
 import { killOnInterrupt } from "./interrupt";
 import { awsEnvironment, brokerRoleSession } from "./broker-role";
-import { startVault, type VaultServer } from "./vault-server";
+import { startVault, type VaultEndpoint, type VaultServer } from "./vault-server";
 
 /** Options of one sandbox run. */
 export interface SandboxRunOptions {
@@ -49,10 +49,11 @@ export interface SandboxRunOptions {
    */
   readonly parallelism?: number;
   /**
-   * The Vault dev server the vault stack is applied to, and the walkthrough goes through.
+   * The Vault the vault stack is applied to, and the walkthrough goes through: a dev server, or one
+   * node of a cluster (`VaultCluster.through`).
    * @default - the vault stack is not applied (the AWS half only)
    */
-  readonly vault?: VaultServer;
+  readonly vault?: VaultEndpoint;
   /** Where progress lines go. */
   readonly log: (line: string) => void;
 }
@@ -223,7 +224,7 @@ async function ensureStateBucket(bucket: string, region: string, endpoint: strin
 const DEPLOYER = { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY };
 
 /** `vault-aws broker-key`'s work against the sandbox's Vault and emulator (key mode only). */
-async function sandboxBrokerKey(model: Model, vault: VaultServer, aws: AwsEndpoint, deployRoleName: string, log: (line: string) => void): Promise<void> {
+async function sandboxBrokerKey(model: Model, vault: VaultEndpoint, aws: AwsEndpoint, deployRoleName: string, log: (line: string) => void): Promise<void> {
   if (model.broker.identity !== "user" || !model.broker.user) return;
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
   const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);

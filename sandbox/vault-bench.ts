@@ -13,7 +13,10 @@
  *      text, and applying them). Each plan is timed next to a no-op plan of a one-role Vault side
  *      (its own mount, same Vault), the baseline the ratios divide by. Only the broker's stack is
  *      applied on the AWS side; Vault does not look roles up when it stores them.
- * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--sizes 10,100,1000] [--role-stacks 1,16]
+ *      With --vault-nodes 3 (the default), issuance is also measured through a three-node Raft
+ *      cluster's active node and through one of its standbys (which forwards to the active node),
+ *      the cluster applied into an emulator of its own.
+ * Usage: npm run bench:vault [-- --calls N] [--concurrency N] [--vault-nodes 1|3] [--sizes 10,100,1000] [--role-stacks 1,16]
  *        [--layouts before,shards] [--repeats 3]
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +35,8 @@ import { inPool } from "../run/pool";
 import type { SynthesizedStack } from "../run/stacks";
 import { createBrokerCheckKey, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
-import { VaultSts } from "./vault-checks";
+import { requesterTokens, VaultSts } from "./vault-checks";
+import { startVaultCluster } from "./vault-cluster";
 import { startVault } from "./vault-server";
 
 const { values: flags } = parseArgs({
@@ -43,6 +47,7 @@ const { values: flags } = parseArgs({
     "role-stacks": { type: "string", default: "1,16" },
     layouts: { type: "string", default: "before,shards" },
     repeats: { type: "string", default: "3" },
+    "vault-nodes": { type: "string", default: "3" },
   },
 });
 const CALLS = Number(flags.calls);
@@ -53,6 +58,7 @@ const LAYOUTS = flags.layouts!.split(",").filter(Boolean) as Layout[];
 const REPEATS = Number(flags.repeats);
 /** `shards`: the ACL policies in the roles stacks; `before`: as before them (`vault.keepLegacyLayout`). */
 type Layout = "before" | "shards";
+const VAULT_NODES = Number(flags["vault-nodes"]);
 /** Stacks applied at once, as the sandbox does. */
 const PARALLELISM = 2;
 
@@ -78,10 +84,39 @@ function row(name: string, times: readonly number[], extra = ""): string {
   return `  ${name.padEnd(34)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}${extra}`;
 }
 
+/** The same config applied to a Vault cluster, in an emulator of its own: a requester's client through its active node and through a standby. */
+async function clusterWays(binary: string, config: string, work: string, requester: string): Promise<{ ways: [string, CredentialSource][]; stop(): Promise<void> }> {
+  const emulator = await startEmulator();
+  const cluster = await startVaultCluster({ binary, dir: join(work, "cluster"), nodes: VAULT_NODES });
+  const stop = async () => {
+    await cluster.stop();
+    await emulator.stop();
+  };
+  try {
+    const active = await cluster.leader();
+    const result = await runSandbox({ configFile: config, workDir: join(work, "cluster-work"), endpoint: emulator.endpoint, vault: cluster.through(active), log: () => undefined });
+    if (!result.ok) throw new Error("the sandbox run against the cluster failed; run vault-aws sandbox --vault-nodes 3 to see why");
+    const { model } = await synthForSandbox(config, join(work, "cluster-work"), emulator.endpoint, () => undefined);
+    const token = (await requesterTokens(cluster.root, model)).get(requester)!.token;
+    const standby = (await cluster.standbys())[0];
+    return {
+      ways: [
+        [`vault write, ${VAULT_NODES}-node active`, new VaultSts(cluster.through(active).root.withToken(token), requester)],
+        [`vault write, ${VAULT_NODES}-node standby`, new VaultSts(cluster.through(standby).root.withToken(token), requester)],
+      ],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 async function issuance(binary: string): Promise<void> {
   const emulator = await startEmulator();
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
+  let cluster: Awaited<ReturnType<typeof clusterWays>> | undefined;
   try {
     // The example with the layout before the shards kept, so that both kinds of token work.
     const config = join(work, "accounts.yaml");
@@ -94,36 +129,37 @@ async function issuance(binary: string): Promise<void> {
     const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName)).credentials;
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
-    const direct: CredentialSource = new BrokerAssumeRole(broker, aws);
+    cluster = VAULT_NODES > 1 ? await clusterWays(binary, config, work, "developers") : undefined;
     const developers = model.requesterPolicies.find((p) => p.requester === "developers")!;
     const token = async (policies: readonly string[]) =>
       new VaultSts(vault.root.withToken(await vault.root.createToken(policies)), "developers");
-    const viaVault: CredentialSource = await token(developers.policyNames.filter((name) => name !== developers.name));
-    const viaWhole: CredentialSource = await token([developers.name]);
-    for (const source of [direct, viaVault, viaWhole]) await source.issue(target); // warm every connection
+    const ways: [string, CredentialSource][] = [
+      ["AssumeRole with the broker's key", new BrokerAssumeRole(broker, aws)],
+      [`vault write, ${developers.policyNames.length - 1} shard policies`, await token(developers.policyNames.filter((name) => name !== developers.name))],
+      ["vault write, the whole policy", await token([developers.name])],
+      ...(cluster?.ways ?? []),
+    ];
+    for (const [, way] of ways) await way.issue(target); // warm every connection
 
-    const times = { direct: [] as number[], vault: [] as number[], whole: [] as number[] };
-    for (let i = 0; i < CALLS; i++) {
-      times.direct.push(await time(() => direct.issue(target)));
-      times.vault.push(await time(() => viaVault.issue(target)));
-      times.whole.push(await time(() => viaWhole.issue(target)));
-    }
-    const ratio = (way: number[]) => `   p50 ${(percentile(way, 50) / percentile(times.direct, 50)).toFixed(2)}x direct`;
+    const times = ways.map(() => [] as number[]);
+    for (let i = 0; i < CALLS; i++) for (const [w, [, way]] of ways.entries()) times[w].push(await time(() => way.issue(target)));
+    const base = percentile(times[0], 50);
     console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved; load ${load()}`);
     console.log("  way                                p50 (ms)  p95 (ms)");
-    console.log(row("AssumeRole with the broker's key", times.direct));
-    console.log(row(`vault write, ${developers.policyNames.length - 1} shard policies`, times.vault, ratio(times.vault)));
-    console.log(row("vault write, the whole policy", times.whole, ratio(times.whole)));
+    for (const [w, [name]] of ways.entries()) console.log(row(name, times[w], w === 0 ? "" : `   p50 ${(percentile(times[w], 50) / base).toFixed(2)}x direct`));
 
     const perWorker = Math.max(1, Math.round(CALLS / 20));
-    const directLoad = await concurrently(CONCURRENCY, perWorker, () => direct.issue(target));
-    const vaultLoad = await concurrently(CONCURRENCY, perWorker, () => viaVault.issue(target));
-    const p95Ratio = percentile(vaultLoad.times, 95) / percentile(directLoad.times, 95);
+    const loads = [];
+    for (const [, way] of ways) loads.push(await concurrently(CONCURRENCY, perWorker, () => way.issue(target)));
+    const baseP95 = percentile(loads[0].times, 95);
     console.log(`\nunder ${CONCURRENCY} concurrent requesters, ${perWorker} calls each`);
     console.log("  way                                p50 (ms)  p95 (ms)  errors");
-    console.log(row("AssumeRole with the broker's key", directLoad.times, `  ${String(directLoad.errors).padStart(6)}`));
-    console.log(row("vault write, requester token", vaultLoad.times, `  ${String(vaultLoad.errors).padStart(6)}   p95 ${p95Ratio.toFixed(2)}x direct`));
+    for (const [w, [name]] of ways.entries()) {
+      const ratio = w === 0 ? "" : `   p95 ${(percentile(loads[w].times, 95) / baseP95).toFixed(2)}x direct`;
+      console.log(row(name, loads[w].times, `  ${String(loads[w].errors).padStart(6)}${ratio}`));
+    }
   } finally {
+    await cluster?.stop();
     await vault.stop();
     await emulator.stop();
     rmSync(work, { recursive: true, force: true });

@@ -63,19 +63,7 @@ export async function startVault(options: StartVaultOptions): Promise<VaultServe
   const root = new VaultClient(address, token);
   await waitUntilReady(root, child, logFile, options.timeoutMs ?? 30_000);
 
-  const exited = (process: ChildProcess) =>
-    process.exitCode !== null || process.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => process.once("exit", () => resolve()));
-  const signal = async (name: NodeJS.Signals) => {
-    const current = child;
-    if (current.exitCode === null && current.signalCode === null) {
-      try {
-        process.kill(-current.pid!, name);
-      } catch {
-        // already gone
-      }
-    }
-    await exited(current);
-  };
+  const signal = (name: NodeJS.Signals) => signalGroup(child, name);
   const server: VaultServer = {
     address,
     get process() {
@@ -95,6 +83,21 @@ export async function startVault(options: StartVaultOptions): Promise<VaultServe
   };
   return server;
 }
+
+/** Sends `name` to the process group of `child` (a detached shell and what it runs) and waits for it to exit. */
+export async function signalGroup(child: ChildProcess, name: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid!, name);
+  } catch {
+    // already gone
+  }
+  await exited;
+}
+
+/** A `VaultServer` or one node of a `VaultCluster`: where terraform and the checks reach Vault, with the root token. */
+export type VaultEndpoint = Pick<VaultServer, "address" | "root" | "env">;
 
 function launch(binary: string, port: number, token: string, logFile: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<ChildProcess> {
   const script = `exec "$VAULT_BINARY_PATH" server -dev -dev-no-store-token -dev-no-kv -dev-listen-address="127.0.0.1:$VAULT_PORT" 2>&1 | sed -u -E 's/(Root Token|Unseal Key): .*/\\1: (not shown)/' >> "$VAULT_LOG"`;

@@ -32,6 +32,12 @@ describe("vault-aws", () => {
     expect(run.stderr).toContain("option '--shard <k/n>' argument '3/2' is invalid. use k/n with 1 ≤ k ≤ n");
   });
 
+  test("sandbox --vault-nodes takes 1, 3 or 5, and says so for anything else, before anything runs", () => {
+    const run = vaultAws(["sandbox", "--vault-nodes", "2"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.split("\n")[0]).toBe("error: option '--vault-nodes <n>' argument '2' is invalid. Allowed choices are 1, 3, 5.");
+  });
+
   test("sandbox names a missing accounts file as the user gave it", () => {
     expect(vaultAws(["sandbox", "--config", "nope.yaml"]).stderr.split("\n")[0]).toBe("sandbox: --config nope.yaml: no such file; pass --config with the accounts file to use");
     const fromEnv = vaultAws(["sandbox"], { ACCOUNTS_FILE: "/nonexistent/a.yaml" });

@@ -12,7 +12,8 @@ import { keepEmulatorHints, keepVaultHints } from "../../sandbox/keep";
 import { runSandbox, withEmulator, withVault } from "../../sandbox/run-sandbox";
 import { requireSandboxTools } from "../../sandbox/tools";
 import { ensureVault } from "../../sandbox/vault-build";
-import type { VaultServer } from "../../sandbox/vault-server";
+import type { VaultEndpoint } from "../../sandbox/vault-server";
+import { keepClusterHints, withVaultCluster } from "../../sandbox/cluster-sandbox";
 import { StackFailure } from "../../run/runner";
 import type { CommandHandler } from "../context";
 
@@ -28,6 +29,8 @@ export interface SandboxCommandOptions {
   readonly parallelism: number;
   /** False for the AWS half only. */
   readonly vault: boolean;
+  /** 1: a Vault dev server; 3 or 5: a cluster of that many servers with integrated storage (Raft). */
+  readonly vaultNodes: number;
   readonly keep: boolean;
 }
 
@@ -58,19 +61,27 @@ export const sandboxCommand: CommandHandler<SandboxCommandOptions> = async (args
     const deployRoleName = config.deployment.roleName;
     const build = !args.vault ? undefined : await ensureVault(log);
     const result = await withEmulator(args.endpoint, keep, async (emulator) => {
-      const sandbox = (vault?: VaultServer) =>
+      const sandbox = (vault?: VaultEndpoint) =>
         runSandbox({ configFile, workDir, endpoint: args.endpoint, via: args.via, parallelism, vault, log }, emulator);
       // A keyless broker: Vault runs as a role, so a session of it is in Vault's environment from
       // the start, as its runtime would put it there.
       const aws = { endpoint: args.endpoint ?? emulator!.endpoint, region: model.vault.region };
       const awsCredentials = build && model.broker.identity === "role" ? await brokerRoleSession(model, aws, deployRoleName, log) : undefined;
-      const outcome = build
-        ? await withVault(build, { workDir, keep, log, awsCredentials, awsRegion: model.vault.region }, async (vault) => {
-            const ran = await sandbox(vault);
-            if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir), aws.endpoint)) log(line);
-            return ran;
-          })
-        : await sandbox();
+      const vaultOptions = { workDir, keep, log, awsCredentials, awsRegion: model.vault.region };
+      const outcome = !build
+        ? await sandbox()
+        : args.vaultNodes > 1
+          ? await withVaultCluster(build, args.vaultNodes, vaultOptions, async (cluster) => {
+              // Through the active node, as a load balancer that checks sys/health sends it.
+              const ran = await sandbox(cluster.through(await cluster.leader()));
+              if (keep) for (const line of await keepClusterHints(model, cluster, build.binary, workDir)) log(line);
+              return ran;
+            })
+          : await withVault(build, vaultOptions, async (vault) => {
+              const ran = await sandbox(vault);
+              if (keep) for (const line of await keepVaultHints(model, vault, build.binary, resolve(workDir), aws.endpoint)) log(line);
+              return ran;
+            });
       if (keep && emulator) {
         for (const line of keepEmulatorHints(model, emulator.endpoint, emulator.process.pid, resolve(workDir), deployRoleName)) log(line);
         emulator.process.unref();

@@ -1,0 +1,53 @@
+import type { Model } from "../lib/model";
+import type { VaultClient } from "../run/vault-client";
+
+/**
+ * What one config owns in Vault, by name, sorted: its STS roles, its requester policies, its
+ * identity groups and their aliases (`<group> <- <external group>`). Compared with `expectedInventory`,
+ * an extra entry is an orphan or a double, a missing one a loss.
+ */
+export interface VaultInventory {
+  readonly roles: readonly string[];
+  readonly policies: readonly string[];
+  readonly groups: readonly string[];
+  readonly aliases: readonly string[];
+}
+
+/** The inventory the config describes. */
+export function expectedInventory(model: Model): VaultInventory {
+  const bindings = model.requesterPolicies.flatMap((p) => p.bindings);
+  return {
+    roles: model.vaultRoles.map((r) => r.name).sort(),
+    policies: model.requesterPolicies.map((p) => p.name).sort(),
+    groups: bindings.map((b) => b.identityGroupName).sort(),
+    aliases: bindings.map((b) => `${b.identityGroupName} <- ${b.externalGroup}`).sort(),
+  };
+}
+
+/**
+ * The inventory as one node answers it: every role under the config's mount, and every policy and
+ * identity group whose name starts with `<mount>-` (requester policies are `<mount>-<requester>`,
+ * and their groups start with the policy's name), with every alias pointing at one of those groups.
+ */
+export async function readInventory(client: VaultClient, model: Model): Promise<VaultInventory> {
+  const prefix = `${model.vault.mount}-`;
+  const list = async (path: string): Promise<any> => {
+    const answer = await client.request("GET", `${path}?list=true`);
+    if (answer.status === 404) return { keys: [], key_info: {} };
+    if (answer.status !== 200) throw new Error(`list ${path} through ${client.address}: HTTP ${answer.status}`);
+    return answer.body.data;
+  };
+  const groupsById: Record<string, { name: string }> = (await list("identity/group/id")).key_info ?? {};
+  const aliases: Record<string, { name: string; canonical_id: string }> = (await list("identity/group-alias/id")).key_info ?? {};
+  const ours = (name: string) => name.startsWith(prefix);
+  return {
+    roles: ((await list(`${model.vault.mount}/roles`)).keys as string[]).sort(),
+    policies: ((await list("sys/policies/acl")).keys as string[]).filter(ours).sort(),
+    groups: Object.values(groupsById).map((g) => g.name).filter(ours).sort(),
+    aliases: Object.values(aliases)
+      .map((a) => `${groupsById[a.canonical_id]?.name ?? `(no group ${a.canonical_id})`} <- ${a.name}`)
+      // An alias whose group is gone is an orphan whoever made it: listed too.
+      .filter((alias) => ours(alias) || alias.startsWith("(no group "))
+      .sort(),
+  };
+}
