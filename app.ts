@@ -78,13 +78,24 @@ export function buildApp(given: Model, options: BuildAppOptions = {}): App {
   if (model.vault.keepLegacyLayout) vault.releaseRolesMovedOut(released);
   if (model.pipeline) {
     const hub = model.accounts.find((account) => account.name === model.pipeline!.hub.name)!;
-    const pipeline = new PipelineStack(app, PIPELINE_STACK_NAME, { pipeline: model.pipeline, account: hub, state: model.state, sandbox: options.sandbox });
+    const pipeline = new PipelineStack(app, PIPELINE_STACK_NAME, {
+      pipeline: model.pipeline,
+      account: hub,
+      state: model.state,
+      sandbox: options.sandbox,
+    });
     // IAM refuses a trust policy naming a principal that does not exist yet.
     if (model.pipeline.planRoles) for (const stack of stacks) stack.addDependency(pipeline);
     new VaultPipelineStack(app, VAULT_PIPELINE_STACK_NAME, { model, pipeline: model.pipeline, sandbox: options.sandbox });
   }
   if (model.guardrails?.organization) {
-    new OrganizationStack(app, ORGANIZATION_STACK_NAME, { guardrails: model.guardrails, organization: model.guardrails.organization, state: model.state, region: model.accounts[0].region, sandbox: options.sandbox });
+    new OrganizationStack(app, ORGANIZATION_STACK_NAME, {
+      guardrails: model.guardrails,
+      organization: model.guardrails.organization,
+      state: model.state,
+      region: model.accounts[0].region,
+      sandbox: options.sandbox,
+    });
   }
   return app;
 }

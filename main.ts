@@ -9,8 +9,16 @@ import { failureMessage } from "./cli/failure";
  * accounts.yaml) and the output folder from `CDKTF_OUTDIR` (else cdktf.out). Exits 1 with the
  * error, unprefixed as it always was here, and writes nothing when the config is not valid.
  */
-export function synthMain(configFile = process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE, outdir = process.env.CDKTF_OUTDIR || "cdktf.out"): number {
-  const ctx = { env: process.env, log: (line: string) => console.log(line), write: (text: string) => process.stdout.write(text), note: (line: string) => console.error(line) };
+export function synthMain(
+  configFile = process.env.ACCOUNTS_FILE || DEFAULT_ACCOUNTS_FILE,
+  outdir = process.env.CDKTF_OUTDIR || "cdktf.out",
+): number {
+  const ctx = {
+    env: process.env,
+    log: (line: string) => console.log(line),
+    write: (text: string) => process.stdout.write(text),
+    note: (line: string) => console.error(line),
+  };
   try {
     return synthCommand({ config: configFile, outdir }, ctx) as number;
   } catch (error) {

@@ -48,11 +48,19 @@ describe("accessOf", () => {
   });
 
   test("an inline policy is flagged, and its privilege comes from its actions", () => {
-    expect(example.find((g) => g.vaultRole === "staging-deployer")).toMatchObject({ managedPolicyArns: [], hasInlinePolicy: true, privilege: "write" });
+    expect(example.find((g) => g.vaultRole === "staging-deployer")).toMatchObject({
+      managedPolicyArns: [],
+      hasInlinePolicy: true,
+      privilege: "write",
+    });
   });
 
   test("ReadOnlyAccess roles are read, AmazonEC2FullAccess roles write", () => {
-    expect(Object.fromEntries(example.map((g) => [g.roleName, g.privilege]))).toEqual({ readonly: "read", "ec2-admin": "write", deployer: "write" });
+    expect(Object.fromEntries(example.map((g) => [g.roleName, g.privilege]))).toEqual({
+      readonly: "read",
+      "ec2-admin": "write",
+      deployer: "write",
+    });
   });
 });
 
@@ -62,6 +70,8 @@ describe("accessDiff", () => {
     const older = current.map(({ requester, vaultRole, roleArn }) => ({ requester, vaultRole, roleArn }));
     expect(accessDiff(older, current)).toEqual({ granted: [], revoked: [] });
     const diff = accessDiff(older.slice(1), current);
-    expect(diff.granted.map((e) => describeAccess(e, "granted"))).toEqual(["auditors may now request primary-readonly: arn:aws:iam::111111111111:role/readonly"]);
+    expect(diff.granted.map((e) => describeAccess(e, "granted"))).toEqual([
+      "auditors may now request primary-readonly: arn:aws:iam::111111111111:role/readonly",
+    ]);
   });
 });

@@ -39,9 +39,12 @@ describe("adding an account", () => {
     expect(added.filter((key) => key.startsWith("aws-qa "))).toHaveLength(4); // its 2 roles and 2 attachments
     // Its two Vault roles, both in the one roles stack its name hashes to, and that stack's ACL
     // policy for developers, who had no role there before (sre's there grows in place).
-    expect(added.filter((key) => key.startsWith("vault")).map((key) => key.split(".")[0]).sort()).toEqual([
-      "vault-roles-06 vault_generic_endpoint", "vault-roles-06 vault_generic_endpoint", "vault-roles-06 vault_policy",
-    ]);
+    expect(
+      added
+        .filter((key) => key.startsWith("vault"))
+        .map((key) => key.split(".")[0])
+        .sort(),
+    ).toEqual(["vault-roles-06 vault_generic_endpoint", "vault-roles-06 vault_generic_endpoint", "vault-roles-06 vault_policy"]);
     const changedStacks = Object.keys(after).filter((name) => JSON.stringify(after[name]) !== JSON.stringify(before[name]));
     // The vault stack is not among them: its identity groups name every roles stack's policy already.
     expect(changedStacks.sort()).toEqual(["aws-primary", "aws-qa", "vault-roles-06"]);
@@ -83,13 +86,25 @@ describe("adding an account to an estate kept with role sets and selectors (exam
     expect(removed).toEqual([]);
     expect(changed.filter((c) => !IN_PLACE.has(c))).toEqual([]);
     // Its three roles (baseline's readonly, nonprod's developer and deployer) and their policies.
-    expect(added.filter((key) => key.startsWith("aws-payments-qa ")).map((key) => key.split(" ")[1].split(".")[0]).sort()).toEqual([
-      "aws_iam_role", "aws_iam_role", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment",
+    expect(
+      added
+        .filter((key) => key.startsWith("aws-payments-qa "))
+        .map((key) => key.split(" ")[1].split(".")[0])
+        .sort(),
+    ).toEqual([
+      "aws_iam_role",
+      "aws_iam_role",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+      "aws_iam_role_policy_attachment",
+      "aws_iam_role_policy_attachment",
     ]);
     // The spanning roles its tag and name select now hand out its readonly role: an in-place write.
     const arn = "arn:aws:iam::210000000004:role/readonly";
     for (const name of ["readonly-nonprod", "payments-readonly"]) {
-      const stack = Object.values(after).find((s: any) => JSON.stringify(s.resource?.vault_generic_endpoint ?? {}).includes(`/roles/${name}"`)) as any;
+      const stack = Object.values(after).find((s: any) =>
+        JSON.stringify(s.resource?.vault_generic_endpoint ?? {}).includes(`/roles/${name}"`),
+      ) as any;
       const role = Object.values<any>(stack.resource.vault_generic_endpoint).find((r) => r.path.endsWith(`/roles/${name}`));
       expect(JSON.parse(role.data_json).role_arns).toContain(arn);
     }

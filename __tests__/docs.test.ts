@@ -6,7 +6,12 @@ import { dirname, join, normalize } from "node:path";
  * stays short, and every link in it and in docs/ reaches a file and a heading that exist.
  */
 const ROOT = join(__dirname, "..");
-const FILES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const FILES = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** Pages other branches write (issues 22 and 23); remove each once it is merged. */
 
@@ -40,7 +45,8 @@ describe("README and docs/", () => {
         const [path, anchor] = target.split("#");
         const resolved = path === "" ? file : normalize(join(dirname(file), path));
         if (!existsSync(join(ROOT, resolved))) broken.push(`${file}: ${target} (no such file)`);
-        else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) broken.push(`${file}: ${target} (no such heading)`);
+        else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor))
+          broken.push(`${file}: ${target} (no such heading)`);
       }
     }
     expect(broken).toEqual([]);

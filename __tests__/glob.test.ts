@@ -12,7 +12,10 @@ describe("one glob matcher for config selectors and access filters", () => {
     expect(globMatcher("DEV-*", { ignoreCase: true })("dev-1")).toBe(true);
   });
   test("the access filter speaks the same glob as the config's selectors (braces, classes)", () => {
-    for (const [pattern, name] of [["{dev,prod}", "prod"], ["acct-[0-9]", "acct-7"]]) {
+    for (const [pattern, name] of [
+      ["{dev,prod}", "prod"],
+      ["acct-[0-9]", "acct-7"],
+    ]) {
       expect(accessGlob(pattern)(name)).toBe(globMatcher(pattern)(name));
       expect(accessGlob(pattern)(name)).toBe(true);
     }

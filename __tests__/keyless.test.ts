@@ -50,7 +50,9 @@ describe("a keyless estate (broker.identity: role)", () => {
     expect(policy.name).toBe("vault-server-assume-1");
     expect(JSON.parse(policy.policy).Statement[0].Resource).toHaveLength(7);
     const attachments = Object.values(resources(primary, "aws_iam_role_policy_attachment")).filter((a: any) => a.role === "vault-server");
-    expect(attachments).toEqual([{ "//": expect.anything(), role: "vault-server", policy_arn: expect.stringMatching(/^\$\{aws_iam_policy\.broker-role_assume-1_/) }]);
+    expect(attachments).toEqual([
+      { "//": expect.anything(), role: "vault-server", policy_arn: expect.stringMatching(/^\$\{aws_iam_policy\.broker-role_assume-1_/) },
+    ]);
     expect(Object.values(primary.data.aws_iam_role).map((r: any) => r.name)).toEqual(["vault-server"]);
   });
   test("every trust policy keys on the role's ARN, with the same aws:PrincipalArn condition", () => {
@@ -75,7 +77,9 @@ describe("a keyless estate (broker.identity: role)", () => {
     expect(resources(stacks.vault, "vault_policy")).toEqual(resources(asUser.vault, "vault_policy"));
   });
   test("explain shows the policy attached to the role by its name", () => {
-    expect(explainStack("aws-primary", primary)).toContain("## IAM role vault-server: managed policy attached\n\nthe arn of policy vault-server-assume-1\n");
+    expect(explainStack("aws-primary", primary)).toContain(
+      "## IAM role vault-server: managed policy attached\n\nthe arn of policy vault-server-assume-1\n",
+    );
   });
 });
 
@@ -98,7 +102,12 @@ describe("switching an estate from user to role, step by step", () => {
       "aws-primary aws_iam_role_policy_attachment.broker-role_assume-1-attachment",
     ]);
     // Each of the 7 roles' trust policy, in place (no replacement: only its document changes).
-    expect(changedIn).toEqual(["aws-dev aws_iam_role.assume_role_policy", "aws-primary aws_iam_role.assume_role_policy", "aws-prod aws_iam_role.assume_role_policy", "aws-staging aws_iam_role.assume_role_policy"]);
+    expect(changedIn).toEqual([
+      "aws-dev aws_iam_role.assume_role_policy",
+      "aws-primary aws_iam_role.assume_role_policy",
+      "aws-prod aws_iam_role.assume_role_policy",
+      "aws-staging aws_iam_role.assume_role_policy",
+    ]);
     for (const principal of Object.values(trustedPrincipals(step1.stacks))) expect(principal).toEqual([USER_ARN, ROLE_ARN]);
     for (const name of vaultStackNames(step0.stacks)) expect(step1.stacks[name]).toEqual(step0.stacks[name]);
   });
@@ -107,9 +116,13 @@ describe("switching an estate from user to role, step by step", () => {
     const { removed, added, changedIn } = diff(step1.stacks, step2.stacks);
     expect([removed, added]).toEqual([[], []]);
     expect(changedIn).toEqual(["vault vault_generic_endpoint.data_json"]);
-    const root = (step: typeof step1) => JSON.parse((Object.values<any>(resources(step.stacks.vault, "vault_generic_endpoint"))[0]).data_json);
+    const root = (step: typeof step1) =>
+      JSON.parse(Object.values<any>(resources(step.stacks.vault, "vault_generic_endpoint"))[0].data_json);
     const username_template = SESSION_NAME_TEMPLATE;
-    expect([root(step1), root(step2)]).toEqual([{ region: "us-east-1", username_template }, { access_key: "", secret_key: "", region: "us-east-1", username_template }]);
+    expect([root(step1), root(step2)]).toEqual([
+      { region: "us-east-1", username_template },
+      { access_key: "", secret_key: "", region: "us-east-1", username_template },
+    ]);
     for (const name of awsStackNames(step1.stacks)) {
       expect([step2.stacks[name].resource, step2.stacks[name].data]).toEqual([step1.stacks[name].resource, step1.stacks[name].data]);
     }
@@ -137,7 +150,12 @@ describe("switching an estate from user to role, step by step", () => {
       "aws-primary aws_iam_user_group_membership",
     ]);
     expect(removed.find((key) => key.includes("aws_iam_policy."))).toMatch(/aws_iam_policy\.broker_assume-roles-1_/);
-    expect(changedIn).toEqual(["aws-dev aws_iam_role.assume_role_policy", "aws-primary aws_iam_role.assume_role_policy", "aws-prod aws_iam_role.assume_role_policy", "aws-staging aws_iam_role.assume_role_policy"]);
+    expect(changedIn).toEqual([
+      "aws-dev aws_iam_role.assume_role_policy",
+      "aws-primary aws_iam_role.assume_role_policy",
+      "aws-prod aws_iam_role.assume_role_policy",
+      "aws-staging aws_iam_role.assume_role_policy",
+    ]);
     for (const principal of Object.values(trustedPrincipals(step3.stacks))) expect(principal).toBe(ROLE_ARN);
     for (const name of vaultStackNames(step2.stacks)) expect(step3.stacks[name]).toEqual(step2.stacks[name]);
   });
@@ -149,7 +167,9 @@ describe("switching an estate from user to role, step by step", () => {
   test("going straight from user to role would do all three at once, in stacks applied one after another", () => {
     const { removed, changedIn } = diff(step0.stacks, step3.stacks);
     expect(removed.some((key) => key.includes("aws_iam_user."))).toBe(true);
-    expect(changedIn).toEqual(expect.arrayContaining(["aws-dev aws_iam_role.assume_role_policy", "vault vault_generic_endpoint.data_json"]));
+    expect(changedIn).toEqual(
+      expect.arrayContaining(["aws-dev aws_iam_role.assume_role_policy", "vault vault_generic_endpoint.data_json"]),
+    );
   });
 });
 

@@ -34,7 +34,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("main with a bad config", () => {
-  const file = fileWith('broker:\n  account: primary\naccounts:\n  - name: primary\n    id: 011111111111\n');
+  const file = fileWith("broker:\n  account: primary\naccounts:\n  - name: primary\n    id: 011111111111\n");
   const result = run(file);
 
   test("exits non-zero", () => expect(result.status).toBe(1));
@@ -61,7 +61,15 @@ describe("main with the example config", () => {
   test("exits zero and writes one folder per stack", () => {
     expect(result.status).toBe(0);
     expect(readdirSync(join(result.outdir, "stacks")).sort()).toEqual([
-      "aws-dev", "aws-primary", "aws-prod", "aws-staging", "vault", "vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10",
+      "aws-dev",
+      "aws-primary",
+      "aws-prod",
+      "aws-staging",
+      "vault",
+      "vault-roles-01",
+      "vault-roles-03",
+      "vault-roles-06",
+      "vault-roles-10",
     ]);
   });
   test("creates an output folder whose parents do not exist yet (CDKTF_OUTDIR=build/out)", () => {
@@ -78,7 +86,11 @@ describe("main with the example config", () => {
     const project = join(base, "project");
     const outdir = join(base, "elsewhere", "out");
     mkdirSync(project);
-    const synth = spawnSync(process.execPath, [MAIN], { cwd: project, env: { ...process.env, ACCOUNTS_FILE: join(__dirname, "..", "accounts.yaml"), CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    const synth = spawnSync(process.execPath, [MAIN], {
+      cwd: project,
+      env: { ...process.env, ACCOUNTS_FILE: join(__dirname, "..", "accounts.yaml"), CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
     expect(synth.status).toBe(0);
     const stackDir = join(outdir, "stacks", "aws-dev");
     const { path } = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform.backend.local;
@@ -93,9 +105,14 @@ describe("main with the example config", () => {
     }
   });
   test("an AWS key or Vault token in the environment does not reach the output", () => {
-    const secrets = { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", VAULT_TOKEN: "hvs.CAESIJexampletokenexampletoken" };
+    const secrets = {
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      VAULT_TOKEN: "hvs.CAESIJexampletokenexampletoken",
+    };
     const withSecrets = run(join(__dirname, "..", "accounts.yaml"), secrets);
-    const all = filesUnder(withSecrets.outdir).map((f) => readFileSync(f, "utf8")).join("\n");
+    const all = filesUnder(withSecrets.outdir)
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
     expect(all).not.toContain(secrets.AWS_SECRET_ACCESS_KEY);
     expect(all).not.toContain(secrets.VAULT_TOKEN);
   });
@@ -120,7 +137,9 @@ describe("synthesizing again into the same folder", () => {
   test("removing an account removes its stack folder (and an emptied roles stack's), leaving exactly the manifest's stacks", () => {
     const result = synthOf(withoutStaging);
     expect([result.status, result.stderr]).toEqual([0, ""]);
-    expect(result.stdout).toBe(`synth: 7 stacks in ${outdir}, 1 changed (aws-primary), 2 removed (aws-staging, vault-roles-03), 6 unchanged\n`);
+    expect(result.stdout).toBe(
+      `synth: 7 stacks in ${outdir}, 1 changed (aws-primary), 2 removed (aws-staging, vault-roles-03), 6 unchanged\n`,
+    );
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(Object.keys(manifest.stacks).sort());
   });

@@ -24,7 +24,12 @@ describe("buildModel", () => {
       accountId: "111111111111",
       identity: "user",
       principalArns: ["arn:aws:iam::111111111111:user/vault-account"],
-      user: { userName: "vault-account", userArn: "arn:aws:iam::111111111111:user/vault-account", keyGeneration: 1, keepPreviousKey: false },
+      user: {
+        userName: "vault-account",
+        userArn: "arn:aws:iam::111111111111:user/vault-account",
+        keyGeneration: 1,
+        keepPreviousKey: false,
+      },
       role: undefined,
     });
   });
@@ -147,13 +152,37 @@ describe("buildModel", () => {
     const model = modelOf(config);
     const stackOf = (vaultRole: string) => model.vaultRoles.find((r) => r.name === vaultRole)!.stackName;
     // With two stacks, primary's and dev's roles land apart, and "everywhere" with dev's.
-    expect([stackOf("primary-readonly"), stackOf("dev-ec2-admin"), stackOf("everywhere")]).toEqual(["vault-roles-01", "vault-roles-00", "vault-roles-00"]);
+    expect([stackOf("primary-readonly"), stackOf("dev-ec2-admin"), stackOf("everywhere")]).toEqual([
+      "vault-roles-01",
+      "vault-roles-00",
+      "vault-roles-00",
+    ]);
     const [primary, dev] = [["arn:aws:iam::111111111111:role/readonly"], ["arn:aws:iam::222222222222:role/ec2-admin"]];
     expect(model.shardPolicies).toEqual([
-      { name: "aws-developers.vault-roles-00", requester: "developers", stackName: "vault-roles-00", grants: [{ path: "aws/sts/dev-ec2-admin", roleArns: dev }] },
-      { name: "aws-sre.vault-roles-00", requester: "sre", stackName: "vault-roles-00", grants: [{ path: "aws/sts/everywhere", roleArns: [...primary, ...dev] }] },
-      { name: "aws-developers.vault-roles-01", requester: "developers", stackName: "vault-roles-01", grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }] },
-      { name: "aws-sre.vault-roles-01", requester: "sre", stackName: "vault-roles-01", grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }] },
+      {
+        name: "aws-developers.vault-roles-00",
+        requester: "developers",
+        stackName: "vault-roles-00",
+        grants: [{ path: "aws/sts/dev-ec2-admin", roleArns: dev }],
+      },
+      {
+        name: "aws-sre.vault-roles-00",
+        requester: "sre",
+        stackName: "vault-roles-00",
+        grants: [{ path: "aws/sts/everywhere", roleArns: [...primary, ...dev] }],
+      },
+      {
+        name: "aws-developers.vault-roles-01",
+        requester: "developers",
+        stackName: "vault-roles-01",
+        grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }],
+      },
+      {
+        name: "aws-sre.vault-roles-01",
+        requester: "sre",
+        stackName: "vault-roles-01",
+        grants: [{ path: "aws/sts/primary-readonly", roleArns: primary }],
+      },
     ]);
     expect(model.requesterPolicies.map((p) => p.policyNames)).toEqual([
       ["aws-developers.vault-roles-00", "aws-developers.vault-roles-01"],
@@ -164,7 +193,9 @@ describe("buildModel", () => {
   test("with vault.keepLegacyLayout, the whole policy's name comes first in the names a requester's groups carry", () => {
     const config = baseConfig();
     config.vault = { roleStacks: 2, keepLegacyLayout: true };
-    expect(modelOf(config).requesterPolicies.map((p) => p.policyNames)).toEqual([["aws-developers", "aws-developers.vault-roles-00", "aws-developers.vault-roles-01"]]);
+    expect(modelOf(config).requesterPolicies.map((p) => p.policyNames)).toEqual([
+      ["aws-developers", "aws-developers.vault-roles-00", "aws-developers.vault-roles-01"],
+    ]);
   });
 
   test("policy names and STS paths follow the mount", () => {
@@ -222,7 +253,9 @@ describe("buildModel", () => {
       expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": roleArn } });
     });
     test("gets the same policies as the user would", () => {
-      expect(modelOf(keyless({ identity: "role", roleName: "vault-server" })).broker.policies).toEqual(modelOf(baseConfig()).broker.policies);
+      expect(modelOf(keyless({ identity: "role", roleName: "vault-server" })).broker.policies).toEqual(
+        modelOf(baseConfig()).broker.policies,
+      );
     });
     test.each([
       ["a role prepared beside the user (step 1 of the switch)", { roleName: "vault-server" }, "user"],
@@ -230,7 +263,9 @@ describe("buildModel", () => {
     ])("%s: both exist and both are trusted, user first", (_, broker, identity) => {
       const model = modelOf(keyless(broker));
       expect(model.broker).toMatchObject({ identity, principalArns: [userArn, roleArn], user: { userArn }, role: { roleArn } });
-      expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": [userArn, roleArn] } });
+      expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({
+        StringEquals: { "aws:PrincipalArn": [userArn, roleArn] },
+      });
     });
     test("policies that do not fit the role's attachment slots are refused with the numbers and the fix", () => {
       // 400 accounts x 2 roles: 800 ARNs, 6 policies of at most 139.

@@ -30,7 +30,8 @@ describe("identityGroupName", () => {
   test("no two of every triple over an adversarial alphabet share a name", () => {
     // Every string of up to 3 characters over { a, -, _, / }: separators, their halves, and what cleaning maps together.
     const words = [""];
-    for (let length = 1; length <= 3; length++) for (const w of words.filter((x) => x.length === length - 1)) for (const c of ["a", "-", "_", "/"]) words.push(w + c);
+    for (let length = 1; length <= 3; length++)
+      for (const w of words.filter((x) => x.length === length - 1)) for (const c of ["a", "-", "_", "/"]) words.push(w + c);
     const parts = words.filter((w) => w !== "");
     const seen = new Map<string, string>();
     const collisions: string[] = [];

@@ -32,9 +32,17 @@ function hostileReport(): AccessReport {
   const everything = Object.values(HOSTILE).join(" ");
   return {
     ...report,
-    requesters: report.requesters.map((r) => ({ ...r, description: `${r.description} ${everything}`, externalGroups: [...r.externalGroups, HOSTILE.eraseLine] })),
+    requesters: report.requesters.map((r) => ({
+      ...r,
+      description: `${r.description} ${everything}`,
+      externalGroups: [...r.externalGroups, HOSTILE.eraseLine],
+    })),
     accounts: report.accounts.map((a) => ({ ...a, group: `${a.group}${HOSTILE.c1Csi}${HOSTILE.comment}` })),
-    grants: report.grants.map((g) => ({ ...g, roleName: `${g.roleName}${HOSTILE.eraseLine}${HOSTILE.markup}`, externalGroups: [HOSTILE.newLine] })),
+    grants: report.grants.map((g) => ({
+      ...g,
+      roleName: `${g.roleName}${HOSTILE.eraseLine}${HOSTILE.markup}`,
+      externalGroups: [HOSTILE.newLine],
+    })),
   };
 }
 
@@ -53,9 +61,14 @@ describe("the config refuses control characters, naming the field", () => {
   test("in a policy document's value and key, and in a group name, each reported", () => {
     const config: any = baseConfig();
     config.requesters.developers.groups = [{ authMount: "oidc", name: `eng${HOSTILE.eraseLine}` }];
-    config.accounts[1].roles[0].inlinePolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*", Condition: { "StringEquals\u0007": { "aws:x": "y" } } }] };
+    config.accounts[1].roles[0].inlinePolicy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*", Condition: { "StringEquals\u0007": { "aws:x": "y" } } }],
+    };
     expect(() => configOf(config)).toThrow(/groups\[0\]\.name: "eng\\u001b\[1A\\u001b\[2K" holds the control character U\+001B/);
-    expect(() => configOf(config)).toThrow(/inlinePolicy\.Statement\[0\]\.Condition: the key "StringEquals\\u0007" holds a control character/);
+    expect(() => configOf(config)).toThrow(
+      /inlinePolicy\.Statement\[0\]\.Condition: the key "StringEquals\\u0007" holds a control character/,
+    );
   });
   test("tab and line feed, which YAML block scalars hold, are text", () => {
     const config: any = baseConfig();
@@ -104,7 +117,10 @@ describe("markdown output shows config text as written", () => {
     expect(html).toContain("<strong>admin</strong>");
   });
   test("plan summaries: the access changes of a hostile base are text too", () => {
-    const [lines] = accessChangesMarkdown({ granted: [{ requester: HOSTILE.comment, vaultRole: "x", roleArn: HOSTILE.markup }], revoked: [] } as never);
+    const [lines] = accessChangesMarkdown({
+      granted: [{ requester: HOSTILE.comment, vaultRole: "x", roleArn: HOSTILE.markup }],
+      revoked: [],
+    } as never);
     expect(rendered(lines)).not.toMatch(/<!--|<a |<img |<em>|<strong>/);
   });
   test.each([

@@ -10,7 +10,7 @@ const roles = (stack: any) => Object.values<any>(resources(stack, "aws_iam_role"
 const inline = (stack: any, roleName: string) => {
   const [role] = roles(stack).filter((r) => r.name === roleName);
   const [policy] = Object.values<any>(resources(stack, "aws_iam_role_policy")).filter((p) =>
-    p.role.includes(Object.keys(resources(stack, "aws_iam_role")).find((id) => resources(stack, "aws_iam_role")[id] === role)!)
+    p.role.includes(Object.keys(resources(stack, "aws_iam_role")).find((id) => resources(stack, "aws_iam_role")[id] === role)!),
   );
   return { trust: JSON.parse(role.assume_role_policy), policy: JSON.parse(policy.policy) };
 };

@@ -9,7 +9,13 @@ const example = parse(readFileSync(`${__dirname}/../accounts.yaml`, "utf8"));
 const sandbox = { awsEndpoint: "http://127.0.0.1:4566", stateDir: "/tmp/sandbox-state" };
 
 /** The provider arguments and backend that sandbox mode adds; nothing else may differ. */
-const SANDBOX_PROVIDER_KEYS = ["endpoints", "skip_credentials_validation", "skip_metadata_api_check", "skip_region_validation", "max_retries"];
+const SANDBOX_PROVIDER_KEYS = [
+  "endpoints",
+  "skip_credentials_validation",
+  "skip_metadata_api_check",
+  "skip_region_validation",
+  "max_retries",
+];
 
 function withoutSandboxParts(stack: any): any {
   const copy = structuredClone(stack);
@@ -91,7 +97,10 @@ describe("sandbox mode", () => {
 
 describe("sandboxFromEnv", () => {
   test("reads the endpoint and state folder", () => {
-    expect(sandboxFromEnv({ SANDBOX_AWS_ENDPOINT: "http://127.0.0.1:1", SANDBOX_STATE_DIR: "/s" })).toEqual({ awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" });
+    expect(sandboxFromEnv({ SANDBOX_AWS_ENDPOINT: "http://127.0.0.1:1", SANDBOX_STATE_DIR: "/s" })).toEqual({
+      awsEndpoint: "http://127.0.0.1:1",
+      stateDir: "/s",
+    });
   });
   test("refuses an endpoint without a state folder", () => {
     expect(() => sandboxFromEnv({ SANDBOX_AWS_ENDPOINT: "http://127.0.0.1:1" })).toThrow(

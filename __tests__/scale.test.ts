@@ -26,7 +26,10 @@ describe("1,000 accounts × 2 roles", () => {
   test("synthesize to 1,000 account stacks, the vault stack and 16 vault-roles-NN stacks", () => {
     const names = Object.keys(manifest.stacks);
     expect(names.filter((n) => n.startsWith("aws-"))).toHaveLength(1000);
-    expect(names.filter((n) => n.startsWith("vault")).sort()).toEqual(["vault", ...Array.from({ length: 16 }, (_, i) => `vault-roles-${String(i).padStart(2, "0")}`)]);
+    expect(names.filter((n) => n.startsWith("vault")).sort()).toEqual([
+      "vault",
+      ...Array.from({ length: 16 }, (_, i) => `vault-roles-${String(i).padStart(2, "0")}`),
+    ]);
   });
 
   test("every role fits IAM's name, trust policy and attachment quotas", () => {
@@ -89,7 +92,11 @@ describe("Vault ACL shards at 1,000 accounts × 2 roles", () => {
   const before = synth(base).stacks;
   /** Each Vault stack's ACL policies, name to text, for the stacks that hold any. */
   const policiesOf = (all: Record<string, any>) =>
-    new Map(Object.keys(all).filter(isVaultStack).map((name) => [name, Object.fromEntries(values(all[name], "vault_policy").map((p) => [p.name, p.policy]))]));
+    new Map(
+      Object.keys(all)
+        .filter(isVaultStack)
+        .map((name) => [name, Object.fromEntries(values(all[name], "vault_policy").map((p) => [p.name, p.policy]))]),
+    );
   /** The Vault stacks whose policies differ between two synths. */
   const changedPolicies = (a: Record<string, any>, b: Record<string, any>) => {
     const [pa, pb] = [policiesOf(a), policiesOf(b)];

@@ -15,8 +15,15 @@ const legacy = synth({ ...example, vault: { ...example.vault, keepLegacyLayout: 
 describe("stacks", () => {
   test("one aws-<account> stack per account, plus vault and the vault-roles-NN stacks that hold roles", () => {
     expect(Object.keys(stacks).sort()).toEqual([
-      "aws-dev", "aws-primary", "aws-prod", "aws-staging",
-      "vault", "vault-roles-01", "vault-roles-03", "vault-roles-06", "vault-roles-10",
+      "aws-dev",
+      "aws-primary",
+      "aws-prod",
+      "aws-staging",
+      "vault",
+      "vault-roles-01",
+      "vault-roles-03",
+      "vault-roles-06",
+      "vault-roles-10",
     ]);
   });
   test("vault depends on the broker's stack; each roles stack on vault and on its roles' account stacks; account stacks on nothing", () => {
@@ -41,7 +48,9 @@ describe("account stack provider", () => {
     expect(stacks["aws-dev"].provider.aws).toEqual([
       {
         allowed_account_ids: ["222222222222"],
-        assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", session_name: "vault-aws-multi-account" }],
+        assume_role: [
+          { role_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", session_name: "vault-aws-multi-account" },
+        ],
         region: "us-east-1",
       },
     ]);
@@ -90,9 +99,7 @@ describe("broker", () => {
   test("its policy allows sts:AssumeRole on exactly the configured roles", () => {
     const [policy] = Object.values(resources(primary, "aws_iam_policy")) as any[];
     const resource = JSON.parse(policy.policy).Statement[0].Resource;
-    const configured = example.accounts.flatMap((a: any) =>
-      (a.roles ?? []).map((r: any) => `arn:aws:iam::${a.id}:role/${r.name}`),
-    );
+    const configured = example.accounts.flatMap((a: any) => (a.roles ?? []).map((r: any) => `arn:aws:iam::${a.id}:role/${r.name}`));
     expect(resource).toEqual(configured);
   });
   test("its policy reaches it through a group it joins, not attached to the user", () => {
@@ -129,7 +136,9 @@ describe("vault stack", () => {
   });
   test("holds the engine only (its mount and config/root): no ACL policy, no Vault role, no removed block", () => {
     expect(Object.keys(vault.resource).sort()).toEqual(["vault_aws_secret_backend", "vault_generic_endpoint"]);
-    expect(Object.values<any>(resources(vault, "vault_generic_endpoint")).map((e) => e.path.replace(/^\$\{[^}]+\}/, ""))).toEqual(["/config/root"]);
+    expect(Object.values<any>(resources(vault, "vault_generic_endpoint")).map((e) => e.path.replace(/^\$\{[^}]+\}/, ""))).toEqual([
+      "/config/root",
+    ]);
     expect(vault.removed).toBeUndefined();
   });
   test("outputs each requester's description, the policies its groups carry and its bound groups", () => {
@@ -144,14 +153,20 @@ describe("vault stack", () => {
 describe("vault stack with vault.keepLegacyLayout", () => {
   test("keeps each requester's whole policy at the address it always had, listed first in the policies its groups carry", () => {
     expect(Object.keys(resources(legacy.vault, "vault_policy"))).toEqual([
-      expect.stringMatching(/^policy-auditors_policy_\w{8}$/), expect.stringMatching(/^policy-developers_policy_\w{8}$/), expect.stringMatching(/^policy-sre_policy_\w{8}$/),
+      expect.stringMatching(/^policy-auditors_policy_\w{8}$/),
+      expect.stringMatching(/^policy-developers_policy_\w{8}$/),
+      expect.stringMatching(/^policy-sre_policy_\w{8}$/),
     ]);
-    const paths = [...(resourceWhere(legacy.vault, "vault_policy", "name", "aws-developers").policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1]);
+    const paths = [
+      ...(resourceWhere(legacy.vault, "vault_policy", "name", "aws-developers").policy as string).matchAll(/path "([^"]+)"/g),
+    ].map((m) => m[1]);
     expect(paths).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-ec2-admin", "aws/sts/staging-deployer"]);
     expect(legacy.vault.output.requesters.value.developers.policies).toEqual(["aws-developers", ...shards("developers")]);
   });
   test("releases, without destroying, every role at the address it had when this stack held the roles", () => {
-    const addresses = rolesStacks.flatMap(([, s]) => Object.keys(resources(s, "vault_generic_endpoint")).map((id) => `vault_generic_endpoint.${id}`));
+    const addresses = rolesStacks.flatMap(([, s]) =>
+      Object.keys(resources(s, "vault_generic_endpoint")).map((id) => `vault_generic_endpoint.${id}`),
+    );
     expect(legacy.vault.removed).toHaveLength(8);
     expect(legacy.vault.removed).toEqual(expect.arrayContaining(addresses.map((from) => ({ from, lifecycle: { destroy: false } }))));
     // The address dev-ec2-admin had in the single vault stack (the previous golden snapshot).
@@ -164,14 +179,25 @@ describe("vault stack with vault.keepLegacyLayout", () => {
 
 describe("vault-roles-NN stacks", () => {
   test("one Vault role per account role and per vaultRoles entry, each in exactly one stack", () => {
-    const paths = rolesStacks.flatMap(([, s]) => Object.values(resources(s, "vault_generic_endpoint")).map((r: any) => r.path.replace(/^.*\/roles\//, "")));
+    const paths = rolesStacks.flatMap(([, s]) =>
+      Object.values(resources(s, "vault_generic_endpoint")).map((r: any) => r.path.replace(/^.*\/roles\//, "")),
+    );
     expect(paths.sort()).toEqual([
-      "dev-ec2-admin", "dev-readonly", "primary-readonly", "prod-ec2-admin", "prod-readonly",
-      "readonly-nonprod", "staging-deployer", "staging-ec2-admin",
+      "dev-ec2-admin",
+      "dev-readonly",
+      "primary-readonly",
+      "prod-ec2-admin",
+      "prod-readonly",
+      "readonly-nonprod",
+      "staging-deployer",
+      "staging-ec2-admin",
     ]);
   });
   test("an account's roles share one stack", () => {
-    const stackOf = (role: string) => rolesStacks.find(([, s]) => Object.values(resources(s, "vault_generic_endpoint")).some((r: any) => r.path === `aws/roles/${role}`))![0];
+    const stackOf = (role: string) =>
+      rolesStacks.find(([, s]) =>
+        Object.values(resources(s, "vault_generic_endpoint")).some((r: any) => r.path === `aws/roles/${role}`),
+      )![0];
     expect(stackOf("dev-ec2-admin")).toBe(stackOf("dev-readonly"));
     expect(stackOf("prod-ec2-admin")).toBe(stackOf("prod-readonly"));
     expect(stackOf("staging-ec2-admin")).toBe(stackOf("staging-deployer"));
@@ -184,7 +210,11 @@ describe("vault-roles-NN stacks", () => {
   });
   test("each holds one ACL policy per requester granted one of its roles, over those roles' STS paths only", () => {
     const policies = rolesStacks.flatMap(([name, s]) =>
-      Object.values<any>(resources(s, "vault_policy")).map((p) => [name, p.name, [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1])]),
+      Object.values<any>(resources(s, "vault_policy")).map((p) => [
+        name,
+        p.name,
+        [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1]),
+      ]),
     );
     expect(policies).toEqual([
       ["vault-roles-01", "aws-auditors.vault-roles-01", ["aws/sts/primary-readonly"]],
@@ -199,9 +229,16 @@ describe("vault-roles-NN stacks", () => {
   });
   test("developers can request dev and staging roles, not prod's: the union of their shard policies", () => {
     const paths = rolesStacks.flatMap(([, s]) =>
-      Object.values<any>(resources(s, "vault_policy")).filter((p) => p.name.startsWith("aws-developers.")).flatMap((p) => [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1])),
+      Object.values<any>(resources(s, "vault_policy"))
+        .filter((p) => p.name.startsWith("aws-developers."))
+        .flatMap((p) => [...(p.policy as string).matchAll(/path "([^"]+)"/g)].map((m) => m[1])),
     );
-    expect(paths.sort()).toEqual(["aws/sts/dev-ec2-admin", "aws/sts/dev-readonly", "aws/sts/staging-deployer", "aws/sts/staging-ec2-admin"]);
+    expect(paths.sort()).toEqual([
+      "aws/sts/dev-ec2-admin",
+      "aws/sts/dev-readonly",
+      "aws/sts/staging-deployer",
+      "aws/sts/staging-ec2-admin",
+    ]);
   });
   test("each outputs the command a requester runs for each of its roles, and only those", () => {
     const commands = stacks["vault-roles-06"].output.sts_commands.value;
@@ -231,12 +268,19 @@ describe("requester bindings", () => {
   });
   test("give each binding an external group carrying the requester's shard policy names, one per roles stack", () => {
     expect(groups.map((g) => [g.name, g.type, g.policies]).sort()).toEqual([
-      [expect.stringMatching(/^aws-developers--ldap_corp--cn=devs,ou=groups,dc=example,dc=com--[0-9a-f]{16}$/), "external", shards("developers")],
+      [
+        expect.stringMatching(/^aws-developers--ldap_corp--cn=devs,ou=groups,dc=example,dc=com--[0-9a-f]{16}$/),
+        "external",
+        shards("developers"),
+      ],
       ["aws-developers--oidc--eng-developers", "external", shards("developers")],
       ["aws-sre--oidc--eng-sre", "external", shards("sre")],
     ]);
     expect(groups.find((g) => g.name === "aws-sre--oidc--eng-sre").metadata).toEqual({
-      managed_by: "vault-aws-multi-account", requester: "sre", auth_mount: "oidc", external_group: "eng-sre",
+      managed_by: "vault-aws-multi-account",
+      requester: "sre",
+      auth_mount: "oidc",
+      external_group: "eng-sre",
     });
   });
   test("and an alias naming the external group on its mount's accessor", () => {
@@ -250,7 +294,10 @@ describe("requester bindings", () => {
     for (const alias of aliases) expect(alias.canonical_id).toMatch(/^\$\{vault_identity_group\.binding-\S+\.id\}$/);
   });
   test("are listed in the requesters output", () => {
-    expect(bound.output.requesters.value.developers.groups).toEqual(["oidc: eng-developers", "ldap/corp: cn=devs,ou=groups,dc=example,dc=com"]);
+    expect(bound.output.requesters.value.developers.groups).toEqual([
+      "oidc: eng-developers",
+      "ldap/corp: cn=devs,ou=groups,dc=example,dc=com",
+    ]);
   });
   test("with vault.keepLegacyLayout, a group carries the whole policy too, first", () => {
     const kept = synth({ ...config, vault: { ...config.vault, keepLegacyLayout: true } }).stacks.vault;
@@ -324,6 +371,7 @@ describe("state in S3", () => {
   test("the sandbox keeps a config without state.s3 in local files in its state folder", () => {
     const { state: _state, ...local } = config;
     const sandboxed = synth(local, { sandbox: { awsEndpoint: "http://127.0.0.1:1", stateDir: "/s" } }).stacks;
-    for (const [name, stack] of Object.entries(sandboxed)) expect(stack.terraform.backend).toEqual({ local: { path: `/s/${name}.tfstate` } });
+    for (const [name, stack] of Object.entries(sandboxed))
+      expect(stack.terraform.backend).toEqual({ local: { path: `/s/${name}.tfstate` } });
   });
 });

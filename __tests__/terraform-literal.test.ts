@@ -10,8 +10,18 @@ const EXFILTRATE = "${nonsensitive(aws_iam_access_key.broker_access-key-1_7A42E3
 const ABAC_POLICY = {
   Version: "2012-10-17",
   Statement: [
-    { Sid: "Home", Effect: "Allow", Action: "s3:*", Resource: ["arn:aws:s3:::home/${aws:username}/*", EXFILTRATE, "arn:aws:s3:::already-escaped/$${x}/%%{y}"] },
-    { Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}", "ec2:Note": "%{ if true }x%{ endif }" } } },
+    {
+      Sid: "Home",
+      Effect: "Allow",
+      Action: "s3:*",
+      Resource: ["arn:aws:s3:::home/${aws:username}/*", EXFILTRATE, "arn:aws:s3:::already-escaped/$${x}/%%{y}"],
+    },
+    {
+      Effect: "Allow",
+      Action: "ec2:*",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}", "ec2:Note": "%{ if true }x%{ endif }" } },
+    },
   ],
 };
 
@@ -34,14 +44,17 @@ function hostileConfig(): any {
  */
 function foreignTemplates(stack: any): string[] {
   const declared = new Set<string>(["terraform.workspace"]);
-  for (const [type, byName] of Object.entries<any>(stack.resource ?? {})) for (const name of Object.keys(byName)) declared.add(`${type}.${name}`);
-  for (const [type, byName] of Object.entries<any>(stack.data ?? {})) for (const name of Object.keys(byName)) declared.add(`data.${type}.${name}`);
+  for (const [type, byName] of Object.entries<any>(stack.resource ?? {}))
+    for (const name of Object.keys(byName)) declared.add(`${type}.${name}`);
+  for (const [type, byName] of Object.entries<any>(stack.data ?? {}))
+    for (const name of Object.keys(byName)) declared.add(`data.${type}.${name}`);
   const found: string[] = [];
   const walk = (value: unknown, path: string) => {
     if (typeof value === "string") {
       // An opener preceded by another `$` (or `%`) is an escape, which Terraform turns into text.
       for (const m of value.matchAll(/(?<![$%])([$%])\{([^}]*)\}?/g)) {
-        const reference = m[1] === "$" ? /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+|terraform\.workspace)(?:\.[A-Za-z0-9_-]+)*$/.exec(m[2]) : null;
+        const reference =
+          m[1] === "$" ? /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+|terraform\.workspace)(?:\.[A-Za-z0-9_-]+)*$/.exec(m[2]) : null;
         if (!reference || !declared.has(reference[1])) found.push(`${path}: ${m[0]}`);
       }
     } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
@@ -68,7 +81,10 @@ describe("terraformLiteral", () => {
     expect(asTerraformReads(terraformLiteral(text))).toBe(text);
   });
   test("reaches every string and key of plain data, and leaves other values alone", () => {
-    expect(terraformLiterals({ a: ["${x}", 1, true, null], "${k}": { b: "%{y}" } })).toEqual({ a: ["$${x}", 1, true, null], "$${k}": { b: "%%{y}" } });
+    expect(terraformLiterals({ a: ["${x}", 1, true, null], "${k}": { b: "%{y}" } })).toEqual({
+      a: ["$${x}", 1, true, null],
+      "$${k}": { b: "%%{y}" },
+    });
   });
 });
 
@@ -79,22 +95,33 @@ describe("config text reaches Terraform as text", () => {
     expect(Object.keys(stacks).sort()).toEqual(["aws-dev", "aws-organization", "aws-primary", "vault", "vault-roles-10"]);
   });
 
-  test.each(["aws-dev", "aws-organization", "aws-primary", "vault", "vault-roles-10"])("%s: every template is a reference the program made", (name) => {
-    expect(foreignTemplates(stacks[name])).toEqual([]);
-  });
+  test.each(["aws-dev", "aws-organization", "aws-primary", "vault", "vault-roles-10"])(
+    "%s: every template is a reference the program made",
+    (name) => {
+      expect(foreignTemplates(stacks[name])).toEqual([]);
+    },
+  );
 
   test("the walk does find what it looks for: the program's own references pass, config text would not", () => {
     const stack = { resource: { aws_iam_user: { u: { name: "${aws_iam_user.u.name}", x: EXFILTRATE, y: "%{ if true }%{ endif }" } } } };
-    expect(foreignTemplates(stack)).toEqual([`resource.aws_iam_user.u.x: ${EXFILTRATE}`, "resource.aws_iam_user.u.y: %{ if true }", "resource.aws_iam_user.u.y: %{ endif }"]);
+    expect(foreignTemplates(stack)).toEqual([
+      `resource.aws_iam_user.u.x: ${EXFILTRATE}`,
+      "resource.aws_iam_user.u.y: %{ if true }",
+      "resource.aws_iam_user.u.y: %{ endif }",
+    ]);
   });
 
   test("an inline policy with IAM policy variables is stored as the config's document", () => {
-    const [policy] = Object.values<any>(resources(stacks["aws-dev"], "aws_iam_role_policy")).filter((p) => p.name !== "AWSRevokeOlderSessions");
+    const [policy] = Object.values<any>(resources(stacks["aws-dev"], "aws_iam_role_policy")).filter(
+      (p) => p.name !== "AWSRevokeOlderSessions",
+    );
     expect(JSON.parse(asTerraformReads(policy.policy))).toEqual(ABAC_POLICY);
   });
 
   test("the broker-secret string stays inert text, in the policy and in the Vault group alias", () => {
-    const [policy] = Object.values<any>(resources(stacks["aws-dev"], "aws_iam_role_policy")).filter((p) => p.name !== "AWSRevokeOlderSessions");
+    const [policy] = Object.values<any>(resources(stacks["aws-dev"], "aws_iam_role_policy")).filter(
+      (p) => p.name !== "AWSRevokeOlderSessions",
+    );
     expect(JSON.parse(policy.policy).Statement[0].Resource[1]).toBe(`$${EXFILTRATE}`);
     const [alias] = Object.values<any>(resources(stacks.vault, "vault_identity_group_alias"));
     expect(alias.name).toBe(`team-$${EXFILTRATE}`);

@@ -31,14 +31,27 @@ describe("terraform validate", () => {
 
   test("the sandbox's vault stack (engine pointed at the emulator) is valid with zero warnings", async () => {
     const sandboxed = synth(example, { sandbox: { awsEndpoint: "http://127.0.0.1:4566", stateDir: "/tmp/state" } });
-    expect(await validate(join(sandboxed.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+    expect(await validate(join(sandboxed.outdir, "stacks", "vault"))).toMatchObject({
+      valid: true,
+      error_count: 0,
+      warning_count: 0,
+      diagnostics: [],
+    });
   });
 
   test("a vault stack with requester bindings (identity groups, aliases, auth mount lookups) is valid with zero warnings", async () => {
     const config = structuredClone(example);
-    config.requesters.developers.groups = [{ authMount: "oidc", name: "eng-developers" }, { authMount: "ldap/corp", name: "devs" }];
+    config.requesters.developers.groups = [
+      { authMount: "oidc", name: "eng-developers" },
+      { authMount: "ldap/corp", name: "devs" },
+    ];
     const bound = synth(config);
-    expect(await validate(join(bound.outdir, "stacks", "vault"))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+    expect(await validate(join(bound.outdir, "stacks", "vault"))).toMatchObject({
+      valid: true,
+      error_count: 0,
+      warning_count: 0,
+      diagnostics: [],
+    });
   });
 
   test("a keyless broker's stacks (the role looked up with its ARN check, attachments; an engine without a key) are valid with zero warnings", async () => {
@@ -47,7 +60,12 @@ describe("terraform validate", () => {
     config.accounts.find((a: any) => a.name === "prod").roles[0].maxTtl = "1h";
     const keyless = synth(config);
     for (const name of ["aws-primary", "vault"]) {
-      expect(await validate(join(keyless.outdir, "stacks", name))).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
+      expect(await validate(join(keyless.outdir, "stacks", name))).toMatchObject({
+        valid: true,
+        error_count: 0,
+        warning_count: 0,
+        diagnostics: [],
+      });
     }
   });
 
@@ -57,7 +75,10 @@ describe("terraform validate", () => {
     config.broker = { ...config.broker, keyGeneration: 2 };
     const piped = synth(config);
     for (const name of ["pipeline", "vault-pipeline", "aws-dev", "vault"]) {
-      expect([name, await validate(join(piped.outdir, "stacks", name))]).toMatchObject([name, { valid: true, error_count: 0, warning_count: 0, diagnostics: [] }]);
+      expect([name, await validate(join(piped.outdir, "stacks", name))]).toMatchObject([
+        name,
+        { valid: true, error_count: 0, warning_count: 0, diagnostics: [] },
+      ]);
     }
   });
 

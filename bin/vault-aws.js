@@ -107,5 +107,6 @@ function ensureBuilt() {
 
 ensureBuilt();
 // A warm `credentials` call is answered from the cache; anything else loads the whole program.
-const answered = process.argv[2] === "credentials" && require(join(buildDir, "credentials-fast.js")).answeredFromCache(process.argv.slice(3));
+const answered =
+  process.argv[2] === "credentials" && require(join(buildDir, "credentials-fast.js")).answeredFromCache(process.argv.slice(3));
 if (!answered) require(join(buildDir, "vault-aws.js"));

@@ -21,4 +21,3 @@ export type CommandHandler<O> = (options: O, ctx: CommandContext) => Promise<num
 
 /** The prefix of every error a subcommand ends with. */
 export const ERROR_PREFIX = "vault-aws: ";
-

@@ -27,7 +27,8 @@ function shard(value: string) {
 
 /** One more `--ou` value, checked; a variadic option with a parser accumulates its values itself. */
 function ouIds(value: string, previous: string[]): string[] {
-  if (!PARENT_ID.test(value)) throw new InvalidArgumentError(`"${value}" is not allowed: use an OU id such as ou-ab12-cdef3456, or a root id such as r-ab12`);
+  if (!PARENT_ID.test(value))
+    throw new InvalidArgumentError(`"${value}" is not allowed: use an OU id such as ou-ab12-cdef3456, or a root id such as r-ab12`);
   return [...previous, value];
 }
 
@@ -110,20 +111,30 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: false });
 
-  withConfig(program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)")).action((o) =>
-    exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir, hints: true }),
-  );
+  withConfig(
+    program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)"),
+  ).action((o) => exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir, hints: true }));
 
   withConfig(
     program
       .command("changes")
       .description("which stacks a change touches, in apply order, and who gains or loses access")
-      .option("--base-ref <ref>", "what is deployed, as a git ref: that commit's code runs to synthesize its config (cached), with no credentials in its environment")
+      .option(
+        "--base-ref <ref>",
+        "what is deployed, as a git ref: that commit's code runs to synthesize its config (cached), with no credentials in its environment",
+      )
       .option("--base-dir <dir>", "what is deployed, as the output folder of an earlier synth")
       .option("--base <ref|dir>", "either of the above; an error when both a ref and a folder of that name exist")
       .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
   ).action((o) =>
-    exit(async () => (await import("./commands/changes")).changesCommand, { config: o.config, outdir: o.outdir, base: o.base, baseRef: o.baseRef, baseDir: o.baseDir, json: o.json }),
+    exit(async () => (await import("./commands/changes")).changesCommand, {
+      config: o.config,
+      outdir: o.outdir,
+      base: o.base,
+      baseRef: o.baseRef,
+      baseDir: o.baseDir,
+      json: o.json,
+    }),
   );
 
   withConfig(
@@ -139,7 +150,11 @@ export function buildProgram(): Command {
       .option("--include <stack...>", "also plan these stacks though their JSON did not change (e.g. vault after a broker key change)", [])
       .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds", "5m")
       .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
-      .option("--read-only", "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied", false),
+      .option(
+        "--read-only",
+        "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied",
+        false,
+      ),
   ).action((o) =>
     exit(async () => (await import("./commands/plan")).planCommand, {
       config: o.config,
@@ -162,10 +177,19 @@ export function buildProgram(): Command {
     .description("apply saved plans wave by wave; stops at the first failure, and a rerun applies what is left")
     .requiredOption("--plans <dir...>", "folders vault-aws plan wrote (one per shard)")
     .option("--parallelism <n>", "stacks applied at once within a wave", positiveInt, 2)
-    .option("--lock-timeout <duration>", "how long to wait for a state lock someone else holds (then the plan is stale and is refused)", "5m")
+    .option(
+      "--lock-timeout <duration>",
+      "how long to wait for a state lock someone else holds (then the plan is stale and is refused)",
+      "5m",
+    )
     .option("--allow-vault-address", "let the plans' vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
     .action((o) =>
-      exit(async () => (await import("./commands/apply")).applyCommand, { plans: o.plans, parallelism: o.parallelism, lockTimeout: o.lockTimeout, allowVaultAddress: o.allowVaultAddress }),
+      exit(async () => (await import("./commands/apply")).applyCommand, {
+        plans: o.plans,
+        parallelism: o.parallelism,
+        lockTimeout: o.lockTimeout,
+        allowVaultAddress: o.allowVaultAddress,
+      }),
     );
 
   withConfig(
@@ -177,7 +201,14 @@ export function buildProgram(): Command {
       .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false)
       .option("--read-only", "check as the pipeline's plan identity: AWS providers assume vault-aws-plan", false),
   ).action((o) =>
-    exit(async () => (await import("./commands/drift")).driftCommand, { config: o.config, outdir: o.outdir, parallelism: o.parallelism, shard: o.shard, json: o.json, readOnly: o.readOnly }),
+    exit(async () => (await import("./commands/drift")).driftCommand, {
+      config: o.config,
+      outdir: o.outdir,
+      parallelism: o.parallelism,
+      shard: o.shard,
+      json: o.json,
+      readOnly: o.readOnly,
+    }),
   );
 
   program
@@ -188,7 +219,12 @@ export function buildProgram(): Command {
     )
     .addOption(configOption())
     .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
-    .action((o) => exit(async () => (await import("./commands/broker-key")).brokerKeyCommand, { config: o.config, allowVaultAddress: o.allowVaultAddress }));
+    .action((o) =>
+      exit(async () => (await import("./commands/broker-key")).brokerKeyCommand, {
+        config: o.config,
+        allowVaultAddress: o.allowVaultAddress,
+      }),
+    );
 
   program
     .command("guardrails")
@@ -204,15 +240,28 @@ export function buildProgram(): Command {
     .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
     .option("--force", "accept an --at in the future, which denies every session of the role until then", false)
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action((o) => exit(async () => (await import("./commands/revoke")).revokeCommand, { config: o.config, role: o.role, at: o.at, force: o.force }));
+    .action((o) =>
+      exit(async () => (await import("./commands/revoke")).revokeCommand, { config: o.config, role: o.role, at: o.at, force: o.force }),
+    );
 
   program
     .command("access")
     .description("who can get credentials for which account, with which permissions, for how long (from the same model as the stacks)")
     .addOption(configOption())
-    .addOption(new Option("--format <format>", "terminal text, the whole matrix as JSON, markdown tables for a pull request, or one self-contained HTML page").choices(FORMATS).default("terminal"))
+    .addOption(
+      new Option(
+        "--format <format>",
+        "terminal text, the whole matrix as JSON, markdown tables for a pull request, or one self-contained HTML page",
+      )
+        .choices(FORMATS)
+        .default("terminal"),
+    )
     .option("--out <file>", "write the report to this file instead of stdout")
-    .addOption(new Option("--by <view>", "one section per requester (what it may request) or per account (who can get in)").choices(["requester", "account"]).default("requester"))
+    .addOption(
+      new Option("--by <view>", "one section per requester (what it may request) or per account (who can get in)")
+        .choices(["requester", "account"])
+        .default("requester"),
+    )
     .option("--requester <name...>", "only these requester groups (names or globs such as 'dev*')")
     .option("--account <name...>", "only these accounts (names, ids or globs)")
     .option("--tag <tag...>", "only accounts carrying one of these tags (or globs)")
@@ -236,7 +285,14 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(new Option("--outdir <dir>", "the synth output").env("CDKTF_OUTDIR").default("cdktf.out"))
     .option("--no-synth", "explain the last synth as it is (warns when the accounts file is newer) instead of synthesizing first")
-    .action((o) => exit(async () => (await import("./commands/explain")).explainCommand, { config: o.config, outdir: o.outdir, stack: o.stack, synth: o.synth }));
+    .action((o) =>
+      exit(async () => (await import("./commands/explain")).explainCommand, {
+        config: o.config,
+        outdir: o.outdir,
+        stack: o.stack,
+        synth: o.synth,
+      }),
+    );
 
   program
     .command("sandbox")
@@ -244,24 +300,31 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .option("--work-dir <dir>", "synth output, state and Terraform config; reused by the next run", ".sandbox")
     .option("--endpoint <url>", "use an emulator already running at this URL instead of starting moto_server")
-    .addOption(new Option("--via <how>", "apply with plain terraform per stack or with cdktf deploy").choices(["terraform", "cdktf"]).default("terraform"))
+    .addOption(
+      new Option("--via <how>", "apply with plain terraform per stack or with cdktf deploy")
+        .choices(["terraform", "cdktf"])
+        .default("terraform"),
+    )
     .option("--parallelism <n>", "stacks applied at once", positiveInt, 2)
     .option("--no-vault", "the AWS half only: do not build or start Vault, do not apply the Vault stacks")
     .addOption(
-      new Option("--vault-nodes <n>", "1: a Vault dev server; 3 or 5: a cluster with integrated storage (Raft), applied through its active node")
+      new Option(
+        "--vault-nodes <n>",
+        "1: a Vault dev server; 3 or 5: a cluster with integrated storage (Raft), applied through its active node",
+      )
         .choices(["1", "3", "5"])
         .default("1"),
     )
     .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
     .action((o, command: Command) =>
       exit(async () => (await import("./commands/sandbox")).sandboxCommand, {
-          config: o.config,
-          configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
-          workDir: o.workDir,
-          endpoint: o.endpoint,
-          via: o.via,
-          parallelism: o.parallelism,
-          vault: o.vault,
+        config: o.config,
+        configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
+        workDir: o.workDir,
+        endpoint: o.endpoint,
+        via: o.via,
+        parallelism: o.parallelism,
+        vault: o.vault,
         vaultNodes: Number(o.vaultNodes),
         keep: o.keep,
       }),
@@ -269,7 +332,9 @@ export function buildProgram(): Command {
 
   program
     .command("import-accounts")
-    .description("add the organization's ACTIVE accounts the accounts file does not have (matched by id), keeping the rest of the file as written")
+    .description(
+      "add the organization's ACTIVE accounts the accounts file does not have (matched by id), keeping the rest of the file as written",
+    )
     .addOption(configOption())
     .option("--ou <id...>", "only the accounts under these OUs or roots, and the OUs below them (repeatable)", ouIds, [])
     .option("--role-sets <a,b>", "role sets each new account takes, from the file's roleSets:", commaList(ROLE_SET_NAME), [])
@@ -291,7 +356,10 @@ export function buildProgram(): Command {
   program
     .command("credentials")
     .description("AWS credential_process JSON for one Vault role, cached until shortly before expiry (what generated profiles run)")
-    .addHelpText("after", "\nRuns as: your own Vault token (VAULT_TOKEN, the token helper or ~/.vault-token) at VAULT_ADDR; Vault's ACL decides.\nExit codes: 3 no token, 4 token expired, 5 denied, 6 Vault unreachable, 7 --role-arn needed.")
+    .addHelpText(
+      "after",
+      "\nRuns as: your own Vault token (VAULT_TOKEN, the token helper or ~/.vault-token) at VAULT_ADDR; Vault's ACL decides.\nExit codes: 3 no token, 4 token expired, 5 denied, 6 Vault unreachable, 7 --role-arn needed.",
+    )
     .requiredOption("--role <name>", "the Vault role, e.g. dev-ec2-admin")
     .option("--role-arn <arn>", "the role ARN, for a Vault role that spans several")
     .option("--ttl <duration>", "how long the credentials live (Vault caps it at the role's maximum)")
@@ -303,7 +371,10 @@ export function buildProgram(): Command {
   program
     .command("profiles")
     .description("write one AWS profile per Vault role and ARN you may get into a managed block of ~/.aws/config (rerun: idempotent)")
-    .addHelpText("after", "\nRuns as: you. --requester reads the accounts file and calls nothing; --from-token reads your token's own ACL from Vault.\nThe profiles run `vault-aws credentials`, which gets only what Vault grants your token.")
+    .addHelpText(
+      "after",
+      "\nRuns as: you. --requester reads the accounts file and calls nothing; --from-token reads your token's own ACL from Vault.\nThe profiles run `vault-aws credentials`, which gets only what Vault grants your token.",
+    )
     .option("--requester <name>", "the requester group whose grants become profiles, from the accounts file")
     .option("--from-token", "no accounts file: ask Vault which STS paths your token may write", false)
     .addOption(configOption())
@@ -315,7 +386,9 @@ export function buildProgram(): Command {
 
   program
     .command("trace")
-    .description("who requested an AWS session (by access key id or session name), or --who: the sessions a person was issued, from Vault's audit log")
+    .description(
+      "who requested an AWS session (by access key id or session name), or --who: the sessions a person was issued, from Vault's audit log",
+    )
     .addHelpText("after", "\nRuns as: you, reading the log file; it calls nothing and writes only to stdout.")
     .argument("[key-or-session]", "an access key id (CloudTrail's userIdentity.accessKeyId) or a session name (vault-<login>-<role>-…)")
     .option("--who <name>", "a person: the display name (jwt-alice), the alias name (alice) or the entity id")

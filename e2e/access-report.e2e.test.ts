@@ -30,7 +30,11 @@ test("Chromium is installed (in CI a missing browser fails; elsewhere the browse
 
 /** `vault-aws access --format html`, as a user runs it. */
 function generate(config: string, out: string): void {
-  const run = spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "access", "--config", config, "--format", "html", "--out", out], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, "bin", "vault-aws.js"), "access", "--config", config, "--format", "html", "--out", out],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   if (run.status !== 0) throw new Error(`vault-aws access failed:\n${run.stderr}`);
 }
 
@@ -51,7 +55,13 @@ async function ready(page: Page): Promise<number> {
 
 /** The accounts a model lets anyone reach with an admin-level role. */
 function adminAccounts(configFile: string): string[] {
-  return [...new Set(accessOf(buildModel(loadConfig(resolve(ROOT, configFile)))).filter((g) => g.privilege === "admin").map((g) => g.accountName))].sort();
+  return [
+    ...new Set(
+      accessOf(buildModel(loadConfig(resolve(ROOT, configFile))))
+        .filter((g) => g.privilege === "admin")
+        .map((g) => g.accountName),
+    ),
+  ].sort();
 }
 
 const browserDescribe = chromiumPath ? describe : describe.skip;
@@ -74,7 +84,10 @@ browserDescribe("the HTML access report in headless Chromium", () => {
   });
 
   /** Opens a generated page; each test then checks that it caused no error and no request. */
-  async function open(file: string, viewport?: { width: number; height: number }): Promise<{ page: Page; trouble: PageTrouble; tti: number }> {
+  async function open(
+    file: string,
+    viewport?: { width: number; height: number },
+  ): Promise<{ page: Page; trouble: PageTrouble; tti: number }> {
     const url = pathToFileURL(file).href;
     const { page, trouble } = await watchedPage(browser, url, viewport);
     await page.goto(url);
@@ -98,7 +111,9 @@ browserDescribe("the HTML access report in headless Chromium", () => {
       expect(await visibleRows(page)).toEqual(["staging"]);
       await page.fill("#filter", "developers");
       expect(await visibleRows(page)).toEqual(["dev", "staging"]);
-      const chips = await page.evaluate(() => Array.from(document.querySelectorAll("tr.a .c")).filter((c) => (c as HTMLElement).checkVisibility()).length);
+      const chips = await page.evaluate(
+        () => Array.from(document.querySelectorAll("tr.a .c")).filter((c) => (c as HTMLElement).checkVisibility()).length,
+      );
       expect(chips).toBe(4);
       await page.fill("#filter", "");
       expect(await visibleRows(page)).toHaveLength(4);
@@ -148,7 +163,9 @@ browserDescribe("the HTML access report in headless Chromium", () => {
       const median = (key: keyof (typeof loads)[number]) => loads.map((l) => l[key]).sort((a, b) => a - b)[Math.floor(loads.length / 2)];
       const figures = { loads, median: { inPage: median("inPage"), wall: median("wall"), firstFilter: median("firstFilter") } };
       writeFileSync(join(OUTPUT, "time-to-interactive.json"), `${JSON.stringify(figures, null, 2)}\n`);
-      console.log(`access report, 1,000 accounts: time to interactive ${figures.median.inPage} ms in the page, ${figures.median.wall} ms wall clock; first filter ${figures.median.firstFilter} ms (medians of ${LOADS} loads)`);
+      console.log(
+        `access report, 1,000 accounts: time to interactive ${figures.median.inPage} ms in the page, ${figures.median.wall} ms wall clock; first filter ${figures.median.firstFilter} ms (medians of ${LOADS} loads)`,
+      );
       expect(figures.median.wall).toBeLessThan(2000);
     });
 
@@ -168,7 +185,9 @@ browserDescribe("the HTML access report in headless Chromium", () => {
       await page.check("#privileged");
       const rows = await visibleRows(page);
       expect(rows.sort()).toEqual(adminAccounts(big.config));
-      const nonAdminChips = await page.evaluate(() => Array.from(document.querySelectorAll("tr.a .c:not(.p-admin)")).filter((c) => (c as HTMLElement).checkVisibility()).length);
+      const nonAdminChips = await page.evaluate(
+        () => Array.from(document.querySelectorAll("tr.a .c:not(.p-admin)")).filter((c) => (c as HTMLElement).checkVisibility()).length,
+      );
       expect(nonAdminChips).toBe(0);
       clean(trouble);
       await page.context().close();

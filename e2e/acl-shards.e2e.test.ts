@@ -101,7 +101,7 @@ describe("ACL shards against a real Vault", () => {
       mkdirSync(legacyDir, { recursive: true });
       writeFileSync(
         join(legacyDir, "cdk.tf.json"),
-        text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint)
+        text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint),
       );
       expect(stacks.some((s) => s.name === name)).toBe(true);
       expect((await applyStack({ name, dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).action).toBe("applied");

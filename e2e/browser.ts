@@ -25,7 +25,11 @@ export interface PageTrouble {
  * A new page that records console errors, uncaught exceptions and every request other than the
  * file it was opened on, and aborts those requests so nothing leaves the machine.
  */
-export async function watchedPage(browser: Browser, fileUrl: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; trouble: PageTrouble }> {
+export async function watchedPage(
+  browser: Browser,
+  fileUrl: string,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ page: Page; trouble: PageTrouble }> {
   const context = await browser.newContext({ viewport });
   const trouble: PageTrouble = { errors: [], requests: [] };
   await context.route("**/*", (route) => {

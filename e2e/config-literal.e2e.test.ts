@@ -23,17 +23,37 @@ const POLICY = {
   Version: "2012-10-17",
   Statement: [
     { Sid: "OwnHome", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::home/${aws:username}/*" },
-    { Sid: "OwnTeam", Effect: "Allow", Action: "ec2:StartInstances", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}" } } },
+    {
+      Sid: "OwnTeam",
+      Effect: "Allow",
+      Action: "ec2:StartInstances",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}" } },
+    },
     // What a config-only pull request could use to store the broker's secret key in a policy.
-    { Sid: "Inert", Effect: "Deny", Action: "s3:GetObject", Resource: ["arn:aws:s3:::${nonsensitive(aws_iam_access_key.broker_access-key-1_7A42E3E4.secret)}", "arn:aws:s3:::x/%{ if true }y%{ endif }/$${z}"] },
+    {
+      Sid: "Inert",
+      Effect: "Deny",
+      Action: "s3:GetObject",
+      Resource: [
+        "arn:aws:s3:::${nonsensitive(aws_iam_access_key.broker_access-key-1_7A42E3E4.secret)}",
+        "arn:aws:s3:::x/%{ if true }y%{ endif }/$${z}",
+      ],
+    },
   ],
 };
 
 async function iamOf(accountId: string): Promise<IAMClient> {
   const key = { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY };
   const sts = new STSClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: key });
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: "e2e" }));
-  return new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: "e2e" }),
+  );
+  return new IAMClient({
+    endpoint: emulator.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
+  });
 }
 
 test("an inline policy with ${aws:username}, ${aws:PrincipalTag/team} and template syntax is stored as the config's document", async () => {

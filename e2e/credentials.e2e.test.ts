@@ -32,7 +32,14 @@ describe("credentials, profiles and trace, end to end", () => {
 
   /** Logs in through the JWT auth mount as `subject`, a member of `groups`. */
   const login = async (subject: string, groups: string[]) => {
-    const jwt = await new SignJWT({ groups }).setProtectedHeader({ alg: "RS256" }).setSubject(subject).setIssuer(issuer).setAudience("vault").setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    const jwt = await new SignJWT({ groups })
+      .setProtectedHeader({ alg: "RS256" })
+      .setSubject(subject)
+      .setIssuer(issuer)
+      .setAudience("vault")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
     const answer = await servers.vault.root.withToken("").write("auth/jwt/login", { role: "engineer", jwt });
     return servers.vault.root.withToken(answer.auth.client_token);
   };
@@ -56,7 +63,11 @@ describe("credentials, profiles and trace, end to end", () => {
   const vaultAws = (args: string[], env: NodeJS.ProcessEnv) => runVaultAws(args, { cwd: dir, env, log: progress.log });
   /** Who the emulator says these credentials are. */
   const callerOf = async (c: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }) => {
-    const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } });
+    const sts = new STSClient({
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+    });
     return (await sts.send(new GetCallerIdentityCommand({}))).Arn!;
   };
   /** Issuances of a Vault role to a display name in the audit log so far. */
@@ -65,7 +76,13 @@ describe("credentials, profiles and trace, end to end", () => {
       .split("\n")
       .filter((l) => l.trim() !== "")
       .map((l) => JSON.parse(l))
-      .filter((e) => e.type === "response" && e.request?.path === `aws/sts/${vaultRole}` && e.auth?.display_name === displayName && e.response?.data?.access_key).length;
+      .filter(
+        (e) =>
+          e.type === "response" &&
+          e.request?.path === `aws/sts/${vaultRole}` &&
+          e.auth?.display_name === displayName &&
+          e.response?.data?.access_key,
+      ).length;
 
   beforeAll(async () => {
     mkdirSync(join(dir, "home"), { recursive: true });
@@ -74,27 +91,46 @@ describe("credentials, profiles and trace, end to end", () => {
     await servers.vault.root.write("sys/auth/jwt", { type: "jwt" });
     await servers.vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
     await servers.vault.root.write("auth/jwt/role/engineer", {
-      role_type: "jwt", user_claim: "sub", groups_claim: "groups", bound_audiences: ["vault"], token_policies: ["default"], token_ttl: "15m",
+      role_type: "jwt",
+      user_claim: "sub",
+      groups_claim: "groups",
+      bound_audiences: ["vault"],
+      token_policies: ["default"],
+      token_ttl: "15m",
     });
     const config = smallConfig();
     config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }];
     config.vaultRoles = [{ name: "ec2-anywhere", targets: ["dev/ec2-admin", "primary/readonly"], requesters: ["developers"] }];
     config.vault = { audit: { type: "file", options: { file_path: auditLog } } };
     configFile = writeConfig(dir, "accounts.yaml", config);
-    expect((await runSandbox({ configFile, workDir: join(dir, "sandbox"), vault: servers.vault, log: progress.log }, servers.emulator)).ok).toBe(true);
+    expect(
+      (await runSandbox({ configFile, workDir: join(dir, "sandbox"), vault: servers.vault, log: progress.log }, servers.emulator)).ok,
+    ).toBe(true);
     alice = await login("alice", ["eng-developers"]);
     bob = await login("bob", ["eng-developers"]);
   });
 
   describe("every session names its person", () => {
     test("alice's credentials, through the launcher, are dev's role in a session named after her login, unique and within 64", async () => {
-      const first = await vaultAws(["credentials", "--role", "dev-ec2-admin", "--ttl", "15m"], shell(alice.token, { VAULT_AWS_CACHE_DIR: join(dir, "cache-alice-1") }));
-      const second = await vaultAws(["credentials", "--role", "dev-ec2-admin", "--ttl", "15m"], shell(alice.token, { VAULT_AWS_CACHE_DIR: join(dir, "cache-alice-2") }));
+      const first = await vaultAws(
+        ["credentials", "--role", "dev-ec2-admin", "--ttl", "15m"],
+        shell(alice.token, { VAULT_AWS_CACHE_DIR: join(dir, "cache-alice-1") }),
+      );
+      const second = await vaultAws(
+        ["credentials", "--role", "dev-ec2-admin", "--ttl", "15m"],
+        shell(alice.token, { VAULT_AWS_CACHE_DIR: join(dir, "cache-alice-2") }),
+      );
       expect([first.code, second.code]).toEqual([0, 0]);
       const names: string[] = [];
       for (const run of [first, second]) {
         const credentials = JSON.parse(run.stdout);
-        expect(credentials).toEqual({ Version: 1, AccessKeyId: expect.any(String), SecretAccessKey: expect.any(String), SessionToken: expect.any(String), Expiration: expect.any(String) });
+        expect(credentials).toEqual({
+          Version: 1,
+          AccessKeyId: expect.any(String),
+          SecretAccessKey: expect.any(String),
+          SessionToken: expect.any(String),
+          Expiration: expect.any(String),
+        });
         expect(Date.parse(credentials.Expiration) - Date.now()).toBeGreaterThan(14 * 60_000);
         const arn = await callerOf(credentials);
         expect(arn).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\/vault-jwt-alice-dev-ec2-admin-\d{10}-[A-Za-z0-9]{10}$/);
@@ -104,16 +140,31 @@ describe("credentials, profiles and trace, end to end", () => {
       for (const name of names) expect(name.length).toBeLessThanOrEqual(64);
     });
     test("bob cannot get a session that claims to be alice: no role_session_name, no token with her display name; his own session names him", async () => {
-      expect((await bob.request("POST", "aws/sts/dev-ec2-admin", { ttl: "15m", role_session_name: "vault-jwt-alice-dev-ec2-admin-1796600000-aaaaaaaaaa" })).status).toBe(403);
+      expect(
+        (
+          await bob.request("POST", "aws/sts/dev-ec2-admin", {
+            ttl: "15m",
+            role_session_name: "vault-jwt-alice-dev-ec2-admin-1796600000-aaaaaaaaaa",
+          })
+        ).status,
+      ).toBe(403);
       expect((await bob.request("POST", "auth/token/create", { display_name: "jwt-alice", policies: ["default"] })).status).toBe(403);
       const own = await bob.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
-      const arn = await callerOf({ AccessKeyId: own.data.access_key, SecretAccessKey: own.data.secret_key, SessionToken: own.data.security_token });
+      const arn = await callerOf({
+        AccessKeyId: own.data.access_key,
+        SecretAccessKey: own.data.secret_key,
+        SessionToken: own.data.security_token,
+      });
       expect(arn).toMatch(/\/vault-jwt-bob-dev-ec2-admin-\d{10}-/);
     });
     test("a long login name is cut, never the time and random part: the session stays within 64 and unique", async () => {
       const long = await login("alice.with.a.very.long.name@example.com", ["eng-developers"]);
       const own = await long.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
-      const name = (await callerOf({ AccessKeyId: own.data.access_key, SecretAccessKey: own.data.secret_key, SessionToken: own.data.security_token })).split("/").pop()!;
+      const name = (
+        await callerOf({ AccessKeyId: own.data.access_key, SecretAccessKey: own.data.secret_key, SessionToken: own.data.security_token })
+      )
+        .split("/")
+        .pop()!;
       const head = "vault-jwt-alice.with.a.very.long.name@example.com-dev-ec2-admin".slice(0, 42);
       expect(name.startsWith(`${head}-`)).toBe(true);
       expect(name.slice(43)).toMatch(/^\d{10}-[A-Za-z0-9]{10}$/);
@@ -128,7 +179,9 @@ describe("credentials, profiles and trace, end to end", () => {
       const run = await vaultAws(["profiles", "--requester", "developers"], shell(undefined));
       expect(run.code).toBe(0);
       expect(run.stdout.trim().split("\n")).toEqual(["dev-ec2-admin", "primary-readonly"]);
-      expect(run.stderr).toContain("dev-ec2-admin is already the profile of another Vault role; ec2-anywhere (arn:aws:iam::222222222222:role/ec2-admin) gets none");
+      expect(run.stderr).toContain(
+        "dev-ec2-admin is already the profile of another Vault role; ec2-anywhere (arn:aws:iam::222222222222:role/ec2-admin) gets none",
+      );
       const text = readFileSync(join(dir, "aws-config"), "utf8");
       expect(text.startsWith(`${mine}\n# >>> vault-aws profiles`)).toBe(true);
       expect((await vaultAws(["profiles", "--requester", "developers"], shell(undefined))).stderr).toContain("(unchanged)");
@@ -136,21 +189,30 @@ describe("credentials, profiles and trace, end to end", () => {
     });
     test("the AWS CLI with each profile is the right account and role; the second call is served from the cache (one issuance in Vault's audit log)", async () => {
       const env = shell(alice.token, { VAULT_AWS_CACHE_DIR: join(dir, "cache-cli") });
-      const caller = async (profile: string) => JSON.parse((await exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"], { env })).stdout).Arn as string;
+      const caller = async (profile: string) =>
+        JSON.parse((await exec("aws", ["sts", "get-caller-identity", "--profile", profile, "--output", "json"], { env })).stdout)
+          .Arn as string;
       const before = issuancesIn("dev-ec2-admin", "jwt-alice");
       expect(await caller("dev-ec2-admin")).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\/vault-jwt-alice-dev-ec2-admin-/);
       expect(await caller("dev-ec2-admin")).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\//);
       expect(issuancesIn("dev-ec2-admin", "jwt-alice") - before).toBe(1);
       expect(await caller("primary-readonly")).toMatch(/^arn:aws:sts::111111111111:assumed-role\/readonly\/vault-jwt-alice-ec2-anywhere-/);
     });
-    test("a Terraform AWS provider configured with profile = \"dev-ec2-admin\" plans against the emulator as dev's role", async () => {
+    test('a Terraform AWS provider configured with profile = "dev-ec2-admin" plans against the emulator as dev\'s role', async () => {
       const tf = join(dir, "terraform");
       mkdirSync(tf, { recursive: true });
       writeFileSync(
         join(tf, "main.tf.json"),
         JSON.stringify({
           terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER.version } } },
-          provider: { aws: { profile: "dev-ec2-admin", region: "us-east-1", skip_metadata_api_check: true, endpoints: { sts: servers.emulator.endpoint, iam: servers.emulator.endpoint } } },
+          provider: {
+            aws: {
+              profile: "dev-ec2-admin",
+              region: "us-east-1",
+              skip_metadata_api_check: true,
+              endpoints: { sts: servers.emulator.endpoint, iam: servers.emulator.endpoint },
+            },
+          },
           data: { aws_caller_identity: { me: {} } },
           output: { caller: { value: "${data.aws_caller_identity.me.arn}" } },
         }),
@@ -162,7 +224,10 @@ describe("credentials, profiles and trace, end to end", () => {
     });
     test("profiles --from-token needs no accounts file: the token's own ACL lists the same roles", async () => {
       const file = join(dir, "aws-config-from-token");
-      const run = await vaultAws(["profiles", "--from-token", "--file", file], shell(alice.token, { ACCOUNTS_FILE: join(dir, "absent.yaml") }));
+      const run = await vaultAws(
+        ["profiles", "--from-token", "--file", file],
+        shell(alice.token, { ACCOUNTS_FILE: join(dir, "absent.yaml") }),
+      );
       expect(run.code).toBe(0);
       // Without the accounts file, a spanning role's accounts are named by id.
       expect(run.stdout.trim().split("\n")).toEqual(["dev-ec2-admin", "111111111111-readonly", "222222222222-ec2-admin"]);
@@ -181,20 +246,33 @@ describe("credentials, profiles and trace, end to end", () => {
     test("a role the requester may not get: 5, naming the groups that may", async () => {
       const run = await vaultAws(["credentials", "--role", "primary-readonly"], shell(alice.token));
       expect(run.code).toBe(5);
-      expect(run.stderr.trim()).toBe("vault-aws: your Vault token may not get credentials for Vault role primary-readonly; requester groups that may get it: sre");
+      expect(run.stderr.trim()).toBe(
+        "vault-aws: your Vault token may not get credentials for Vault role primary-readonly; requester groups that may get it: sre",
+      );
       oneLine(run.stderr);
     });
     test("no token: 3; an expired or revoked token: 4; Vault unreachable: 6", async () => {
       const none = await vaultAws(["credentials", "--role", "dev-ec2-admin"], shell(undefined));
-      expect([none.code, none.stderr.trim()]).toEqual([3, "vault-aws: no Vault token: neither VAULT_TOKEN nor ~/.vault-token holds one; log in with `vault login -method=oidc` (or set VAULT_TOKEN)"]);
+      expect([none.code, none.stderr.trim()]).toEqual([
+        3,
+        "vault-aws: no Vault token: neither VAULT_TOKEN nor ~/.vault-token holds one; log in with `vault login -method=oidc` (or set VAULT_TOKEN)",
+      ]);
       const gone = await login("carol", ["eng-developers"]);
       await gone.write("auth/token/revoke-self");
       const revoked = await vaultAws(["credentials", "--role", "dev-ec2-admin"], shell(gone.token));
-      expect([revoked.code, revoked.stderr.trim()]).toEqual([4, `vault-aws: your Vault token at ${servers.vault.env.VAULT_ADDR} expired or was revoked: log in again (\`vault login -method=oidc\`)`]);
+      expect([revoked.code, revoked.stderr.trim()]).toEqual([
+        4,
+        `vault-aws: your Vault token at ${servers.vault.env.VAULT_ADDR} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
+      ]);
       const closed = await freePort();
-      const down = await vaultAws(["credentials", "--role", "dev-ec2-admin", "--address", `http://127.0.0.1:${closed}`], shell(alice.token));
+      const down = await vaultAws(
+        ["credentials", "--role", "dev-ec2-admin", "--address", `http://127.0.0.1:${closed}`],
+        shell(alice.token),
+      );
       expect(down.code).toBe(6);
-      expect(down.stderr.trim()).toBe(`vault-aws: Vault at http://127.0.0.1:${closed} did not answer (ECONNREFUSED): check VAULT_ADDR and your network or VPN`);
+      expect(down.stderr.trim()).toBe(
+        `vault-aws: Vault at http://127.0.0.1:${closed} did not answer (ECONNREFUSED): check VAULT_ADDR and your network or VPN`,
+      );
       for (const run of [none, revoked, down]) oneLine(run.stderr);
     });
     test("a spanning role without --role-arn: 7", async () => {
@@ -209,11 +287,21 @@ describe("credentials, profiles and trace, end to end", () => {
     test("an access key id from a CloudTrail record, and its session name, both lead to alice, her Vault role and the time", async () => {
       const issued = await alice.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
       const before = Date.now();
-      const arn = await callerOf({ AccessKeyId: issued.data.access_key, SecretAccessKey: issued.data.secret_key, SessionToken: issued.data.security_token });
+      const arn = await callerOf({
+        AccessKeyId: issued.data.access_key,
+        SecretAccessKey: issued.data.secret_key,
+        SessionToken: issued.data.security_token,
+      });
       // A CloudTrail record of that call, in the documented format (the emulator keeps no trail).
       const record = {
         eventVersion: "1.08",
-        userIdentity: { type: "AssumedRole", principalId: `AROAEXAMPLE:${arn.split("/").pop()}`, arn, accountId: "222222222222", accessKeyId: issued.data.access_key },
+        userIdentity: {
+          type: "AssumedRole",
+          principalId: `AROAEXAMPLE:${arn.split("/").pop()}`,
+          arn,
+          accountId: "222222222222",
+          accessKeyId: issued.data.access_key,
+        },
         eventTime: new Date(before).toISOString(),
         eventSource: "sts.amazonaws.com",
         eventName: "GetCallerIdentity",
@@ -221,23 +309,47 @@ describe("credentials, profiles and trace, end to end", () => {
       const byKey = await vaultAws(["trace", record.userIdentity.accessKeyId, "--log", auditLog, "--json"], shell(undefined));
       const bySession = await vaultAws(["trace", record.userIdentity.arn.split("/").pop()!, "--log", auditLog, "--json"], shell(undefined));
       expect([byKey.code, bySession.code]).toEqual([0, 0]);
-      const [found] = byKey.stdout.trim().split("\n").map((l) => JSON.parse(l));
-      expect(found).toMatchObject({ accessKeyId: issued.data.access_key, mount: "aws", vaultRole: "dev-ec2-admin", ttl: "15m", displayName: "jwt-alice", metadata: { role: "engineer" }, sessionArn: arn });
+      const [found] = byKey.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(found).toMatchObject({
+        accessKeyId: issued.data.access_key,
+        mount: "aws",
+        vaultRole: "dev-ec2-admin",
+        ttl: "15m",
+        displayName: "jwt-alice",
+        metadata: { role: "engineer" },
+        sessionArn: arn,
+      });
       expect(found.entityId).toEqual(expect.any(String));
       expect(Math.abs(Date.parse(found.time) - before)).toBeLessThan(60_000);
-      expect(bySession.stdout.trim().split("\n").map((l) => JSON.parse(l).accessKeyId)).toEqual([issued.data.access_key]);
+      expect(
+        bySession.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l).accessKeyId),
+      ).toEqual([issued.data.access_key]);
       const text = await vaultAws(["trace", record.userIdentity.accessKeyId, "--log", auditLog], shell(undefined));
       expect(text.stdout).toMatch(/jwt-alice \(entity [\w-]+\)\s+got \S+\s+from aws\/sts\/dev-ec2-admin\s+ttl 15m\s+login role=engineer/);
     });
     test("--who lists the sessions a person was issued, and a key nobody issued is a clean miss", async () => {
-      const who = await vaultAws(["trace", "--who", "alice", "--since", new Date(Date.now() - 3600_000).toISOString(), "--log", auditLog, "--json"], shell(undefined));
+      const who = await vaultAws(
+        ["trace", "--who", "alice", "--since", new Date(Date.now() - 3600_000).toISOString(), "--log", auditLog, "--json"],
+        shell(undefined),
+      );
       expect(who.code).toBe(0);
-      const sessions = who.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      const sessions = who.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(sessions.length).toBeGreaterThanOrEqual(4);
       expect(new Set(sessions.map((s) => s.displayName))).toEqual(new Set(["jwt-alice"]));
       const miss = await vaultAws(["trace", "ASIANOBODYISSUEDTHIS", "--log", auditLog], shell(undefined));
       expect(miss.code).toBe(1);
-      expect(miss.stderr).toMatch(/^vault-aws: no issuance in \d+ lines of .* answers that; a session issued before the audit device existed/);
+      expect(miss.stderr).toMatch(
+        /^vault-aws: no issuance in \d+ lines of .* answers that; a session issued before the audit device existed/,
+      );
     });
   });
 });

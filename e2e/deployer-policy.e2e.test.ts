@@ -35,7 +35,11 @@ describe("the deploying token's Vault policy", () => {
       requesters: { developers: { description: "Application developers", groups: [{ authMount: "jwt", name: "eng-developers" }] } },
       accounts: [
         { name: "primary", id: "111111111111" },
-        { name: "dev", id: "222222222222", roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }] },
+        {
+          name: "dev",
+          id: "222222222222",
+          roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }],
+        },
       ],
       vaultRoles: [{ name: "dev-any", targets: ["dev/ec2-admin"], requesters: ["developers"] }],
     });
@@ -56,7 +60,8 @@ describe("the deploying token's Vault policy", () => {
       console.log(progress.lines.join("\n"));
       throw error;
     }
-    for (const stack of stacks) expect({ stack: stack.name, ...(await planExitCode(stack, env)) }).toMatchObject({ stack: stack.name, code: 0 });
+    for (const stack of stacks)
+      expect({ stack: stack.name, ...(await planExitCode(stack, env)) }).toMatchObject({ stack: stack.name, code: 0 });
     // What it wrote is there: the engine, a role, the requester's policy and its identity group.
     expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.role_arns).toEqual(["arn:aws:iam::222222222222:role/ec2-admin"]);
     expect((await vault.root.read("sys/policies/acl/aws-developers")).data.policy).toContain('path "aws/sts/dev-ec2-admin"');
@@ -65,7 +70,8 @@ describe("the deploying token's Vault policy", () => {
 
   test("it is refused what deploying does not need", async () => {
     const deployer = vault.root.withToken(token);
-    const refused = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => (await deployer.request(method, path, body)).status;
+    const refused = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) =>
+      (await deployer.request(method, path, body)).status;
     expect(await refused("POST", "sys/auth/other", { type: "userpass" })).toBe(403); // enable an auth method
     expect(await refused("DELETE", "sys/auth/jwt")).toBe(403); // disable the one requesters log in through
     expect(await refused("POST", "sys/policies/acl/admin", { policy: 'path "*" { capabilities = ["sudo"] }' })).toBe(403); // a policy outside aws-*

@@ -26,8 +26,16 @@ export function smallConfig(): Record<string, any> {
     broker: { account: "primary" },
     requesters: { sre: { description: "On-call SREs" }, developers: { description: "Application developers" } },
     accounts: [
-      { name: "primary", id: "111111111111", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] },
-      { name: "dev", id: "222222222222", roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }] },
+      {
+        name: "primary",
+        id: "111111111111",
+        roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }],
+      },
+      {
+        name: "dev",
+        id: "222222222222",
+        roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["developers"] }],
+      },
     ],
   };
 }
@@ -46,7 +54,10 @@ export interface VaultAwsRun {
 }
 
 /** `vault-aws <args>` as a user runs it (the launcher), in `cwd` with `env`; each run is logged with its output. */
-export function runVaultAws(args: string[], options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly log: (line: string) => void }): Promise<VaultAwsRun> {
+export function runVaultAws(
+  args: string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly log: (line: string) => void },
+): Promise<VaultAwsRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, "..", "bin", "vault-aws.js"), ...args], { cwd: options.cwd, env: options.env });
     let stdout = "";
@@ -100,7 +111,12 @@ export async function startTestVault(dir: string, env?: Readonly<Record<string, 
  * Issues credentials for one Vault role over and over in the background, as a requester would
  * during a change, and counts failures. `stop()` returns every failure seen.
  */
-export function keepIssuing(client: VaultClient, path: string, body: Record<string, string>, everyMs = 250): { stop(): Promise<{ ok: number; failures: string[] }> } {
+export function keepIssuing(
+  client: VaultClient,
+  path: string,
+  body: Record<string, string>,
+  everyMs = 250,
+): { stop(): Promise<{ ok: number; failures: string[] }> } {
   let running = true;
   let ok = 0;
   const failures: string[] = [];

@@ -51,7 +51,11 @@ describe("a fresh clone: npm run sandbox -- --no-vault, with no build step, then
   const clone = join(dir, "clone");
   // The broker's account alone: the fewest stacks that still deploy a role through the sandbox.
   const small = smallConfig();
-  const config = writeConfig(dir, "accounts.yaml", { ...small, accounts: small.accounts.slice(0, 1), requesters: { sre: small.requesters.sre } });
+  const config = writeConfig(dir, "accounts.yaml", {
+    ...small,
+    accounts: small.accounts.slice(0, 1),
+    requesters: { sre: small.requesters.sre },
+  });
   let first: ReturnType<typeof sandbox>;
   let second: ReturnType<typeof sandbox>;
   let before: string | undefined;

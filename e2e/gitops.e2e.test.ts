@@ -35,7 +35,11 @@ const write = (data: unknown) => require("node:fs").writeFileSync(configFile, st
 /** `vault-aws <args>` as a pipeline step runs it, with the sandbox's Terraform environment and the Vault token. */
 async function vaultAws(args: string[]): Promise<VaultAwsRun> {
   const { env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
-  return runVaultAws(args, { cwd: dir, env: { ...env, ...servers.vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(dir, "cdktf.out") }, log: progress.log });
+  return runVaultAws(args, {
+    cwd: dir,
+    env: { ...env, ...servers.vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(dir, "cdktf.out") },
+    log: progress.log,
+  });
 }
 
 /** The run, or a failure that shows what the command printed. */
@@ -44,14 +48,25 @@ function succeeded(run: VaultAwsRun) {
   return run;
 }
 
-const planFiles = (plans: string) => readdirSync(plans).filter((f) => f.endsWith(".tfplan")).map((f) => f.replace(/\.tfplan$/, "")).sort();
+const planFiles = (plans: string) =>
+  readdirSync(plans)
+    .filter((f) => f.endsWith(".tfplan"))
+    .map((f) => f.replace(/\.tfplan$/, ""))
+    .sort();
 
 describe("the GitOps loop on the emulator, state in S3", () => {
   const before = exampleWithS3();
   const after = exampleWithS3();
   // The pull request: add an account, give auditors one more role, remove prod.
-  after.accounts.push({ name: "qa", id: "555555555555", roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }] });
-  after.accounts.find((a: any) => a.name === "staging").roles.find((r: any) => r.name === "ec2-admin").requesters.push("auditors");
+  after.accounts.push({
+    name: "qa",
+    id: "555555555555",
+    roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }],
+  });
+  after.accounts
+    .find((a: any) => a.name === "staging")
+    .roles.find((r: any) => r.name === "ec2-admin")
+    .requesters.push("auditors");
   after.accounts = after.accounts.filter((a: any) => a.name !== "prod");
   const base = join(dir, "base");
   const plans = join(dir, "plans");
@@ -60,7 +75,12 @@ describe("the GitOps loop on the emulator, state in S3", () => {
     write(before);
     const result = await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
     expect(result.ok).toBe(true);
-    const s3 = new S3Client({ endpoint: servers.emulator.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
+    const s3 = new S3Client({
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" },
+    });
     const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents ?? []).map((o) => o.Key).sort();
     expect(keys).toEqual(result.stacks.map((s) => `vault-aws/${s.stack}.tfstate`).sort());
     // Nothing local: the sandbox's local state folder holds no state file.
@@ -75,8 +95,12 @@ describe("the GitOps loop on the emulator, state in S3", () => {
     const oldModel = buildModel(loadConfig(configFileFor(before)));
     const newModel = buildModel(loadConfig(configFile));
     // The Vault roles stacks that hold a role of qa, of prod (their roles leave) or staging-ec2-admin (a new requester).
-    const rolesStack = (model: typeof newModel, pick: (name: string) => boolean) => model.vaultRoles.filter((r) => pick(r.name)).map((r) => r.stackName);
-    const expectedRoles = new Set([...rolesStack(newModel, (n) => n.startsWith("qa-") || n === "staging-ec2-admin"), ...rolesStack(oldModel, (n) => n.startsWith("prod-"))]);
+    const rolesStack = (model: typeof newModel, pick: (name: string) => boolean) =>
+      model.vaultRoles.filter((r) => pick(r.name)).map((r) => r.stackName);
+    const expectedRoles = new Set([
+      ...rolesStack(newModel, (n) => n.startsWith("qa-") || n === "staging-ec2-admin"),
+      ...rolesStack(oldModel, (n) => n.startsWith("prod-")),
+    ]);
     expect(changes.create).toEqual(["aws-qa"]);
     expect(changes.destroy).toEqual(["aws-prod"]);
     expect(changes.update).toEqual(["aws-primary", "vault", ...[...expectedRoles].sort()]);
@@ -85,7 +109,9 @@ describe("the GitOps loop on the emulator, state in S3", () => {
       { requester: "auditors", vaultRole: "staging-ec2-admin", roleArn: "arn:aws:iam::333333333333:role/ec2-admin" },
       { requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::555555555555:role/tester" },
     ]);
-    const prodGrants = accessOf(oldModel).filter((g) => g.accountName === "prod").map(({ requester, vaultRole, roleArn }) => ({ requester, vaultRole, roleArn }));
+    const prodGrants = accessOf(oldModel)
+      .filter((g) => g.accountName === "prod")
+      .map(({ requester, vaultRole, roleArn }) => ({ requester, vaultRole, roleArn }));
     expect(prodGrants.length).toBeGreaterThan(0);
     expect(changes.access.revoked).toEqual(prodGrants);
   });
@@ -95,7 +121,12 @@ describe("the GitOps loop on the emulator, state in S3", () => {
     const summary = JSON.parse(readFileSync(join(plans, "summary.json"), "utf8"));
     expect(planFiles(plans)).toEqual([...summary.changes.create, ...summary.changes.update, ...summary.changes.destroy].sort());
     // The destroy plan of aws-prod deletes its resources and nothing else.
-    const prod = await showPlan("aws-prod", join(plans, "stacks", "aws-prod"), join(plans, "aws-prod.tfplan"), (await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined)).env);
+    const prod = await showPlan(
+      "aws-prod",
+      join(plans, "stacks", "aws-prod"),
+      join(plans, "aws-prod.tfplan"),
+      (await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined)).env,
+    );
     expect(prod.length).toBeGreaterThan(0);
     for (const c of prod) expect(c.actions).toEqual(["delete"]);
     expect(summary.stacks["aws-qa"]).toMatchObject({ predicted: "create", destroy: 0 });
@@ -122,9 +153,19 @@ describe("the GitOps loop on the emulator, state in S3", () => {
   });
 
   test("7. a role deleted behind Terraform's back: drift names its stack and resource and exits 2", async () => {
-    const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY } });
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", RoleSessionName: "e2e-drift" }));
-    const iam = new IAMClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+    const sts = new STSClient({
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY },
+    });
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", RoleSessionName: "e2e-drift" }),
+    );
+    const iam = new IAMClient({
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
+    });
     for (const p of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "readonly" }))).AttachedPolicies ?? []) {
       await iam.send(new DetachRolePolicyCommand({ RoleName: "readonly", PolicyArn: p.PolicyArn }));
     }
@@ -133,18 +174,27 @@ describe("the GitOps loop on the emulator, state in S3", () => {
     expect(drift.code).toBe(2);
     const report = JSON.parse(drift.stdout);
     expect(report.drifted.map((d: any) => d.stack)).toEqual(["aws-dev"]);
-    expect(report.drifted[0].resources.map((r: any) => r.address)).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role\./)]));
+    expect(report.drifted[0].resources.map((r: any) => r.address)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_iam_role\./)]),
+    );
   });
 
   test("8. two applies racing on the same state: one applies, the other waits on the lock and refuses its stale plan; nothing is lost", async () => {
     const deployed = join(dir, "base-2");
     cpSync(join(dir, "cdktf.out"), deployed, { recursive: true });
-    after.accounts.push({ name: "qa2", id: "666666666666", roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }] });
+    after.accounts.push({
+      name: "qa2",
+      id: "666666666666",
+      roles: [{ name: "tester", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }],
+    });
     write(after);
     const racePlans = join(dir, "race-plans");
     const plan = succeeded(await vaultAws(["plan", "--base", deployed, "--out", racePlans]));
     expect(planFiles(racePlans)).toEqual(expect.arrayContaining(["aws-primary", "aws-qa2", "vault"]));
-    const [a, b] = await Promise.all([vaultAws(["apply", "--plans", racePlans, "--parallelism", "1"]), vaultAws(["apply", "--plans", racePlans, "--parallelism", "1"])]);
+    const [a, b] = await Promise.all([
+      vaultAws(["apply", "--plans", racePlans, "--parallelism", "1"]),
+      vaultAws(["apply", "--plans", racePlans, "--parallelism", "1"]),
+    ]);
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 0 ? b : a;
     expect(loser.stderr).toMatch(/saved plan is stale \(the state changed since it was planned\); run vault-aws plan again/);

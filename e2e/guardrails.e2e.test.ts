@@ -1,4 +1,10 @@
-import { CreateOrganizationCommand, DescribePolicyCommand, ListPoliciesForTargetCommand, ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import {
+  CreateOrganizationCommand,
+  DescribePolicyCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
@@ -23,9 +29,19 @@ afterAll(async () => {
 const MANAGEMENT = "999999999999";
 
 async function organizations(): Promise<OrganizationsClient> {
-  const sts = new STSClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY } });
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/OrganizationAccountAccessRole`, RoleSessionName: "e2e" }));
-  return new OrganizationsClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+  const sts = new STSClient({
+    endpoint: emulator.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY },
+  });
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/OrganizationAccountAccessRole`, RoleSessionName: "e2e" }),
+  );
+  return new OrganizationsClient({
+    endpoint: emulator.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
+  });
 }
 
 test("the sandbox creates the guardrail SCP in the management account and attaches it to the root", async () => {

@@ -30,7 +30,15 @@ describe("vault.pinSessionNames and vault.capMountLeaseTtl in real Vault", () =>
     const model = buildModel(loadConfig(file));
     const developers = (await requesterTokens(servers.vault.root, model)).get("developers")!;
     const issued = await developers.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
-    const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: issued.data.access_key, secretAccessKey: issued.data.secret_key, sessionToken: issued.data.session_token } });
+    const sts = new STSClient({
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+      credentials: {
+        accessKeyId: issued.data.access_key,
+        secretAccessKey: issued.data.secret_key,
+        sessionToken: issued.data.session_token,
+      },
+    });
     const me = await sts.send(new GetCallerIdentityCommand({}));
     // A token made by the root token has the display name "token".
     expect(me.Arn).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\/vault-token-dev-ec2-admin-\d{10}-[A-Za-z0-9]{8}$/);

@@ -38,7 +38,13 @@ const credentials = { AWS_ACCESS_KEY_ID: "sandbox", AWS_SECRET_ACCESS_KEY: "sand
 
 /** `vault-aws <args>` as a user runs it, with the SDK's standard environment pointed at the emulator. */
 function vaultAws(args: string[]): Promise<VaultAwsRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...credentials, AWS_ENDPOINT_URL: emulator.endpoint, AWS_CONFIG_FILE: join(dir, "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...credentials,
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_CONFIG_FILE: join(dir, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+  };
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "ACCOUNTS_FILE", "CDKTF_OUTDIR"]) delete env[name];
   return runVaultAws(args, { cwd: dir, env, log: progress.log });
 }
@@ -72,10 +78,15 @@ vaultRoles:
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  const client = new OrganizationsClient({ region: "us-east-1", endpoint: emulator.endpoint, credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
+  const client = new OrganizationsClient({
+    region: "us-east-1",
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" },
+  });
   organizationId = (await client.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }))).Organization!.Id!;
   const root = (await client.send(new ListRootsCommand({}))).Roots![0].Id!;
-  const ou = async (name: string, parent: string) => (ous[name] = (await client.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: name }))).OrganizationalUnit!.Id!);
+  const ou = async (name: string, parent: string) =>
+    (ous[name] = (await client.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: name }))).OrganizationalUnit!.Id!);
   await ou("Workloads", root);
   await ou("Dev", ous.Workloads);
   await ou("Sandbox", ous.Dev);
@@ -83,7 +94,8 @@ beforeAll(async () => {
   const account = async (key: string, name: string, parent: string) => {
     const created = await client.send(new CreateAccountCommand({ AccountName: name, Email: `${key}@example.com` }));
     ids[key] = created.CreateAccountStatus!.AccountId!;
-    if (parent !== root) await client.send(new MoveAccountCommand({ AccountId: ids[key], SourceParentId: root, DestinationParentId: parent }));
+    if (parent !== root)
+      await client.send(new MoveAccountCommand({ AccountId: ids[key], SourceParentId: root, DestinationParentId: parent }));
   };
   await account("searchQa", "Search QA", ous.Workloads);
   await account("paymentsDevSpaced", "Payments Dev", ous.Dev);
@@ -101,7 +113,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const importArgs = () => ["import-accounts", "--config", configFile, "--ou", ous.Workloads, "--role-sets", "baseline", "--tags", "nonprod", "--set-organization-id"];
+const importArgs = () => [
+  "import-accounts",
+  "--config",
+  configFile,
+  "--ou",
+  ous.Workloads,
+  "--role-sets",
+  "baseline",
+  "--tags",
+  "nonprod",
+  "--set-organization-id",
+];
 
 /**
  * The lines the import appends at the end of accounts:, in the file's one-line style; id: stays in
@@ -148,7 +171,13 @@ describe("import-accounts against moto's Organizations API", () => {
     const brokerEnd = before.indexOf("\n\nrequesters:") + 1;
     const accountsEnd = before.indexOf("\n\nvaultRoles:") + 1;
     expect(after).toBe(
-      before.slice(0, brokerEnd) + `  organizationId: ${organizationId}\n` + before.slice(brokerEnd, accountsEnd) + appended().map((l) => `${l}\n`).join("") + before.slice(accountsEnd),
+      before.slice(0, brokerEnd) +
+        `  organizationId: ${organizationId}\n` +
+        before.slice(brokerEnd, accountsEnd) +
+        appended()
+          .map((l) => `${l}\n`)
+          .join("") +
+        before.slice(accountsEnd),
     );
     const config = parseConfig(after, configFile);
     expect(config.accounts.map((a) => a.name)).toEqual(["primary", "departed", "payments-dev", "payments-dev-2", "search-qa"]);
@@ -160,13 +189,19 @@ describe("import-accounts against moto's Organizations API", () => {
     const run = await vaultAws(["synth", "--config", configFile, "--outdir", outdir]);
     if (run.code !== 0) throw new Error(`synth exited ${run.code}\n${progress.lines.join("\n")}`);
     const stacks = readdirSync(join(outdir, "stacks"));
-    expect(stacks).toEqual(expect.arrayContaining(["aws-primary", "aws-departed", "aws-payments-dev", "aws-payments-dev-2", "aws-search-qa", "vault"]));
+    expect(stacks).toEqual(
+      expect.arrayContaining(["aws-primary", "aws-departed", "aws-payments-dev", "aws-payments-dev-2", "aws-search-qa", "vault"]),
+    );
     const stack = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
     for (const name of ["payments-dev", "payments-dev-2", "search-qa"]) {
       expect(Object.values(stack(`aws-${name}`).resource.aws_iam_role).map((r: any) => r.name)).toEqual(["readonly"]);
     }
-    const vaultRoles = stacks.filter((s) => s.startsWith("vault-roles-")).map((s) => readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8")).join("\n");
-    for (const key of ["paymentsDev", "paymentsDevSpaced", "searchQa", "departed"]) expect(vaultRoles).toContain(`arn:aws:iam::${ids[key]}:role/readonly`);
+    const vaultRoles = stacks
+      .filter((s) => s.startsWith("vault-roles-"))
+      .map((s) => readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"))
+      .join("\n");
+    for (const key of ["paymentsDev", "paymentsDevSpaced", "searchQa", "departed"])
+      expect(vaultRoles).toContain(`arn:aws:iam::${ids[key]}:role/readonly`);
   });
 
   test("a second run finds nothing new under the OU; without --ou it adds the account elsewhere", async () => {
@@ -179,7 +214,9 @@ describe("import-accounts against moto's Organizations API", () => {
 
     const all = await vaultAws(["import-accounts", "--config", configFile, "--dry-run"]);
     expect(all.code).toBe(2);
-    expect(all.stdout).toContain(`would add 1 account to ${configFile}:\n  marketing-web  ${ids.marketing}, named from "Marketing Web": made lowercase letters, digits and inner hyphens\n`);
+    expect(all.stdout).toContain(
+      `would add 1 account to ${configFile}:\n  marketing-web  ${ids.marketing}, named from "Marketing Web": made lowercase letters, digits and inner hyphens\n`,
+    );
     // The management account (moto's 123456789012, "master") is the file's primary: matched by id.
     expect(all.stdout).toContain(`4 accounts already in ${configFile} (matched by id): primary, payments-dev, payments-dev-2, search-qa\n`);
   });

@@ -31,7 +31,12 @@ function keylessServers(label: string, configOf: () => string) {
   beforeAll(async () => {
     servers.emulator = await startEmulator();
     servers.model = buildModel(loadConfig(configOf()));
-    const session = await brokerRoleSession(servers.model, { endpoint: servers.emulator.endpoint, region: "us-east-1" }, "OrganizationAccountAccessRole", () => undefined);
+    const session = await brokerRoleSession(
+      servers.model,
+      { endpoint: servers.emulator.endpoint, region: "us-east-1" },
+      "OrganizationAccountAccessRole",
+      () => undefined,
+    );
     servers.vault = await startTestVault(dir, awsEnvironment(session, "us-east-1"));
   });
   afterAll(async () => {
@@ -70,14 +75,23 @@ describe("a keyless estate: Vault runs as a role, and no IAM user or key exists"
     expect(result.storedRoles.every((r) => r.ok)).toBe(true);
   });
   test("the broker's credentials are a session of the role, and every configured role is reached from it", () => {
-    expect(progress.lines).toContain("broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server");
+    expect(progress.lines).toContain(
+      "broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server",
+    );
     const direct = result.checks.filter((c) => c.source === "broker AssumeRole");
-    expect(direct.map((c) => [c.target.vaultRole, c.ok])).toEqual([["primary-readonly", true], ["dev-ec2-admin", true]]);
+    expect(direct.map((c) => [c.target.vaultRole, c.ok])).toEqual([
+      ["primary-readonly", true],
+      ["dev-ec2-admin", true],
+    ]);
   });
   test("through Vault, with the engine holding no key, each requester gets its role's credentials", async () => {
     const viaVault = result.checks.filter((c) => c.source === "vault write");
-    expect(viaVault.map((c) => [c.requester, c.target.vaultRole, c.ok])).toEqual([["sre", "primary-readonly", true], ["developers", "dev-ec2-admin", true]]);
-    for (const check of viaVault) expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
+    expect(viaVault.map((c) => [c.requester, c.target.vaultRole, c.ok])).toEqual([
+      ["sre", "primary-readonly", true],
+      ["developers", "dev-ec2-admin", true],
+    ]);
+    for (const check of viaVault)
+      expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
     expect((await servers.vault.root.read("aws/config/root")).data.access_key).toBe("");
     expect(progress.lines.join("\n")).toContain("2 Vault role ARNs: 2/2 assumed with the broker role's session; 2/2 issued through Vault");
     expect(result.ok).toBe(true);
@@ -92,8 +106,15 @@ describe("a keyless estate: Vault runs as a role, and no IAM user or key exists"
     const bare = await startTestVault(workDir("keyless-bare"));
     try {
       await bare.root.write("sys/mounts/aws", { type: "aws" });
-      await bare.root.write("aws/config/root", { region: "us-east-1", sts_endpoint: servers.emulator.endpoint, iam_endpoint: servers.emulator.endpoint });
-      await bare.root.write("aws/roles/probe", { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"] });
+      await bare.root.write("aws/config/root", {
+        region: "us-east-1",
+        sts_endpoint: servers.emulator.endpoint,
+        iam_endpoint: servers.emulator.endpoint,
+      });
+      await bare.root.write("aws/roles/probe", {
+        credential_type: "assumed_role",
+        role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"],
+      });
       const answer = await bare.root.request("POST", "aws/sts/probe", { ttl: "15m" });
       // Vault's AWS client finds no credential source (no key in its config, none in its environment).
       expect(answer.status).toBeGreaterThanOrEqual(400);
@@ -107,7 +128,8 @@ describe("a keyless estate: Vault runs as a role, and no IAM user or key exists"
 describe("switching an estate from user to role, step by step, while a requester issues credentials", () => {
   const dir = workDir("keyless-switch");
   let written = 0;
-  const config = (broker: Record<string, unknown>) => writeConfig(dir, `step-${++written}.yaml`, { ...smallConfig(), broker: { account: "primary", ...broker } });
+  const config = (broker: Record<string, unknown>) =>
+    writeConfig(dir, `step-${++written}.yaml`, { ...smallConfig(), broker: { account: "primary", ...broker } });
   const steps = {
     user: config({}),
     prepared: config({ ...ROLE }),
@@ -118,7 +140,8 @@ describe("switching an estate from user to role, step by step, while a requester
   // until the engine drops the key.
   const servers = keylessServers("switch", () => steps.prepared);
   const progress = collector();
-  const sandbox = (configFile: string) => runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
+  const sandbox = (configFile: string) =>
+    runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
   /** Every stack's planned changes, as "<stack> <actions> <type>" (no-ops left out), sorted. */
   const plan = async (configFile: string) => {
     const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
@@ -158,7 +181,9 @@ describe("switching an estate from user to role, step by step, while a requester
     expect(await plan(steps.switched)).toEqual(["vault update vault_generic_endpoint"]);
     expect((await sandbox(steps.switched)).ok).toBe(true);
     expect(await keyInVault()).toBe("");
-    expect(progress.lines).toContain("broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server");
+    expect(progress.lines).toContain(
+      "broker session is arn:aws:sts::111111111111:assumed-role/vault-server/vault-server: Vault's environment credentials, a session of arn:aws:iam::111111111111:role/vault-server",
+    );
   });
 
   test("step 3, the user removed, its group, membership and policies deleted, trust narrowed in place; nothing in Vault", async () => {

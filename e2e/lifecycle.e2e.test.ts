@@ -39,7 +39,8 @@ describe("adding an account, then removing it", () => {
     const changes = Object.fromEntries(
       await Promise.all(stacks.filter((s) => s.name !== "vault").map(async (s) => [s.name, await plannedChanges(s, env)] as const)),
     );
-    const actions = (stack: string) => changes[stack].filter((c) => c.actions[0] !== "no-op").map((c) => `${c.actions.join("+")} ${c.address.split(".")[0]}`);
+    const actions = (stack: string) =>
+      changes[stack].filter((c) => c.actions[0] !== "no-op").map((c) => `${c.actions.join("+")} ${c.address.split(".")[0]}`);
     expect(actions("aws-qa").sort()).toEqual(["create aws_iam_role", "create aws_iam_role_policy_attachment"]);
     expect(actions("aws-dev")).toEqual([]);
     // The broker's policy gains the new ARN in place; nothing anywhere is deleted or replaced.
@@ -61,11 +62,17 @@ describe("adding an account, then removing it", () => {
 
     // moto does not evaluate policies, so "no longer assumable" is shown by what AWS would evaluate:
     // the role no longer exists in its account...
-    const inQa = await new STSClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } }).send(
-      new AssumeRoleCommand({ RoleArn: "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }),
-    );
+    const inQa = await new STSClient({
+      endpoint: emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" },
+    }).send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }));
     const c = inQa.Credentials!;
-    const iam = new IAMClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+    const iam = new IAMClient({
+      endpoint: emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken },
+    });
     await expect(iam.send(new GetRoleCommand({ RoleName: "ec2-admin" }))).rejects.toThrow(/not found|cannot be found|NoSuchEntity/i);
     // ...and the broker's policy no longer names it.
     const { stacks, env } = await synthForSandbox(before, dir, emulator.endpoint, () => undefined);

@@ -33,18 +33,31 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
 
   test("the old layout deploys: the AWS stacks, then the single vault stack holding every role", async () => {
     expect((await runSandbox({ configFile, workDir: dir, log: progress.log }, servers.emulator)).ok).toBe(true);
-    const legacy = JSON.parse(readFileSync(join(__dirname, "legacy", "vault-single-stack.json"), "utf8").replaceAll("/sandbox-state", join(dir, "state")));
+    const legacy = JSON.parse(
+      readFileSync(join(__dirname, "legacy", "vault-single-stack.json"), "utf8").replaceAll("/sandbox-state", join(dir, "state")),
+    );
     // The old layout read the broker's key from the broker stack's state, which no longer holds one:
     // a key made here stands for it, as the key an old estate's state holds.
-    const key = await createBrokerCheckKey(model, { endpoint: servers.emulator.endpoint, region: "us-east-1" }, "OrganizationAccountAccessRole");
+    const key = await createBrokerCheckKey(
+      model,
+      { endpoint: servers.emulator.endpoint, region: "us-east-1" },
+      "OrganizationAccountAccessRole",
+    );
     for (const engine of Object.values<any>(legacy.resource.vault_aws_secret_backend)) {
-      Object.assign(engine, { sts_endpoint: servers.emulator.endpoint, iam_endpoint: servers.emulator.endpoint, access_key: key.credentials.accessKeyId, secret_key: key.credentials.secretAccessKey });
+      Object.assign(engine, {
+        sts_endpoint: servers.emulator.endpoint,
+        iam_endpoint: servers.emulator.endpoint,
+        access_key: key.credentials.accessKeyId,
+        secret_key: key.credentials.secretAccessKey,
+      });
     }
     const legacyDir = join(dir, "legacy", "vault");
     mkdirSync(legacyDir, { recursive: true });
     writeFileSync(join(legacyDir, "cdk.tf.json"), JSON.stringify(legacy));
     const { env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
-    expect((await applyStack({ name: "vault", dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).detail).toBe("+7 ~0 -0");
+    expect((await applyStack({ name: "vault", dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).detail).toBe(
+      "+7 ~0 -0",
+    );
     expect(await rolesInVault()).toEqual(["dev-ec2-admin", "primary-readonly"]);
   });
 
@@ -108,12 +121,19 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
 
   test("afterwards the vault stack's state holds no role, and each roles stack's holds its own, and its requesters' policies", async () => {
     const { stacks, env } = await synthForSandbox(configFile, dir, servers.emulator.endpoint, () => undefined);
-    const held = async (name: string) => (await terraform(stacks.find((s) => s.name === name)!.dir, ["state", "list"], env)).output.trim().split("\n").filter(Boolean);
+    const held = async (name: string) =>
+      (await terraform(stacks.find((s) => s.name === name)!.dir, ["state", "list"], env)).output.trim().split("\n").filter(Boolean);
     // The engine's config/root endpoint stays in the vault stack; no role does.
-    expect((await held("vault")).filter((a) => (a.startsWith("vault_generic_endpoint") && !a.includes(".engine_root_")) || a.startsWith("terraform_data"))).toEqual([]);
+    expect(
+      (await held("vault")).filter(
+        (a) => (a.startsWith("vault_generic_endpoint") && !a.includes(".engine_root_")) || a.startsWith("terraform_data"),
+      ),
+    ).toEqual([]);
     for (const stack of stacks.filter((s) => s.name.startsWith("vault-roles-"))) {
       const roles = model.vaultRoles.filter((r) => r.stackName === stack.name).map((r) => `vault_generic_endpoint.role-${r.name}_role`);
-      const policies = model.shardPolicies.filter((p) => p.stackName === stack.name).map((p) => `vault_policy.policy-${p.requester}_policy`);
+      const policies = model.shardPolicies
+        .filter((p) => p.stackName === stack.name)
+        .map((p) => `vault_policy.policy-${p.requester}_policy`);
       expect((await held(stack.name)).map((a) => a.replace(/_[0-9A-F]{8}$/, ""))).toEqual([...roles, ...policies]);
     }
   });

@@ -79,7 +79,7 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
         stack.name,
         stack.dir,
         join(artifacts, `${stack.name}.tfplan`),
-        isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env
+        isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env,
       );
     }
   });
@@ -105,8 +105,8 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
         answers.push(
           await sts.send(new GetCallerIdentityCommand({})).then(
             (r) => `accepted as ${r.Arn}`,
-            (e) => (e as Error).name
-          )
+            (e) => (e as Error).name,
+          ),
         );
       }
     }
@@ -159,7 +159,7 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     const key = await createBrokerCheckKey(
       model,
       { endpoint: servers.emulator.endpoint, region: "us-east-1" },
-      "OrganizationAccountAccessRole"
+      "OrganizationAccountAccessRole",
     );
     await enforceCredentials(servers.emulator, true);
     const probe = () => tryEvery({ ids: new Set([key.credentials.accessKeyId]), secrets: new Set([key.credentials.secretAccessKey]) });
@@ -177,7 +177,7 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     const loop = keepIssuing(token, "aws/sts/dev-ec2-admin", { ttl: "15m" });
     const result = await runSandbox(
       { configFile: config((c) => (c.broker.keyGeneration = 2)), workDir: dir, vault: servers.vault, log: progress.log },
-      servers.emulator
+      servers.emulator,
     );
     const { ok, failures } = await loop.stop();
     expect(result.ok).toBe(true);

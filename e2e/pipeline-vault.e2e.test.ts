@@ -64,7 +64,10 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
       pipeline: { account: "primary", github: { repository: REPO } },
     });
     const { stacks, env } = await synthForSandbox(configFile, dir, emulator.endpoint, () => undefined);
-    await applyStack(stacks.find((s) => s.name === VAULT_PIPELINE_STACK_NAME)!, { ...env, ...vault.env });
+    await applyStack(
+      stacks.find((s) => s.name === VAULT_PIPELINE_STACK_NAME)!,
+      { ...env, ...vault.env },
+    );
   });
   afterAll(async () => {
     await vault?.stop();
@@ -100,13 +103,13 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
     const apply = await as("vault-aws-apply", ENVIRONMENT);
     expect(
       (await apply.request("POST", "aws/roles/x", { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/r"] }))
-        .status
+        .status,
     ).toBe(204);
     expect(
-      (await apply.request("POST", "sys/policies/acl/aws-x", { policy: 'path "aws/sts/x" { capabilities = ["update"] }' })).status
+      (await apply.request("POST", "sys/policies/acl/aws-x", { policy: 'path "aws/sts/x" { capabilities = ["update"] }' })).status,
     ).toBe(204);
     expect(
-      (await apply.request("POST", "sys/policies/acl/pipeline.vault-aws-apply", { policy: 'path "*" { capabilities = ["sudo"] }' })).status
+      (await apply.request("POST", "sys/policies/acl/pipeline.vault-aws-apply", { policy: 'path "*" { capabilities = ["sudo"] }' })).status,
     ).toBe(403);
     expect((await apply.request("POST", "auth/jwt/role/vault-aws-apply", { bound_subject: PR })).status).toBe(403);
   });

@@ -35,8 +35,15 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
   });
   test("a second plan of every stack, the Vault stacks included, has no changes", () => {
     expect(result.secondPlan).toEqual({
-      "aws-primary": 0, "aws-dev": 0, "aws-staging": 0, "aws-prod": 0,
-      vault: 0, "vault-roles-01": 0, "vault-roles-03": 0, "vault-roles-06": 0, "vault-roles-10": 0,
+      "aws-primary": 0,
+      "aws-dev": 0,
+      "aws-staging": 0,
+      "aws-prod": 0,
+      vault: 0,
+      "vault-roles-01": 0,
+      "vault-roles-03": 0,
+      "vault-roles-06": 0,
+      "vault-roles-10": 0,
     });
   });
   test("through Vault, every requester group granted a role got credentials for each of its ARNs, with its own token", () => {
@@ -102,7 +109,9 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
     expect(text).toContain("21 passed, 0 failed");
     expect(text).toContain("9 Vault role ARNs: 9/9 assumed with the broker's key; 12/12 issued through Vault");
     expect(text).toMatch(/Vault role\s+account\s+AWS role\s+result\s+AssumeRole\s+via Vault/);
-    expect(text).toMatch(/readonly-nonprod\s+dev \(222222222222\)\s+readonly\s+ok \(\+ec2:DescribeVpcs\)\s+\d+ ms\s+auditors: \d+ ms, lease 1h/);
+    expect(text).toMatch(
+      /readonly-nonprod\s+dev \(222222222222\)\s+readonly\s+ok \(\+ec2:DescribeVpcs\)\s+\d+ ms\s+auditors: \d+ ms, lease 1h/,
+    );
     expect(result.ok).toBe(true);
   });
 });
@@ -132,16 +141,28 @@ describe("a config with an external id, a role spanning two accounts, names with
   let result: Awaited<ReturnType<typeof runSandbox>>;
   beforeAll(async () => {
     const dir = workDir("tricky");
-    result = await runSandbox({ configFile: writeConfig(dir, "accounts.yaml", config), workDir: dir, via: "cdktf", vault, log: () => undefined }, emulator);
+    result = await runSandbox(
+      { configFile: writeConfig(dir, "accounts.yaml", config), workDir: dir, via: "cdktf", vault, log: () => undefined },
+      emulator,
+    );
   });
 
   test("applies through cdktf deploy, the vault stack included, and plans no changes afterwards", () => {
     // team-a's role, team-b's and the spanning ops@both hash to vault-roles-12, -10 and -01.
-    expect(result.stacks.filter((s) => s.action === "applied").map((s) => s.stack).sort()).toEqual([
-      "aws-hub", "aws-team-a", "aws-team-b", "vault", "vault-roles-01", "vault-roles-10", "vault-roles-12",
-    ]);
+    expect(
+      result.stacks
+        .filter((s) => s.action === "applied")
+        .map((s) => s.stack)
+        .sort(),
+    ).toEqual(["aws-hub", "aws-team-a", "aws-team-b", "vault", "vault-roles-01", "vault-roles-10", "vault-roles-12"]);
     expect(result.secondPlan).toEqual({
-      "aws-hub": 0, "aws-team-a": 0, "aws-team-b": 0, vault: 0, "vault-roles-01": 0, "vault-roles-10": 0, "vault-roles-12": 0,
+      "aws-hub": 0,
+      "aws-team-a": 0,
+      "aws-team-b": 0,
+      vault: 0,
+      "vault-roles-01": 0,
+      "vault-roles-10": 0,
+      "vault-roles-12": 0,
     });
   });
   test("the spanning role reaches both accounts, sending the external id, with the broker's key and through Vault with role_arn", () => {

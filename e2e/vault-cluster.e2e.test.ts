@@ -37,7 +37,10 @@ function configWithGroups(mount: string, ids: [string, string], groupPrefix = ""
   config.accounts[1].id = ids[1];
   // An external group's alias is unique per auth mount: each config binds groups of its own.
   config.requesters.sre.groups = [{ authMount: "jwt", name: `${groupPrefix}eng-sre` }];
-  config.requesters.developers.groups = [{ authMount: "jwt", name: `${groupPrefix}eng-developers` }, { authMount: "jwt", name: `${groupPrefix}contractors` }];
+  config.requesters.developers.groups = [
+    { authMount: "jwt", name: `${groupPrefix}eng-developers` },
+    { authMount: "jwt", name: `${groupPrefix}contractors` },
+  ];
   return config;
 }
 
@@ -68,7 +71,12 @@ describe("three servers with integrated storage", () => {
   test("start, join and unseal within a minute: one active, two standbys, three Raft voters", async () => {
     expect(clusterSeconds).toBeLessThan(60);
     const active = await cluster.leader();
-    expect((await cluster.standbys()).map((n) => n.nodeId).sort()).toEqual(cluster.nodes.filter((n) => n !== active).map((n) => n.nodeId).sort());
+    expect((await cluster.standbys()).map((n) => n.nodeId).sort()).toEqual(
+      cluster.nodes
+        .filter((n) => n !== active)
+        .map((n) => n.nodeId)
+        .sort(),
+    );
     const config = await cluster.root.read("sys/storage/raft/configuration");
     expect(config.data.config.servers.map((s: any) => [s.node_id, s.voter]).sort()).toEqual([
       ["vault-1", true],
@@ -226,7 +234,10 @@ describe("the active node SIGKILLed during an apply, right after the engine's mo
     const firstSeconds = (Date.now() - started) / 1000;
     await heal(killed!);
     const rerunStarted = Date.now();
-    rerun = await runSandbox({ configFile: configB, workDir: dirB, vault: cluster.through(await cluster.leader()), log: () => undefined }, emulator);
+    rerun = await runSandbox(
+      { configFile: configB, workDir: dirB, vault: cluster.through(await cluster.leader()), log: () => undefined },
+      emulator,
+    );
     figures.leaderKilledDuringApply = {
       firstRun: first instanceof StackFailure ? `failed in ${first.stackName}` : String(first),
       firstSeconds,
@@ -268,7 +279,12 @@ describe("a Raft snapshot, the engine's mount deleted, the snapshot restored", (
     deleted = {
       checks: await proveThroughVault(modelA, cluster.root, aws()),
       roles: (await readInventory(cluster.root, modelA)).roles,
-      plan: (await planExitCode(vaultStacks.find((s) => s.name === "vault")!, vaultEnv())).code,
+      plan: (
+        await planExitCode(
+          vaultStacks.find((s) => s.name === "vault")!,
+          vaultEnv(),
+        )
+      ).code,
     };
     const restoreStarted = Date.now();
     await cluster.restore(snapshot);

@@ -87,7 +87,8 @@ describe("changes with Vault in the loop", () => {
     change(data);
     return writeConfig(dir, `accounts-${++written}.yaml`, data);
   };
-  const sandbox = (configFile: string) => runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
+  const sandbox = (configFile: string) =>
+    runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
   const devToken = async () => (await requesterTokens(servers.vault.root, buildModel(loadConfig(config())))).get("developers")!;
   /** The planned changes of every Vault stack (`vault`, `vault-roles-NN`), as "<stack> <actions> <address>". */
   const vaultStackChanges = async (configFile: string) => {
@@ -139,14 +140,15 @@ describe("changes with Vault in the loop", () => {
     expect(result.ok).toBe(true);
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(10);
-    expect(result.checks.filter((c) => c.source === "vault write").map((c) => `${c.requester} ${c.target.vaultRole}`).sort()).toEqual([
-      "developers dev-ec2-admin",
-      "developers qa-ec2-admin",
-      "sre primary-readonly",
-    ]);
+    expect(
+      result.checks
+        .filter((c) => c.source === "vault write")
+        .map((c) => `${c.requester} ${c.target.vaultRole}`)
+        .sort(),
+    ).toEqual(["developers dev-ec2-admin", "developers qa-ec2-admin", "sre primary-readonly"]);
   });
 
-  test("writing external_id \"\" to a role clears it: Vault's own API, read back", async () => {
+  test('writing external_id "" to a role clears it: Vault\'s own API, read back', async () => {
     const path = "aws/roles/external-id-probe";
     const role = { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"] };
     await servers.vault.root.write(path, { ...role, external_id: "probe-1" });
@@ -164,12 +166,16 @@ describe("changes with Vault in the loop", () => {
       c.accounts.push(qa);
       c.accounts[1].externalId = "dev-ext-1";
     });
-    expect(await vaultStackChanges(withId)).toEqual([expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/)]);
+    expect(await vaultStackChanges(withId)).toEqual([
+      expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/),
+    ]);
     expect((await sandbox(withId)).ok).toBe(true);
     expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("dev-ext-1");
 
     const withoutId = config((c) => c.accounts.push(qa));
-    expect(await vaultStackChanges(withoutId)).toEqual([expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/)]);
+    expect(await vaultStackChanges(withoutId)).toEqual([
+      expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/),
+    ]);
     expect((await sandbox(withoutId)).ok).toBe(true);
     expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("");
   });
@@ -178,9 +184,21 @@ describe("changes with Vault in the loop", () => {
     const loop = await issuing();
     const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data.access_key as string;
     const activeKeys = async () => {
-      const sts = new STSClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" } });
-      const c = (await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }))).Credentials!;
-      const iam = new IAMClient({ endpoint: servers.emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+      const sts = new STSClient({
+        endpoint: servers.emulator.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "sandbox", secretAccessKey: "sandbox" },
+      });
+      const c = (
+        await sts.send(
+          new AssumeRoleCommand({ RoleArn: "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", RoleSessionName: "e2e" }),
+        )
+      ).Credentials!;
+      const iam = new IAMClient({
+        endpoint: servers.emulator.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken },
+      });
       const keys = await iam.send(new ListAccessKeysCommand({ UserName: "vault-account" }));
       return (keys.AccessKeyMetadata ?? []).filter((k) => k.Status === "Active").map((k) => k.AccessKeyId!);
     };
@@ -241,10 +259,19 @@ describe("a requester bound to an identity-provider group, end to end through Va
 
   /** A token the identity provider would sign for `subject`, a member of `groups`. */
   const idToken = (subject: string, groups: string[]) =>
-    new SignJWT({ groups }).setProtectedHeader({ alg: "RS256" }).setSubject(subject).setIssuer(issuer).setAudience("vault").setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    new SignJWT({ groups })
+      .setProtectedHeader({ alg: "RS256" })
+      .setSubject(subject)
+      .setIssuer(issuer)
+      .setAudience("vault")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
   /** Logs in through the JWT auth mount and returns a client holding the token Vault gave. */
   const login = async (subject: string, groups: string[]) => {
-    const answer = await servers.vault.root.withToken("").write("auth/jwt/login", { role: "engineer", jwt: await idToken(subject, groups) });
+    const answer = await servers.vault.root
+      .withToken("")
+      .write("auth/jwt/login", { role: "engineer", jwt: await idToken(subject, groups) });
     return servers.vault.root.withToken(answer.auth.client_token);
   };
 
@@ -255,11 +282,20 @@ describe("a requester bound to an identity-provider group, end to end through Va
     await servers.vault.root.write("sys/auth/jwt", { type: "jwt" });
     await servers.vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
     await servers.vault.root.write("auth/jwt/role/engineer", {
-      role_type: "jwt", user_claim: "sub", groups_claim: "groups", bound_audiences: ["vault"], token_policies: [], token_ttl: "15m",
+      role_type: "jwt",
+      user_claim: "sub",
+      groups_claim: "groups",
+      bound_audiences: ["vault"],
+      token_policies: [],
+      token_ttl: "15m",
     });
     const config = smallConfig();
     config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }];
-    config.accounts.push({ name: "prod", id: "444444444444", roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["sre"] }] });
+    config.accounts.push({
+      name: "prod",
+      id: "444444444444",
+      roles: [{ name: "ec2-admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"], requesters: ["sre"] }],
+    });
     configFile = writeConfig(dir, "accounts.yaml", config);
     expect((await runSandbox({ configFile, workDir: dir, vault: servers.vault, log: () => undefined }, servers.emulator)).ok).toBe(true);
   });
@@ -273,7 +309,10 @@ describe("a requester bound to an identity-provider group, end to end through Va
     const alice = await login("alice", ["eng-developers"]);
     const model = buildModel(loadConfig(configFile));
     const target = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
-    const check = await checkTarget(new VaultSts(alice, "alice"), target, model, { endpoint: servers.emulator.endpoint, region: "us-east-1" });
+    const check = await checkTarget(new VaultSts(alice, "alice"), target, model, {
+      endpoint: servers.emulator.endpoint,
+      region: "us-east-1",
+    });
     expect(check).toMatchObject({ ok: true, leaseSeconds: 3600 });
     expect(check.detail).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\//);
   });

@@ -102,7 +102,10 @@ export function accessDiff(base: readonly AccessEntry[], current: readonly Acces
   const baseKeys = new Set(base.map(key));
   const currentKeys = new Set(current.map(key));
   const only = (entries: readonly AccessEntry[], absent: Set<string>) =>
-    entries.filter((e) => !absent.has(key(e))).map(({ requester, vaultRole, roleArn }) => ({ requester, vaultRole, roleArn })).sort(compareEntries);
+    entries
+      .filter((e) => !absent.has(key(e)))
+      .map(({ requester, vaultRole, roleArn }) => ({ requester, vaultRole, roleArn }))
+      .sort(compareEntries);
   return { granted: only(current, baseKeys), revoked: only(base, currentKeys) };
 }
 

@@ -16,7 +16,7 @@ export function writeFileAtomic(file: string, text: string, mode = 0o644): void 
   try {
     try {
       const bytes = Buffer.from(text, "utf8");
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

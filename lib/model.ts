@@ -20,7 +20,14 @@ import { guardrailPolicy, SCP_MAX_SIZE } from "./policy/guardrails";
 import type { StsGrant } from "./policy/vault-acl";
 import type { StsRoleSettings } from "./policy/vault-role";
 import { roleTtls, vaultRoleTtls } from "./ttl";
-import { applyIdentityPolicy, issuerHost, PIPELINE_APPLY_ROLE_NAME, PIPELINE_PLAN_ROLE_NAME, type PipelineSource, planIdentityPolicy } from "./policy/pipeline";
+import {
+  applyIdentityPolicy,
+  issuerHost,
+  PIPELINE_APPLY_ROLE_NAME,
+  PIPELINE_PLAN_ROLE_NAME,
+  type PipelineSource,
+  planIdentityPolicy,
+} from "./policy/pipeline";
 
 /**
  * The whole deployment as plain data, derived from a validated config by `buildModel`.
@@ -413,8 +420,14 @@ function pipelineModel(config: AccountsConfig): PipelineModel | undefined {
   if (!p) return undefined;
   const hub = config.accounts.find((a) => a.name === p.account)!;
   const source: PipelineSource = p.github ? { kind: "github", ...p.github } : { kind: "gitlab", ...p.gitlab! };
-  const state = { partition: config.partition, s3: config.state.s3 && { bucket: config.state.s3.bucket, keyPrefix: config.state.s3.keyPrefix } };
-  const deploymentRoles = [config.deployment.roleName, ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined)];
+  const state = {
+    partition: config.partition,
+    s3: config.state.s3 && { bucket: config.state.s3.bucket, keyPrefix: config.state.s3.keyPrefix },
+  };
+  const deploymentRoles = [
+    config.deployment.roleName,
+    ...config.accounts.map((a) => a.deployment?.roleName).filter((n): n is string => n !== undefined),
+  ];
   return {
     hub: { name: hub.name, id: hub.id },
     source,
@@ -430,7 +443,12 @@ function pipelineModel(config: AccountsConfig): PipelineModel | undefined {
 }
 
 /** The guardrail SCP of a config with `guardrails:`, or a `QuotaError` when it cannot fit. */
-function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { user?: BrokerUserModel; role?: BrokerRoleModel }, accounts: readonly AccountModel[]): GuardrailsModel | undefined {
+function guardrails(
+  config: AccountsConfig,
+  brokerAccountId: string,
+  broker: { user?: BrokerUserModel; role?: BrokerRoleModel },
+  accounts: readonly AccountModel[],
+): GuardrailsModel | undefined {
   if (!config.guardrails) return undefined;
   const { partition } = config;
   // The organization's own deployment role is not exempted: SCPs never apply in the management account.
@@ -442,9 +460,13 @@ function guardrails(config: AccountsConfig, brokerAccountId: string, broker: { u
     brokerRoleName: broker.role?.roleName,
     iamPath: config.iamPath,
     roleNames: accounts.flatMap((a) => a.roles.map((r) => r.name)),
-    accountPolicyNames: accounts.flatMap((a) => a.roles.flatMap((r) => [...r.managedPolicyArns, r.permissionsBoundaryArn ?? ""]).flatMap((arn) => ownPolicyName(arn, a.id))),
+    accountPolicyNames: accounts.flatMap((a) =>
+      a.roles.flatMap((r) => [...r.managedPolicyArns, r.permissionsBoundaryArn ?? ""]).flatMap((arn) => ownPolicyName(arn, a.id)),
+    ),
     defaultDeploymentRoleName: config.deployment.roleName,
-    deploymentRoleOverrides: config.accounts.flatMap((a) => (a.deployment?.roleName ? [{ accountId: a.id, roleName: a.deployment.roleName }] : [])),
+    deploymentRoleOverrides: config.accounts.flatMap((a) =>
+      a.deployment?.roleName ? [{ accountId: a.id, roleName: a.deployment.roleName }] : [],
+    ),
     profileAccountIds: config.accounts.filter((a) => a.deployment?.profile).map((a) => a.id),
     exemptPrincipalArns: config.guardrails.exemptPrincipalArns,
   });
@@ -494,7 +516,11 @@ function requesterPolicies(
       requester,
       description: declared[requester].description,
       grants: grants.get(requester)!,
-      bindings: declared[requester].groups.map((g) => ({ authMount: g.authMount, externalGroup: g.name, identityGroupName: identityGroupName(name, g.authMount, g.name) })),
+      bindings: declared[requester].groups.map((g) => ({
+        authMount: g.authMount,
+        externalGroup: g.name,
+        identityGroupName: identityGroupName(name, g.authMount, g.name),
+      })),
     };
   });
 }
@@ -537,7 +563,9 @@ function brokerPrincipals(config: AccountsConfig, accountId: string): Pick<Broke
         }
       : undefined;
   const role: BrokerRoleModel | undefined =
-    broker.roleName !== undefined ? { roleName: broker.roleName, roleArn: iamRoleArn(partition, accountId, broker.roleName), attachmentSlots: broker.attachmentSlots } : undefined;
+    broker.roleName !== undefined
+      ? { roleName: broker.roleName, roleArn: iamRoleArn(partition, accountId, broker.roleName), attachmentSlots: broker.attachmentSlots }
+      : undefined;
   const principalArns = [user?.userArn, role?.roleArn].filter((arn): arn is string => arn !== undefined);
   return { identity: broker.identity, principalArns, user, role };
 }

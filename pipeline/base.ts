@@ -9,7 +9,9 @@ import { run } from "../run/process";
 import { repoRoot } from "../run/repo-root";
 
 /** Where the base of a comparison comes from. */
-export type BaseSource = { readonly kind: "folder"; readonly outdir: string } | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };
+export type BaseSource =
+  | { readonly kind: "folder"; readonly outdir: string }
+  | { readonly kind: "commit"; readonly ref: string; readonly commit: string; readonly repo: string };
 
 /** Which flag named the base: `--base-ref`, `--base-dir`, or `--base` (either, when only one matches). */
 export type BaseKind = "ref" | "dir" | "either";
@@ -31,17 +33,36 @@ export function resolveBase(base: string, cwd: string = process.cwd(), kind: Bas
     return { kind: "folder", outdir: resolve(cwd, base) };
   }
   if (kind === "either" && folder && isRef) {
-    throw new Error(`--base ${base} is both a git ref (commit ${commit.out.slice(0, 12)}) and a folder holding a synth (${join(base, "manifest.json")}); say which with --base-ref ${base} or --base-dir ${base}`);
+    throw new Error(
+      `--base ${base} is both a git ref (commit ${commit.out.slice(0, 12)}) and a folder holding a synth (${join(base, "manifest.json")}); say which with --base-ref ${base} or --base-dir ${base}`,
+    );
   }
   if (!isRef) {
     const why = repo.ok ? `no commit ${base} in ${repo.out}` : `${cwd} is not in a git repository`;
-    throw new Error(kind === "ref" ? `--base-ref ${base} is not a git ref: ${why}` : `--base ${base} is neither a synth output folder (no ${join(base, "manifest.json")}) nor a git ref: ${why}`);
+    throw new Error(
+      kind === "ref"
+        ? `--base-ref ${base} is not a git ref: ${why}`
+        : `--base ${base} is neither a synth output folder (no ${join(base, "manifest.json")}) nor a git ref: ${why}`,
+    );
   }
   return { kind: "commit", ref: base, commit: commit.out, repo: repo.out };
 }
 
 /** What the base commit's synth may see of the environment: nothing that reaches a cloud, Vault or CI. */
-const BASE_ENV_ALLOWED = ["PATH", "HOME", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "TZ", "XDG_CACHE_HOME", "npm_config_cache", SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV];
+const BASE_ENV_ALLOWED = [
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "XDG_CACHE_HOME",
+  "npm_config_cache",
+  SANDBOX_ENDPOINT_ENV,
+  SANDBOX_STATE_DIR_ENV,
+];
 
 /**
  * The environment the base commit's code runs with: an allow-list, so no AWS keys or profiles,
@@ -74,7 +95,10 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   const cwd = process.cwd();
   const configPath = relative(base.repo, resolve(cwd, input.configFile));
   const outPath = relative(base.repo, resolve(cwd, input.outdir));
-  if (configPath.startsWith("..") || isAbsolute(configPath)) throw new Error(`--base ${base.ref}: the config ${input.configFile} is outside the repository ${base.repo}, so the base commit cannot hold it; pass --base a synth output folder instead`);
+  if (configPath.startsWith("..") || isAbsolute(configPath))
+    throw new Error(
+      `--base ${base.ref}: the config ${input.configFile} is outside the repository ${base.repo}, so the base commit cannot hold it; pass --base a synth output folder instead`,
+    );
   const sandbox = [SANDBOX_ENDPOINT_ENV, SANDBOX_STATE_DIR_ENV].map((name) => `${name}=${input.env[name] ?? ""}`);
   const key = createHash("sha256").update(JSON.stringify({ configPath, outPath, sandbox })).digest("hex").slice(0, 12);
   const dir = join(cacheDir(input.env), "base", `${base.commit}-${key}`);
@@ -87,18 +111,30 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   rmSync(dir, { recursive: true, force: true });
   const tree = join(dir, "tree");
   mkdirSync(tree, { recursive: true });
-  const archive = spawnSync("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", base.repo, base.commit, tree], { encoding: "utf8" });
+  const archive = spawnSync("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", base.repo, base.commit, tree], {
+    encoding: "utf8",
+  });
   if (archive.status !== 0) throw new Error(`--base ${base.ref}: git archive failed: ${archive.stderr.trim()}`);
-  if (!existsSync(join(tree, configPath))) throw new Error(`--base ${base.ref}: the base commit has no ${configPath}; pass --base a synth output folder, or a commit that has the config`);
-  if (!existsSync(join(tree, "main.ts"))) throw new Error(`--base ${base.ref}: the base commit has no main.ts, so it is not a commit of this program`);
-  const lockfile = (root: string) => (existsSync(join(root, "package-lock.json")) ? readFileSync(join(root, "package-lock.json"), "utf8") : "");
+  if (!existsSync(join(tree, configPath)))
+    throw new Error(
+      `--base ${base.ref}: the base commit has no ${configPath}; pass --base a synth output folder, or a commit that has the config`,
+    );
+  if (!existsSync(join(tree, "main.ts")))
+    throw new Error(`--base ${base.ref}: the base commit has no main.ts, so it is not a commit of this program`);
+  const lockfile = (root: string) =>
+    existsSync(join(root, "package-lock.json")) ? readFileSync(join(root, "package-lock.json"), "utf8") : "";
   if (lockfile(tree) === lockfile(base.repo) && existsSync(join(base.repo, "node_modules"))) {
     rmSync(join(tree, "node_modules"), { recursive: true, force: true }); // a committed symlink, say
     symlinkSync(join(base.repo, "node_modules"), join(tree, "node_modules"), "dir");
   } else {
     input.log(`base ${base.ref}: its package-lock.json differs from the current one; npm ci in ${tree}`);
-    const install = spawnSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tree, encoding: "utf8", env: scrubbedEnv(input.env) });
-    if (install.status !== 0) throw new Error(`--base ${base.ref}: npm ci of the base commit failed:\n${install.stderr.trim().split("\n").slice(-10).join("\n")}`);
+    const install = spawnSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: tree,
+      encoding: "utf8",
+      env: scrubbedEnv(input.env),
+    });
+    if (install.status !== 0)
+      throw new Error(`--base ${base.ref}: npm ci of the base commit failed:\n${install.stderr.trim().split("\n").slice(-10).join("\n")}`);
   }
   const app = join(tree, ".build", "main.js");
   try {
@@ -111,7 +147,9 @@ export async function baseSynth(base: Extract<BaseSource, { kind: "commit" }>, i
   const synth = await run(process.execPath, [app], tree, env);
   if (synth.code !== 0) throw new Error(`--base ${base.ref}: the base commit's synth of ${configPath} failed:\n${synth.output.trim()}`);
   writeFileSync(join(dir, "complete"), `${new Date().toISOString()}\n`);
-  input.log(`base ${base.ref} (${base.commit.slice(0, 12)}): synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s, cached in ${dir}`);
+  input.log(
+    `base ${base.ref} (${base.commit.slice(0, 12)}): synthesized in ${((Date.now() - started) / 1000).toFixed(1)} s, cached in ${dir}`,
+  );
   return outdir;
 }
 

@@ -19,7 +19,11 @@ export function canonicalJson(text: string): string {
   const sort = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sort);
     if (value && typeof value === "object") {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sort((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, sort((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
@@ -95,7 +99,10 @@ export interface ChangeSet {
 export function compareOutputs(base: SynthOutput, current: SynthOutput, include: readonly string[] = []): ChangeSet {
   const names = [...current.stacks.keys()].sort();
   const unknown = include.filter((n) => !current.stacks.has(n));
-  if (unknown.length > 0) throw new Error(`--include ${unknown.join(", ")}: no such stack in the current synth; the stacks are named aws-<account>, vault and vault-roles-NN`);
+  if (unknown.length > 0)
+    throw new Error(
+      `--include ${unknown.join(", ")}: no such stack in the current synth; the stacks are named aws-<account>, vault and vault-roles-NN`,
+    );
   const create = names.filter((n) => !base.stacks.has(n));
   const update = names.filter((n) => base.stacks.has(n) && (base.stacks.get(n) !== current.stacks.get(n) || include.includes(n)));
   const destroy = [...base.stacks.keys()].filter((n) => !current.stacks.has(n)).sort();
@@ -112,7 +119,14 @@ export function compareOutputs(base: SynthOutput, current: SynthOutput, include:
   const accessKnown = base.access !== undefined && current.access !== undefined;
   const access = accessKnown ? accessDiff(base.access!, current.access!) : { granted: [], revoked: [] };
   return {
-    changes: { create, update, destroy, unchanged: names.length - create.length - update.length, waves: waveDetails.map((w) => w.stacks), access },
+    changes: {
+      create,
+      update,
+      destroy,
+      unchanged: names.length - create.length - update.length,
+      waves: waveDetails.map((w) => w.stacks),
+      access,
+    },
     waveDetails,
     accessKnown,
   };

@@ -25,12 +25,26 @@ export interface ComputedChanges {
  * Synthesizes the current sources and config into the output folder and the base (a folder, or a
  * git ref's code and config, cached), at the same time, and compares them.
  */
-export async function computeChanges(baseArg: string, ctx: SynthInput, include: readonly string[] = [], baseKind: BaseKind = "either"): Promise<ComputedChanges> {
+export async function computeChanges(
+  baseArg: string,
+  ctx: SynthInput,
+  include: readonly string[] = [],
+  baseKind: BaseKind = "either",
+): Promise<ComputedChanges> {
   const source = resolveBase(baseArg, process.cwd(), baseKind);
   // The base synth runs in a child process while the current one runs here.
-  const pending = source.kind === "folder" ? Promise.resolve(source.outdir) : baseSynth(source, { configFile: ctx.configFile, outdir: ctx.outdir, env: ctx.env, log: ctx.note });
+  const pending =
+    source.kind === "folder"
+      ? Promise.resolve(source.outdir)
+      : baseSynth(source, { configFile: ctx.configFile, outdir: ctx.outdir, env: ctx.env, log: ctx.note });
   pending.catch(() => undefined); // awaited below; a failure of the current synth must not leave it unhandled
-  synthesize({ configFile: ctx.configFile, outdir: ctx.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
+  synthesize({
+    configFile: ctx.configFile,
+    outdir: ctx.outdir,
+    localStateDir: process.cwd(),
+    sandbox: sandboxFromEnv(ctx.env),
+    warn: ctx.note,
+  });
   const baseDir = await pending;
   const base = readSynthOutput(baseDir);
   const current = readSynthOutput(ctx.outdir);
@@ -65,7 +79,9 @@ export function chosenBase(flags: BaseFlags): { readonly value: string; readonly
     flags.baseDir !== undefined && { value: flags.baseDir, kind: "dir" as const },
     flags.base !== undefined && { value: flags.base, kind: "either" as const },
   ].filter((b) => b !== false);
-  if (given.length !== 1) throw new Error(`name what is deployed with exactly one of --base-ref <ref>, --base-dir <dir> or --base <ref|dir> (got ${given.length})`);
+  if (given.length !== 1)
+    throw new Error(
+      `name what is deployed with exactly one of --base-ref <ref>, --base-dir <dir> or --base <ref|dir> (got ${given.length})`,
+    );
   return given[0];
 }
-

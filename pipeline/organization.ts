@@ -26,7 +26,11 @@ export function orgAccountOf(account: Account): OrgAccount {
  * accounts under `parents` (OU or root ids, with every OU below them), or all of them when none is
  * given. Needs the management account or a delegated administrator (`ListAccounts`).
  */
-export async function readOrganization(client: OrganizationsClient, parents: readonly string[], note: (line: string) => void = () => undefined): Promise<OrganizationView> {
+export async function readOrganization(
+  client: OrganizationsClient,
+  parents: readonly string[],
+  note: (line: string) => void = () => undefined,
+): Promise<OrganizationView> {
   const described = await call("DescribeOrganization", () => client.send(new DescribeOrganizationCommand({})));
   const organizationId = described.Organization?.Id ?? "";
   const accounts: OrgAccount[] = [];
@@ -49,10 +53,13 @@ async function accountsUnder(client: OrganizationsClient, parents: readonly stri
     if (seen.has(id)) continue;
     seen.add(id);
     try {
-      for await (const page of paginateListAccountsForParent({ client }, { ParentId: id })) for (const account of page.Accounts ?? []) ids.add(account.Id ?? "");
-      for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: id })) for (const ou of page.OrganizationalUnits ?? []) queue.push({ id: ou.Id ?? "", asked });
+      for await (const page of paginateListAccountsForParent({ client }, { ParentId: id }))
+        for (const account of page.Accounts ?? []) ids.add(account.Id ?? "");
+      for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: id }))
+        for (const ou of page.OrganizationalUnits ?? []) queue.push({ id: ou.Id ?? "", asked });
     } catch (error) {
-      if ((error as Error).name === "ParentNotFoundException" && id === asked) throw new Error(`--ou ${id}: organization ${organizationId} has no OU or root with this id`);
+      if ((error as Error).name === "ParentNotFoundException" && id === asked)
+        throw new Error(`--ou ${id}: organization ${organizationId} has no OU or root with this id`);
       throw new Error(`listing the accounts under ${id}${id === asked ? "" : ` (below --ou ${asked})`}: ${describe(error)}`);
     }
   }
@@ -71,7 +78,9 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
 /** An SDK error in words, with a hint for the usual ones. */
 function describe(error: unknown): string {
   const { name, message } = error as Error;
-  if (name === "AWSOrganizationsNotInUseException") return `${message} (the credentials' account is not in an organization; check AWS_PROFILE)`;
-  if (name === "AccessDeniedException") return `${message} (listing accounts needs the organization's management account or a delegated administrator)`;
+  if (name === "AWSOrganizationsNotInUseException")
+    return `${message} (the credentials' account is not in an organization; check AWS_PROFILE)`;
+  if (name === "AccessDeniedException")
+    return `${message} (listing accounts needs the organization's management account or a delegated administrator)`;
   return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message;
 }

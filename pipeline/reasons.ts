@@ -56,18 +56,25 @@ export function changeReasons(before: string | undefined, after: string, max = 5
     const [was, is] = [a.resource?.[type] ?? {}, b.resource?.[type] ?? {}];
     for (const id of [...new Set([...Object.keys(was), ...Object.keys(is)])].sort()) {
       const address = `${type}.${id}`;
-      const named = (resource: any) => (typeof resource.name === "string" ? ` (${resource.name})` : typeof resource.path === "string" ? ` (${resource.path})` : "");
+      const named = (resource: any) =>
+        typeof resource.name === "string" ? ` (${resource.name})` : typeof resource.path === "string" ? ` (${resource.path})` : "";
       if (!(id in was)) reasons.push(`+ ${address}${named(is[id])}`);
       else if (!(id in is)) reasons.push(`- ${address}${named(was[id])}`);
       else if (JSON.stringify(was[id]) !== JSON.stringify(is[id])) {
-        const names = [...new Set([...Object.keys(was[id]), ...Object.keys(is[id])])].filter((k) => JSON.stringify(was[id][k]) !== JSON.stringify(is[id][k])).sort();
+        const names = [...new Set([...Object.keys(was[id]), ...Object.keys(is[id])])]
+          .filter((k) => JSON.stringify(was[id][k]) !== JSON.stringify(is[id][k]))
+          .sort();
         reasons.push(`~ ${address}${named(is[id])}: ${names.map((n) => attributeChange(n, was[id][n], is[id][n])).join("; ")}`);
       }
     }
   }
   if (reasons.length === 0) {
-    const parts = ["terraform", "provider", "data", "output", "locals", "variable"].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-    return [`no resource changes; its ${parts.length > 0 ? parts.join(", ") : "settings"} block${parts.length === 1 ? "" : "s"} differ${parts.length === 1 ? "s" : ""}`];
+    const parts = ["terraform", "provider", "data", "output", "locals", "variable"].filter(
+      (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    );
+    return [
+      `no resource changes; its ${parts.length > 0 ? parts.join(", ") : "settings"} block${parts.length === 1 ? "" : "s"} differ${parts.length === 1 ? "s" : ""}`,
+    ];
   }
   return reasons.length > max ? [...reasons.slice(0, max), `… and ${reasons.length - max} more resources`] : reasons;
 }

@@ -86,7 +86,11 @@ export function dangerFlags(stack: string, changes: readonly PlannedChange[], ba
       flags.push({ stack, address: c.address, reason: "changes the trust policy of an IAM role (who may assume it)" });
     }
     if (baseJson && currentJson && !configChanged(c, baseJson, currentJson)) {
-      flags.push({ stack, address: c.address, reason: `${c.actions.join("/")} although its configuration did not change: drift, or the base is not what is deployed` });
+      flags.push({
+        stack,
+        address: c.address,
+        reason: `${c.actions.join("/")} although its configuration did not change: drift, or the base is not what is deployed`,
+      });
     }
   }
   if (baseJson && currentJson) flags.push(...settingFlags(stack, baseJson, currentJson));
@@ -144,11 +148,19 @@ export function summaryMarkdown(summary: PlanSummary): string {
       `${stacks.length} planned here, in ${summary.waves.filter((w) => w.stacks.length > 0).length} waves.`,
   );
   out.push(summary.danger.length > 0 ? `### ⚠️ ${summary.danger.length} danger flags` : "### No danger flags");
-  if (summary.danger.length > 0) out.push(list(summary.danger.map((d) => `**${markdownText(d.stack)}** ${markdownCode(d.address)}: ${d.reason}`), "danger flags"));
+  if (summary.danger.length > 0)
+    out.push(
+      list(
+        summary.danger.map((d) => `**${markdownText(d.stack)}** ${markdownCode(d.address)}: ${d.reason}`),
+        "danger flags",
+      ),
+    );
   out.push("### Access", ...accessChangesMarkdown(summary.accessKnown ? changes.access : undefined));
   out.push("### Stacks");
   const rows = stacks.map((s) => [markdownText(s.stack), s.predicted, ...[s.add, s.change, s.destroy, s.replace].map(String)]);
   out.push(foldedTable(["stack", "change", "add", "change", "destroy", "of which replace"], rows, "stacks", [2, 3, 4, 5]));
-  out.push(`Waves: ${summary.waves.map((w, i) => `${i + 1}. ${w.action} ${w.stacks.length}`).join("; ") || "none"}. Unchanged stacks: ${changes.unchanged}.`);
+  out.push(
+    `Waves: ${summary.waves.map((w, i) => `${i + 1}. ${w.action} ${w.stacks.length}`).join("; ") || "none"}. Unchanged stacks: ${changes.unchanged}.`,
+  );
   return `${out.join("\n\n")}\n`;
 }

@@ -25,7 +25,7 @@ export function vaultAddressProblem(configured: string | undefined, env: NodeJS.
   if (fromEnv !== undefined && normalized(fromEnv) === normalized(configured)) return undefined;
   const what = fromEnv === undefined ? "VAULT_ADDR is not set" : `VAULT_ADDR is ${JSON.stringify(fromEnv)}`;
   return `the config's vault.address ${JSON.stringify(
-    configured
+    configured,
   )} would receive VAULT_TOKEN, but ${what}: set VAULT_ADDR to that address, or pass ${ALLOW_VAULT_ADDRESS_FLAG} if sending the token there is intended`;
 }
 

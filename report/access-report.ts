@@ -43,7 +43,13 @@ export function accessReport(model: Model): AccessReport {
       description: p.description,
       externalGroups: p.bindings.map((b) => `${b.authMount}/${b.externalGroup}`),
     })),
-    accounts: model.accounts.map((a) => ({ name: a.name, id: a.id, tags: a.tags, roleSets: a.roleSets ?? [], group: accountGroup({ ...a, roleSets: a.roleSets ?? [] }) })),
+    accounts: model.accounts.map((a) => ({
+      name: a.name,
+      id: a.id,
+      tags: a.tags,
+      roleSets: a.roleSets ?? [],
+      group: accountGroup({ ...a, roleSets: a.roleSets ?? [] }),
+    })),
     grants: accessOf(model),
   };
 }
@@ -54,7 +60,11 @@ export function accessReport(model: Model): AccessReport {
  * baseline, nonprod`, in the order it lists them); for an account with neither, the part of its
  * name before the first `-` (`name: team-*` for `team-a`, `team-b`; `name: primary` for `primary`).
  */
-export function accountGroup(account: { readonly name: string; readonly tags: readonly string[]; readonly roleSets: readonly string[] }): string {
+export function accountGroup(account: {
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly roleSets: readonly string[];
+}): string {
   if (account.tags.length > 0) return `tags: ${[...account.tags].sort().join(", ")}`;
   if (account.roleSets.length > 0) return `role sets: ${account.roleSets.join(", ")}`;
   const dash = account.name.indexOf("-");
@@ -69,7 +79,9 @@ export function privilegeCounts(grants: readonly AccessGrant[]): Record<Privileg
 }
 
 /** Each requester with its grants. */
-export function grantsByRequester(report: AccessReport): { readonly requester: ReportRequester; readonly grants: readonly AccessGrant[] }[] {
+export function grantsByRequester(
+  report: AccessReport,
+): { readonly requester: ReportRequester; readonly grants: readonly AccessGrant[] }[] {
   return report.requesters.map((requester) => ({ requester, grants: report.grants.filter((g) => g.requester === requester.name) }));
 }
 
@@ -77,12 +89,15 @@ export function grantsByRequester(report: AccessReport): { readonly requester: R
 export function grantsByAccount(report: AccessReport): { readonly account: ReportAccount; readonly grants: readonly AccessGrant[] }[] {
   const byAccount = new Map<string, AccessGrant[]>(report.accounts.map((a) => [a.name, []]));
   for (const g of report.grants) byAccount.get(g.accountName)?.push(g);
-  const order = (a: AccessGrant, b: AccessGrant) => a.roleName.localeCompare(b.roleName) || a.requester.localeCompare(b.requester) || a.vaultRole.localeCompare(b.vaultRole);
+  const order = (a: AccessGrant, b: AccessGrant) =>
+    a.roleName.localeCompare(b.roleName) || a.requester.localeCompare(b.requester) || a.vaultRole.localeCompare(b.vaultRole);
   return report.accounts.map((account) => ({ account, grants: byAccount.get(account.name)!.sort(order) }));
 }
 
 /** The accounts in their groups, groups in alphabetical order, accounts in config order. */
-export function accountGroups(accounts: readonly ReportAccount[]): { readonly group: string; readonly accounts: readonly ReportAccount[] }[] {
+export function accountGroups(
+  accounts: readonly ReportAccount[],
+): { readonly group: string; readonly accounts: readonly ReportAccount[] }[] {
   const groups = new Map<string, ReportAccount[]>();
   for (const a of accounts) {
     const members = groups.get(a.group);

@@ -29,13 +29,22 @@ export function filterReport(report: AccessReport, filter: AccessFilter): Access
   const requesterNames = report.requesters.map((r) => r.name);
   const wantRequester = anyOf("--requester", filter.requesters, "requester", requesterNames, (test, name) => test(name), "requester");
   const idOf = new Map(report.accounts.map((a) => [a.name, a.id]));
-  const wantAccount = anyOf("--account", filter.accounts, "account", [...idOf.keys()], (test, name) => test(name) || test(idOf.get(name)!), "account name or id");
+  const wantAccount = anyOf(
+    "--account",
+    filter.accounts,
+    "account",
+    [...idOf.keys()],
+    (test, name) => test(name) || test(idOf.get(name)!),
+    "account name or id",
+  );
   const tags = [...new Set(report.accounts.flatMap((a) => a.tags))].sort();
   const wantTag = anyOf("--tag", filter.tags, "tag", tags, (test, tag) => test(tag), "tag");
 
   const accounts = report.accounts.filter((a) => wantAccount(a.name) && (filter.tags === undefined || a.tags.some(wantTag)));
   const accountNames = new Set(accounts.map((a) => a.name));
-  const grants = report.grants.filter((g) => accountNames.has(g.accountName) && wantRequester(g.requester) && (!filter.privileged || g.privilege === "admin"));
+  const grants = report.grants.filter(
+    (g) => accountNames.has(g.accountName) && wantRequester(g.requester) && (!filter.privileged || g.privilege === "admin"),
+  );
   const narrowed = filter.requesters !== undefined || filter.privileged === true;
   const reached = new Set(grants.map((g) => g.accountName));
   const requesting = new Set(grants.map((g) => g.requester));

@@ -72,7 +72,11 @@ export function detailGraph(grants: readonly AccessGrant[], indexes: readonly nu
     const g = grants[i];
     const requester = graph.node({ id: `r:${g.requester}`, kind: "requester", label: g.requester }, i, g.privilege);
     const vaultRole = graph.node({ id: `v:${g.vaultRole}`, kind: "vault-role", label: g.vaultRole }, i, g.privilege);
-    const target = graph.node({ id: `t:${g.roleArn}`, kind: "target", label: `${g.accountName} / ${g.roleName}`, sublabel: g.accountId }, i, g.privilege);
+    const target = graph.node(
+      { id: `t:${g.roleArn}`, kind: "target", label: `${g.accountName} / ${g.roleName}`, sublabel: g.accountId },
+      i,
+      g.privilege,
+    );
     graph.edge(requester, vaultRole, i, g.privilege);
     graph.edge(vaultRole, target, i, g.privilege);
   }
@@ -83,13 +87,21 @@ export function detailGraph(grants: readonly AccessGrant[], indexes: readonly nu
  * Requester → account group: the diagram collapsed, one arrow per requester and group, which says
  * how many roles it reaches there when the pointer rests on it.
  */
-export function overviewGraph(grants: readonly AccessGrant[], groupOf: (accountName: string) => string, groupSizes: ReadonlyMap<string, number>): FlowGraph {
+export function overviewGraph(
+  grants: readonly AccessGrant[],
+  groupOf: (accountName: string) => string,
+  groupSizes: ReadonlyMap<string, number>,
+): FlowGraph {
   const graph = new GraphBuilder();
   for (const [i, g] of grants.entries()) {
     const group = groupOf(g.accountName);
     const size = groupSizes.get(group) ?? 0;
     const requester = graph.node({ id: `r:${g.requester}`, kind: "requester", label: g.requester }, i, g.privilege);
-    const target = graph.node({ id: `g:${group}`, kind: "group", label: group, sublabel: `${counted(size, "account")} · click to expand` }, i, g.privilege);
+    const target = graph.node(
+      { id: `g:${group}`, kind: "group", label: group, sublabel: `${counted(size, "account")} · click to expand` },
+      i,
+      g.privilege,
+    );
     graph.edge(requester, target, i, g.privilege);
   }
   return graph.build(({ from, to, grants: indexes }) => {

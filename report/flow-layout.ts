@@ -52,7 +52,13 @@ export function layoutFlow(graph: FlowGraph): FlowLayout {
   const round = (n: number | undefined) => Math.round(n ?? 0);
   const nodes = graph.nodes.map((node): PlacedNode => {
     const placed = g.node(node.id);
-    return { ...node, x: round(placed.x! - placed.width / 2), y: round(placed.y! - placed.height / 2), width: placed.width, height: placed.height };
+    return {
+      ...node,
+      x: round(placed.x! - placed.width / 2),
+      y: round(placed.y! - placed.height / 2),
+      width: placed.width,
+      height: placed.height,
+    };
   });
   const edges = graph.edges.map((edge): PlacedEdge => {
     const placed = g.edge(edge.from, edge.to);

@@ -22,7 +22,10 @@ export function accessReportClient(): void {
   const grantsOf = (el: Element): number[] => {
     let grants = parsed.get(el);
     if (!grants) {
-      grants = (el.getAttribute("data-g") ?? "").split(" ").filter((s) => s !== "").map(Number);
+      grants = (el.getAttribute("data-g") ?? "")
+        .split(" ")
+        .filter((s) => s !== "")
+        .map(Number);
       parsed.set(el, grants);
     }
     return grants;
@@ -65,7 +68,10 @@ export function accessReportClient(): void {
   };
 
   const apply = (expandMatches: boolean) => {
-    const terms = filter.value.toLowerCase().split(/\s+/).filter((t) => t !== "");
+    const terms = filter.value
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((t) => t !== "");
     const onlyAdmin = privileged.checked;
     active = terms.length > 0 || onlyAdmin;
     let grants = 0;
@@ -90,12 +96,15 @@ export function accessReportClient(): void {
       }
       if (expandMatches && active && shown > 0) setCollapsed(group, false);
       group.tbody.hidden = shown === 0;
-      if (group.count) group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : counted(group.rows.length, "account");
+      if (group.count)
+        group.count.textContent = active ? `${shown} of ${group.rows.length} accounts match` : counted(group.rows.length, "account");
       accounts += shown;
     }
     none.hidden = accounts > 0;
     none.textContent = onlyAdmin && terms.length === 0 ? "No requester can reach an admin-level role." : "Nothing matches the filter.";
-    status.textContent = active ? `${counted(accounts, "account")} and ${counted(grants, "grant")} match` : `${counted(accounts, "account")}, ${counted(grants, "grant")}`;
+    status.textContent = active
+      ? `${counted(accounts, "account")} and ${counted(grants, "grant")} match`
+      : `${counted(accounts, "account")}, ${counted(grants, "grant")}`;
     paintDiagram(document);
   };
 
@@ -126,7 +135,12 @@ export function accessReportClient(): void {
       badge.textContent = level;
       const code = document.createElement("code");
       code.textContent = command;
-      item.append(badge, ` ${data.requesters[requester]} → ${vaultRole} → ${a[0]} (${a[1]}) / ${roleName}: ${policies} · ttl ${ttl} · ${externalId}`, document.createElement("br"), code);
+      item.append(
+        badge,
+        ` ${data.requesters[requester]} → ${vaultRole} → ${a[0]} (${a[1]}) / ${roleName}: ${policies} · ttl ${ttl} · ${externalId}`,
+        document.createElement("br"),
+        code,
+      );
       detail.append(item);
     }
     detail.hidden = false;

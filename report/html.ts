@@ -52,7 +52,9 @@ export function accessHtml(report: AccessReport, options: HtmlOptions): string {
 <p class="legend">Privilege of each IAM role, from its policies: ${PRIVILEGE_LEVELS.slice()
     .reverse()
     .map((l) => `<span class="lvl p-${l}">${l}</span> ${counts[l]}`)
-    .join(" · ")}. admin: AdministratorAccess, IAMFullAccess, or an inline <code>*</code> or <code>iam:*</code> on <code>*</code>; read: ReadOnlyAccess, ViewOnlyAccess, SecurityAudit, other <code>…ReadOnly…</code> policies, or inline Get/List/Describe only; write: the rest. Click a role for its policies, TTL and <code>vault write</code> command.</p>
+    .join(
+      " · ",
+    )}. admin: AdministratorAccess, IAMFullAccess, or an inline <code>*</code> or <code>iam:*</code> on <code>*</code>; read: ReadOnlyAccess, ViewOnlyAccess, SecurityAudit, other <code>…ReadOnly…</code> policies, or inline Get/List/Describe only; write: the rest. Click a role for its policies, TTL and <code>vault write</code> command.</p>
 </header>
 <div class="controls">
 <input id="filter" type="search" placeholder="Filter: account, id, tag, requester, role… (words must all match)" aria-label="Filter" autocomplete="off">
@@ -117,7 +119,9 @@ function matrix(report: AccessReport): string {
   const bodies = groups.map(({ group, accounts }) => {
     const rows = accounts.map((a) => row(a, index.get(a.name)!, report, cells, tags));
     if (!headings) return `<tbody class="grp">${rows.join("")}</tbody>`;
-    const grants = accounts.flatMap((a) => report.requesters.flatMap((r) => [...(cells.get(`${a.name}\u0000${r.name}`)?.values() ?? [])].flatMap((c) => c.grants)));
+    const grants = accounts.flatMap((a) =>
+      report.requesters.flatMap((r) => [...(cells.get(`${a.name}\u0000${r.name}`)?.values() ?? [])].flatMap((c) => c.grants)),
+    );
     const levels = privilegeCounts(grants.map((i) => report.grants[i]));
     const summary = PRIVILEGE_LEVELS.filter((l) => levels[l] > 0)
       .reverse()
@@ -132,7 +136,13 @@ function matrix(report: AccessReport): string {
   return `<table class="matrix">${head}${bodies.join("")}</table>`;
 }
 
-function row(account: ReportAccount, index: number, report: AccessReport, cells: Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>, tags: boolean): string {
+function row(
+  account: ReportAccount,
+  index: number,
+  report: AccessReport,
+  cells: Map<string, Map<string, { privilege: PrivilegeLevel; grants: number[] }>>,
+  tags: boolean,
+): string {
   const columns = report.requesters.map((r) => {
     const roles = cells.get(`${account.name}\u0000${r.name}`);
     const chips = [...(roles?.entries() ?? [])].map(
@@ -167,4 +177,3 @@ function diagram(report: AccessReport): string {
     `<div class="diagram">${flowSvg(overview, "requesters and account groups", ids)}</div><div id="expanded"></div>${templates.join("")}`
   );
 }
-

@@ -25,7 +25,12 @@ export function accessJson(report: AccessReport, filter: AccessFilter): AccessRe
   return {
     version: 1,
     filter,
-    summary: { requesters: report.requesters.length, accounts: report.accounts.length, grants: report.grants.length, byPrivilege: privilegeCounts(report.grants) },
+    summary: {
+      requesters: report.requesters.length,
+      accounts: report.accounts.length,
+      grants: report.grants.length,
+      byPrivilege: privilegeCounts(report.grants),
+    },
     requesters: report.requesters,
     accounts: report.accounts,
     grants: report.grants,

@@ -29,7 +29,12 @@ export function foldedList(items: readonly string[], label: string): string {
  * A table, folded into `<details>` past `FOLD_AFTER` rows. `rightAligned` holds the indexes of
  * columns of numbers.
  */
-export function foldedTable(header: readonly string[], rows: readonly (readonly string[])[], label: string, rightAligned: readonly number[] = []): string {
+export function foldedTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  label: string,
+  rightAligned: readonly number[] = [],
+): string {
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
   const rule = `| ${header.map((_, i) => (rightAligned.includes(i) ? "---:" : "---")).join(" | ")} |`;
   const table = [line(header), rule, ...rows.map(line)].join("\n");
@@ -46,11 +51,24 @@ function cell(text: string): string {
  * request staging-deployer: arn:…"). `undefined` means the base has no access model.
  */
 export function accessChangesMarkdown(diff: AccessDiff | undefined): string[] {
-  if (diff === undefined) return ["The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown."];
+  if (diff === undefined)
+    return ["The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown."];
   if (diff.granted.length + diff.revoked.length === 0) return ["No requester gains or loses access."];
   const out: string[] = [];
-  if (diff.granted.length > 0) out.push(`Granted (${diff.granted.length}):\n\n${foldedList(diff.granted.map((e) => markdownText(describeAccess(e, "granted"))), "grants")}`);
-  if (diff.revoked.length > 0) out.push(`Revoked (${diff.revoked.length}):\n\n${foldedList(diff.revoked.map((e) => markdownText(describeAccess(e, "revoked"))), "revocations")}`);
+  if (diff.granted.length > 0)
+    out.push(
+      `Granted (${diff.granted.length}):\n\n${foldedList(
+        diff.granted.map((e) => markdownText(describeAccess(e, "granted"))),
+        "grants",
+      )}`,
+    );
+  if (diff.revoked.length > 0)
+    out.push(
+      `Revoked (${diff.revoked.length}):\n\n${foldedList(
+        diff.revoked.map((e) => markdownText(describeAccess(e, "revoked"))),
+        "revocations",
+      )}`,
+    );
   return out;
 }
 
@@ -73,7 +91,11 @@ interface Section {
 
 /** The report as markdown tables for a pull-request comment, within `MARKDOWN_BUDGET` characters. */
 export function accessMarkdown(report: AccessReport, options: MarkdownOptions): string {
-  const head = ["## Who can get into what", reportSummary(report), `Privilege of each IAM role, from its policies: ${LEVELS.admin} · ${LEVELS.write} · ${LEVELS.read}`];
+  const head = [
+    "## Who can get into what",
+    reportSummary(report),
+    `Privilege of each IAM role, from its policies: ${LEVELS.admin} · ${LEVELS.write} · ${LEVELS.read}`,
+  ];
   if (report.grants.length === 0) head.push(noGrantsText(options.privileged));
   else head.push(options.by === "requester" ? requesterSummary(report) : groupSummary(report));
   const sections = options.by === "requester" ? requesterSections(report) : accountSections(report);
@@ -94,7 +116,12 @@ function requesterSummary(report: AccessReport): string {
     String(new Set(grants.map((g) => g.vaultRole)).size),
     ...levelCells(grants),
   ]);
-  return foldedTable(["requester", "accounts", "Vault roles", "admin grants", "write grants", "read grants"], rows, "requesters", [1, 2, 3, 4, 5]);
+  return foldedTable(
+    ["requester", "accounts", "Vault roles", "admin grants", "write grants", "read grants"],
+    rows,
+    "requesters",
+    [1, 2, 3, 4, 5],
+  );
 }
 
 /** One row per account group: who reaches it, before the details. */
@@ -102,9 +129,19 @@ function groupSummary(report: AccessReport): string {
   const groupOf = new Map(report.accounts.map((a) => [a.name, a.group]));
   const rows = accountGroups(report.accounts).map(({ group, accounts }) => {
     const grants = report.grants.filter((g) => groupOf.get(g.accountName) === group);
-    return [text(group), String(accounts.length), text([...new Set(grants.map((g) => g.requester))].join(", ")) || "nobody", ...levelCells(grants)];
+    return [
+      text(group),
+      String(accounts.length),
+      text([...new Set(grants.map((g) => g.requester))].join(", ")) || "nobody",
+      ...levelCells(grants),
+    ];
   });
-  return foldedTable(["account group", "accounts", "requesters", "admin grants", "write grants", "read grants"], rows, "account groups", [1, 3, 4, 5]);
+  return foldedTable(
+    ["account group", "accounts", "requesters", "admin grants", "write grants", "read grants"],
+    rows,
+    "account groups",
+    [1, 3, 4, 5],
+  );
 }
 
 function requesterSections(report: AccessReport): Section[] {
@@ -112,7 +149,15 @@ function requesterSections(report: AccessReport): Section[] {
     title: `### ${text(requester.name)}`,
     intro: `${text(requester.description)} · ${requester.externalGroups.length > 0 ? `bound to ${requester.externalGroups.map(markdownCode).join(", ")}` : "bound to no identity-provider group"}`,
     header: ["Vault role", "account", "IAM role", "privilege", "policies", "TTL", "external ID"],
-    rows: grants.map((g) => [markdownCode(g.vaultRole), text(accountText({ name: g.accountName, id: g.accountId })), text(g.roleName), LEVELS[g.privilege], text(policiesText(g)), ttlText(g), externalId(g)]),
+    rows: grants.map((g) => [
+      markdownCode(g.vaultRole),
+      text(accountText({ name: g.accountName, id: g.accountId })),
+      text(g.roleName),
+      LEVELS[g.privilege],
+      text(policiesText(g)),
+      ttlText(g),
+      externalId(g),
+    ]),
   }));
 }
 
@@ -125,7 +170,16 @@ function accountSections(report: AccessReport): Section[] {
     rows: accounts.flatMap((a) => {
       const into = grants.get(a.name)!;
       if (into.length === 0) return [[text(accountText(a)), "–", "–", "–", "nobody", "–", "–", "–"]];
-      return into.map((g) => [text(accountText(a)), text(g.roleName), LEVELS[g.privilege], text(policiesText(g)), text(g.requester), markdownCode(g.vaultRole), ttlText(g), externalId(g)]);
+      return into.map((g) => [
+        text(accountText(a)),
+        text(g.roleName),
+        LEVELS[g.privilege],
+        text(policiesText(g)),
+        text(g.requester),
+        markdownCode(g.vaultRole),
+        ttlText(g),
+        externalId(g),
+      ]);
     }),
   }));
 }
@@ -164,6 +218,9 @@ function fit(head: string, sections: readonly Section[]): string {
     out.push(text);
     used += text.length + 2;
   }
-  if (leftOut > 0) out.push(`_${counted(leftOut, "more section")} left out to fit a pull-request comment: \`vault-aws access --format html\` shows everything, \`--requester\`, \`--account\` and \`--tag\` narrow this report._`);
+  if (leftOut > 0)
+    out.push(
+      `_${counted(leftOut, "more section")} left out to fit a pull-request comment: \`vault-aws access --format html\` shows everything, \`--requester\`, \`--account\` and \`--tag\` narrow this report._`,
+    );
   return out.join("\n\n");
 }

@@ -12,7 +12,8 @@ export function escapeXml(text: string): string {
  */
 export function arrowMarkers(levels: readonly PrivilegeLevel[]): string {
   const markers = levels.map(
-    (l) => `<marker id="arrow-${l}" class="p-${l}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L8,4L0,8z"/></marker>`,
+    (l) =>
+      `<marker id="arrow-${l}" class="p-${l}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L8,4L0,8z"/></marker>`,
   );
   return `<svg class="defs" width="0" height="0" aria-hidden="true"><defs>${markers.join("")}</defs></svg>`;
 }

@@ -25,11 +25,15 @@ export function accessTerminal(given: AccessReport, options: TerminalOptions): s
   if (options.by === "requester") {
     for (const { requester, grants } of grantsByRequester(report)) {
       out.push("", `${requester.name}: ${requester.description}`);
-      out.push(`  ${requester.externalGroups.length > 0 ? `bound to ${requester.externalGroups.join(", ")}` : "bound to no identity-provider group"}`);
+      out.push(
+        `  ${requester.externalGroups.length > 0 ? `bound to ${requester.externalGroups.join(", ")}` : "bound to no identity-provider group"}`,
+      );
       const width = Math.max(...grants.map((g) => g.vaultRole.length));
       const indent = " ".repeat(4 + width + 2 + 5 + 2);
       for (const g of grants) {
-        out.push(`    ${g.vaultRole.padEnd(width)}  ${level(g.privilege)}  ${accountText({ name: g.accountName, id: g.accountId })} / ${g.roleName}`);
+        out.push(
+          `    ${g.vaultRole.padEnd(width)}  ${level(g.privilege)}  ${accountText({ name: g.accountName, id: g.accountId })} / ${g.roleName}`,
+        );
         out.push(`${indent}${policiesText(g)} · ttl ${ttlText(g)} · ${externalIdText(g)}`);
         out.push(`${indent}${g.vaultCommand}`);
       }

@@ -39,7 +39,7 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   const held = root?.data?.access_key;
   if (typeof held === "string" && held !== "") {
     log(
-      `broker key: Vault's ${mount} engine already holds a key of user ${userName}; nothing to do (raise broker.keyGeneration to rotate it)`
+      `broker key: Vault's ${mount} engine already holds a key of user ${userName}; nothing to do (raise broker.keyGeneration to rotate it)`,
     );
     return { action: "present", accessKeyId: held };
   }
@@ -47,7 +47,8 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   // storage, or a switch back from keyless): delete them, which also leaves room for rotate-root's.
   const { AccessKeyMetadata: orphans = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
   for (const orphan of orphans) await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: orphan.AccessKeyId! }));
-  if (orphans.length > 0) log(`broker key: deleted ${orphans.length} key(s) of user ${userName} that Vault's ${mount} engine does not hold`);
+  if (orphans.length > 0)
+    log(`broker key: deleted ${orphans.length} key(s) of user ${userName} that Vault's ${mount} engine does not hold`);
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
   if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error(`IAM created no usable key for user ${userName}`);
   try {
@@ -59,7 +60,7 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   const rotated = await rotateRoot(vault, mount, options.rotateTimeoutMs ?? 60_000);
   // Key ids stay out of logs too: an id is half a credential, and the sandbox's tests look for it.
   log(
-    `broker key: Vault's ${mount} engine holds a key of user ${userName} that only Vault has seen (its rotate-root made it); the key this run created is deleted`
+    `broker key: Vault's ${mount} engine holds a key of user ${userName} that only Vault has seen (its rotate-root made it); the key this run created is deleted`,
   );
   return { action: "bootstrapped", accessKeyId: rotated };
 }
@@ -79,7 +80,7 @@ async function rotateRoot(vault: VaultClient, mount: string, timeoutMs: number):
         throw new Error(
           `Vault's ${mount} engine holds the key this run created, but could not rotate it (${
             (error as Error).message
-          }); check that the broker user may manage its own keys (group <user>-own-keys), then run vault write ${mount}/config/rotate-root`
+          }); check that the broker user may manage its own keys (group <user>-own-keys), then run vault write ${mount}/config/rotate-root`,
         );
       }
       await new Promise((r) => setTimeout(r, wait));

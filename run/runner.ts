@@ -70,7 +70,13 @@ export function copyStack(fromDir: string, to: string): void {
 }
 
 /** Plans a stack into `planFile` (`-destroy` to plan its removal) and returns the plan's changes. */
-export async function planToFile(stack: string, dir: string, planFile: string, env: NodeJS.ProcessEnv, options: { destroy?: boolean; lockTimeout?: string; lock?: boolean } = {}): Promise<PlannedChange[]> {
+export async function planToFile(
+  stack: string,
+  dir: string,
+  planFile: string,
+  env: NodeJS.ProcessEnv,
+  options: { destroy?: boolean; lockTimeout?: string; lock?: boolean } = {},
+): Promise<PlannedChange[]> {
   await ensureInit(stack, dir, env);
   mkdirSync(dirname(planFile), { recursive: true });
   const lock = options.lock === false ? "-lock=false" : `-lock-timeout=${options.lockTimeout ?? "5m"}`;
@@ -87,19 +93,36 @@ export async function showPlan(stack: string, dir: string, planFile: string, env
   if (show.code !== 0) throw new StackFailure(stack, show.output, "terraform show");
   return ((JSON.parse(show.output) as { resource_changes?: any[] }).resource_changes ?? [])
     .filter((c: any) => c.mode === "managed")
-    .map((c: any) => ({ address: c.address, type: c.type, name: c.name, actions: c.change.actions, before: c.change.before, after: c.change.after }));
+    .map((c: any) => ({
+      address: c.address,
+      type: c.type,
+      name: c.name,
+      actions: c.change.actions,
+      before: c.change.before,
+      after: c.change.after,
+    }));
 }
 
 /** Thrown when a saved plan no longer matches the state: the stack must be planned again. */
 export class StalePlanError extends StackFailure {
   constructor(stackName: string, output: string) {
-    super(stackName, output, "its saved plan is stale (the state changed since it was planned); run vault-aws plan again and apply the new plans");
+    super(
+      stackName,
+      output,
+      "its saved plan is stale (the state changed since it was planned); run vault-aws plan again and apply the new plans",
+    );
     this.name = "StalePlanError";
   }
 }
 
 /** Applies a saved plan exactly; a stale plan is a `StalePlanError`. Returns Terraform's counts. */
-export async function applyPlanFile(stack: string, dir: string, planFile: string, env: NodeJS.ProcessEnv, lockTimeout = "5m"): Promise<string> {
+export async function applyPlanFile(
+  stack: string,
+  dir: string,
+  planFile: string,
+  env: NodeJS.ProcessEnv,
+  lockTimeout = "5m",
+): Promise<string> {
   await ensureInit(stack, dir, env);
   const apply = await terraform(dir, ["apply", "-input=false", `-lock-timeout=${lockTimeout}`, resolve(planFile)], env);
   if (apply.code !== 0) {
@@ -121,7 +144,12 @@ export function resourceCounts(output: string): string {
  * `terraform plan -detailed-exitcode` without taking the lock: 0 no changes, 2 changes pending, 1
  * error. With `planFile`, the plan is saved there so its changes can be read.
  */
-export async function planExitCode(stack: string, dir: string, env: NodeJS.ProcessEnv, planFile?: string): Promise<{ code: number; output: string }> {
+export async function planExitCode(
+  stack: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  planFile?: string,
+): Promise<{ code: number; output: string }> {
   await ensureInit(stack, dir, env);
   const args = ["plan", "-detailed-exitcode", "-lock=false", "-input=false"];
   if (planFile) args.push(`-out=${resolve(planFile)}`);

@@ -24,7 +24,8 @@ export function stacksInOrder(outdir: string): SynthesizedStack[] {
     const ready = [...all.values()]
       .filter((s) => !placed.has(s.name) && s.dependencies.every((d) => placed.has(d)))
       .sort((a, b) => a.name.localeCompare(b.name));
-    if (ready.length === 0) throw new Error(`manifest.json has a dependency cycle among ${[...all.keys()].filter((n) => !placed.has(n)).join(", ")}`);
+    if (ready.length === 0)
+      throw new Error(`manifest.json has a dependency cycle among ${[...all.keys()].filter((n) => !placed.has(n)).join(", ")}`);
     for (const stack of ready) {
       ordered.push(stack);
       placed.add(stack.name);

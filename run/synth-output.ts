@@ -15,8 +15,15 @@ export interface ManifestStack {
 export function readManifest(outdir: string): ReadonlyMap<string, ManifestStack> {
   const file = join(outdir, "manifest.json");
   if (!existsSync(file)) throw new Error(`${outdir} is not a synth output folder: it has no manifest.json`);
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as { stacks: Record<string, { workingDirectory: string; dependencies?: string[] }> };
-  return new Map(Object.entries(manifest.stacks).map(([name, entry]) => [name, { workingDirectory: entry.workingDirectory, dependencies: entry.dependencies ?? [] }]));
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as {
+    stacks: Record<string, { workingDirectory: string; dependencies?: string[] }>;
+  };
+  return new Map(
+    Object.entries(manifest.stacks).map(([name, entry]) => [
+      name,
+      { workingDirectory: entry.workingDirectory, dependencies: entry.dependencies ?? [] },
+    ]),
+  );
 }
 
 /** The synthesized JSON of every stack folder under `<outdir>/stacks`, by stack name. */

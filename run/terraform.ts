@@ -44,7 +44,8 @@ export function findProviderMirror(provider: OfflineProvider = AWS_PROVIDER): st
   const holds = (dir: string) => existsSync(join(dir, provider.address, provider.version, PLATFORM));
   const fromEnv = process.env[provider.mirrorEnv];
   if (fromEnv) {
-    if (!holds(fromEnv)) throw new Error(`${provider.mirrorEnv}=${fromEnv} does not hold ${provider.address} ${provider.version} for ${PLATFORM}`);
+    if (!holds(fromEnv))
+      throw new Error(`${provider.mirrorEnv}=${fromEnv} does not hold ${provider.address} ${provider.version} for ${PLATFORM}`);
     return fromEnv;
   }
   const candidates = [

@@ -31,15 +31,25 @@ async function main() {
   try {
     const config = join(ROOT, "accounts.yaml");
     const started = Date.now();
-    const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, parallelism: 1, log: () => undefined });
+    const result = await runSandbox({
+      configFile: config,
+      workDir: work,
+      endpoint: emulator.endpoint,
+      parallelism: 1,
+      log: () => undefined,
+    });
     if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
     console.log(`sandbox benchmark: example config, emulator ${emulator.endpoint}, node ${process.version}`);
-    console.log(`\napply time per stack (one at a time; init + apply, fresh emulator); whole run ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const s of result.stacks) if (s.action === "applied") console.log(`  ${s.stack.padEnd(14)} ${s.seconds.toFixed(1).padStart(5)} s  ${s.detail}`);
+    console.log(
+      `\napply time per stack (one at a time; init + apply, fresh emulator); whole run ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    for (const s of result.stacks)
+      if (s.action === "applied") console.log(`  ${s.stack.padEnd(14)} ${s.seconds.toFixed(1).padStart(5)} s  ${s.detail}`);
 
     const { model, deployRoleName } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
     // A short-lived key of the broker user (Vault's own never leaves it); it dies with the emulator.
-    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName)).credentials;
+    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName))
+      .credentials;
     const target = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
 
@@ -54,17 +64,38 @@ async function main() {
       [
         "AWS CLI (process per call)",
         await timed(CALLS, () => {
-          const r = spawnSync("aws", ["sts", "assume-role", "--endpoint-url", emulator.endpoint, "--role-arn", params.RoleArn, "--role-session-name", params.RoleSessionName, "--output", "json"], {
-            env: { ...process.env, AWS_ACCESS_KEY_ID: broker.accessKeyId, AWS_SECRET_ACCESS_KEY: broker.secretAccessKey, AWS_DEFAULT_REGION: aws.region },
-            stdio: "ignore",
-          });
+          const r = spawnSync(
+            "aws",
+            [
+              "sts",
+              "assume-role",
+              "--endpoint-url",
+              emulator.endpoint,
+              "--role-arn",
+              params.RoleArn,
+              "--role-session-name",
+              params.RoleSessionName,
+              "--output",
+              "json",
+            ],
+            {
+              env: {
+                ...process.env,
+                AWS_ACCESS_KEY_ID: broker.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: broker.secretAccessKey,
+                AWS_DEFAULT_REGION: aws.region,
+              },
+              stdio: "ignore",
+            },
+          );
           if (r.status !== 0) throw new Error("aws sts assume-role failed");
         }),
       ],
     ];
     console.log(`\nAssumeRole into ${target.role.roleArn}, ${CALLS} calls each`);
     console.log("  way                          p50 (ms)  p95 (ms)");
-    for (const [name, times] of rows) console.log(`  ${name.padEnd(28)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}`);
+    for (const [name, times] of rows)
+      console.log(`  ${name.padEnd(28)} ${percentile(times, 50).toFixed(1).padStart(8)}  ${percentile(times, 95).toFixed(1).padStart(8)}`);
   } finally {
     await emulator.stop();
     rmSync(work, { recursive: true, force: true });

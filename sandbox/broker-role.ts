@@ -19,7 +19,12 @@ export const BROKER_SESSION_NAME = "vault-server";
  *
  * @returns the role session's credentials: what Vault gets in its environment
  */
-export async function brokerRoleSession(model: Model, aws: AwsEndpoint, deployRoleName: string, log: (line: string) => void): Promise<AwsCredentials> {
+export async function brokerRoleSession(
+  model: Model,
+  aws: AwsEndpoint,
+  deployRoleName: string,
+  log: (line: string) => void,
+): Promise<AwsCredentials> {
   const role = model.broker.role;
   if (!role) throw new Error("brokerRoleSession needs a broker with broker.roleName");
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
@@ -29,11 +34,19 @@ export async function brokerRoleSession(model: Model, aws: AwsEndpoint, deployRo
     await iam.send(new GetRoleCommand({ RoleName: role.roleName }));
   } catch (error) {
     if (!(error instanceof NoSuchEntityException)) throw error;
-    await iam.send(new CreateRoleCommand({ RoleName: role.roleName, AssumeRolePolicyDocument: JSON.stringify(RUNTIME_TRUST), Description: "Stands in for the role Vault runs as (vault-aws sandbox)" }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: role.roleName,
+        AssumeRolePolicyDocument: JSON.stringify(RUNTIME_TRUST),
+        Description: "Stands in for the role Vault runs as (vault-aws sandbox)",
+      }),
+    );
     log(`broker role: ${role.roleName} created in ${account.name} (${account.id}), standing in for the existing role Vault runs as`);
   }
   const sts = new STSClient({ ...aws, credentials: throwaway });
-  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: BROKER_SESSION_NAME, DurationSeconds: 3600 }));
+  const { Credentials: c } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: role.roleArn, RoleSessionName: BROKER_SESSION_NAME, DurationSeconds: 3600 }),
+  );
   return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken };
 }
 

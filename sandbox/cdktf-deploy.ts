@@ -20,7 +20,17 @@ export async function deployWithCdktf(
   const started = Date.now();
   const root = repoRoot();
   const cdktf = join(root, "node_modules", ".bin", "cdktf");
-  const args = ["deploy", ...stacks.map((s) => s.name), "--auto-approve", "--skip-provider-lock", "--no-color", "--output", outdir, "--parallelism", String(parallelism)];
+  const args = [
+    "deploy",
+    ...stacks.map((s) => s.name),
+    "--auto-approve",
+    "--skip-provider-lock",
+    "--no-color",
+    "--output",
+    outdir,
+    "--parallelism",
+    String(parallelism),
+  ];
   log(`cdktf ${args.join(" ")}`);
   // cdktf prefixes each line with its stack's name; a stack is done at Terraform's summary line.
   const outcomes: StackOutcome[] = [];
@@ -31,7 +41,12 @@ export async function deployWithCdktf(
       const counts = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(line);
       const none = /No changes\. Your infrastructure matches the configuration/.test(line);
       if (!counts && !none) continue;
-      const outcome: StackOutcome = { stack: stack.name, action: "applied", seconds: (Date.now() - started) / 1000, detail: counts ? `+${counts[1]} ~${counts[2]} -${counts[3]}` : "no changes" };
+      const outcome: StackOutcome = {
+        stack: stack.name,
+        action: "applied",
+        seconds: (Date.now() - started) / 1000,
+        detail: counts ? `+${counts[1]} ~${counts[2]} -${counts[3]}` : "no changes",
+      };
       outcomes.push(outcome);
       log(`[${stack.name}] ${outcome.detail} via cdktf deploy, ${outcome.seconds.toFixed(1)} s since it started`);
     }
@@ -44,7 +59,8 @@ export async function deployWithCdktf(
   // A stack whose summary line was not seen (cdktf's output format changed) is still reported.
   const seconds = (Date.now() - started) / 1000;
   for (const stack of stacks) {
-    if (!outcomes.some((o) => o.stack === stack.name)) outcomes.push({ stack: stack.name, action: "applied", seconds, detail: "via cdktf deploy" });
+    if (!outcomes.some((o) => o.stack === stack.name))
+      outcomes.push({ stack: stack.name, action: "applied", seconds, detail: "via cdktf deploy" });
   }
   return outcomes;
 }

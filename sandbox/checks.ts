@@ -147,16 +147,29 @@ export async function checkTarget(source: CredentialSource, target: CheckTarget,
   try {
     credentials = await source.issue(target);
   } catch (error) {
-    return { ...base, ok: false, detail: `${source.name} failed: ${(error as Error).message}`, issueMs: elapsedMs(started), ec2Checked: false };
+    return {
+      ...base,
+      ok: false,
+      detail: `${source.name} failed: ${(error as Error).message}`,
+      issueMs: elapsedMs(started),
+      ec2Checked: false,
+    };
   }
   const issueMs = elapsedMs(started);
   const issued = { ...base, issueMs, leaseSeconds: credentials.leaseSeconds };
   const expected = `arn:${model.partition}:sts::${target.accountId}:assumed-role/${target.role.name}/`;
   try {
     if (credentials.leaseSeconds !== undefined && credentials.leaseSeconds !== target.ttlSeconds) {
-      return { ...issued, ok: false, detail: `lease of ${credentials.leaseSeconds} s, expected the requested ${target.ttlSeconds} s`, ec2Checked: false };
+      return {
+        ...issued,
+        ok: false,
+        detail: `lease of ${credentials.leaseSeconds} s, expected the requested ${target.ttlSeconds} s`,
+        ec2Checked: false,
+      };
     }
-    const identity = await new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials }).send(new GetCallerIdentityCommand({}));
+    const identity = await new STSClient({ region: aws.region, endpoint: aws.endpoint, credentials }).send(
+      new GetCallerIdentityCommand({}),
+    );
     if (!identity.Arn?.startsWith(expected)) {
       return { ...issued, ok: false, detail: `caller is ${identity.Arn}, expected ${expected}…`, ec2Checked: false };
     }

@@ -16,7 +16,12 @@ export function clusterSecretsFile(workDir: string): string {
  * initialized, unsealed and joined (see `startVaultCluster`), runs, and stops them unless `keep`.
  * The body gets the cluster; `cluster.through(node)` is where terraform and the checks go.
  */
-export async function withVaultCluster<T>(build: VaultBuild, nodes: number, options: WithVaultOptions, body: (cluster: VaultCluster) => Promise<T>): Promise<T> {
+export async function withVaultCluster<T>(
+  build: VaultBuild,
+  nodes: number,
+  options: WithVaultOptions,
+  body: (cluster: VaultCluster) => Promise<T>,
+): Promise<T> {
   const { workDir, keep, log, awsCredentials } = options;
   const env = awsCredentials ? awsEnvironment(awsCredentials, options.awsRegion ?? "us-east-1") : undefined;
   const started = Date.now();

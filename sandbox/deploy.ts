@@ -1,7 +1,15 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { isVaultStack } from "../lib/names";
-import { ensureInit, planExitCode as planStackExitCode, planToFile, type PlannedChange, resourceCounts, StackFailure, terraform } from "../run/runner";
+import {
+  ensureInit,
+  planExitCode as planStackExitCode,
+  planToFile,
+  type PlannedChange,
+  resourceCounts,
+  StackFailure,
+  terraform,
+} from "../run/runner";
 import type { SynthesizedStack } from "../run/stacks";
 
 export { StackFailure, type PlannedChange };

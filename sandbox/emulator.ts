@@ -87,5 +87,8 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
  */
 export async function enforceCredentials(emulator: Pick<Emulator, "endpoint">, on: boolean): Promise<void> {
   const response = await fetch(`${emulator.endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf" });
-  if (!response.ok) throw new Error(`the emulator refused to turn credential checks ${on ? "on" : "off"}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `the emulator refused to turn credential checks ${on ? "on" : "off"}: HTTP ${response.status} ${await response.text()}`,
+    );
 }

@@ -26,7 +26,13 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100" }, runs: { type: "string", default: "3" }, parallelism: { type: "string", default: "2" } } });
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "10,100" },
+      runs: { type: "string", default: "3" },
+      parallelism: { type: "string", default: "2" },
+    },
+  });
   const sizes = values.sizes!.split(",").map(Number);
   const runs = Number(values.runs);
   const parallelism = values.parallelism!;
@@ -43,12 +49,19 @@ async function main(): Promise<void> {
       const configFile = join(work, "accounts.yaml");
       writeFileSync(configFile, stringify(config));
       const applied = Date.now();
-      const result = await runSandbox({ configFile, workDir: work, vault, parallelism: Number(parallelism), log: () => undefined }, emulator);
+      const result = await runSandbox(
+        { configFile, workDir: work, vault, parallelism: Number(parallelism), log: () => undefined },
+        emulator,
+      );
       if (!result.ok) throw new Error(`the ${size}-account estate did not apply cleanly`);
       const stacks = result.stacks.length;
       console.error(`(${size} accounts: ${stacks} stacks applied in ${((Date.now() - applied) / 1000).toFixed(0)} s)`);
       cpSync(join(work, "cdktf.out"), join(work, "deployed"), { recursive: true });
-      (config.accounts as unknown[]).push({ name: "account-new", id: "199999999999", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] });
+      (config.accounts as unknown[]).push({
+        name: "account-new",
+        id: "199999999999",
+        roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }],
+      });
       writeFileSync(configFile, stringify(config));
       const { env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
       const runEnv = { ...env, ...vault.env, ACCOUNTS_FILE: configFile, CDKTF_OUTDIR: join(work, "cdktf.out") };
@@ -67,7 +80,9 @@ async function main(): Promise<void> {
       let allCount = 0;
       for (let run = 0; run < runs; run++) {
         // Interleaved, so both see the same machine.
-        changed.push((await cli("plan", "--base", join(work, "deployed"), "--out", join(work, "plans"), "--parallelism", parallelism)).seconds);
+        changed.push(
+          (await cli("plan", "--base", join(work, "deployed"), "--out", join(work, "plans"), "--parallelism", parallelism)).seconds,
+        );
         changedCount = readdirSync(join(work, "plans")).filter((f) => f.endsWith(".tfplan")).length;
         const drift = await cli("drift", "--json", "--parallelism", parallelism);
         all.push(drift.seconds);
@@ -76,7 +91,9 @@ async function main(): Promise<void> {
         allCount = report.drifted.length + report.inSync + report.failed.length;
       }
       const line = (what: string, planned: number, walls: number[]) =>
-        console.log(`${String(size).padStart(8)}  ${String(stacks).padStart(6)}  ${what.padEnd(37)}  ${String(planned).padStart(14)}  ${median(walls).toFixed(1).padStart(8)}  ${`${Math.min(...walls).toFixed(1)}..${Math.max(...walls).toFixed(1)}`.padStart(12)}`);
+        console.log(
+          `${String(size).padStart(8)}  ${String(stacks).padStart(6)}  ${what.padEnd(37)}  ${String(planned).padStart(14)}  ${median(walls).toFixed(1).padStart(8)}  ${`${Math.min(...walls).toFixed(1)}..${Math.max(...walls).toFixed(1)}`.padStart(12)}`,
+        );
       line("vault-aws plan (changed stacks only)", changedCount, changed);
       line("every stack planned (vault-aws drift)", allCount, all);
     } finally {

@@ -15,7 +15,13 @@ const KEPT_TOKEN_TTL = "8h";
  * group's policies (those its identity groups carry), in `<workDir>/vault/tokens/<requester>` (mode 0600; never the root token), and the
  * commands that use them, as printed lines that work when pasted (see `vaultUseHints`).
  */
-export async function keepVaultHints(model: Model, vault: VaultServer, binary: string, workDir: string, awsEndpoint?: string): Promise<string[]> {
+export async function keepVaultHints(
+  model: Model,
+  vault: VaultServer,
+  binary: string,
+  workDir: string,
+  awsEndpoint?: string,
+): Promise<string[]> {
   return [
     `Vault keeps running at ${vault.address} (pid ${vault.process.pid}); the root token is not kept anywhere.`,
     ...(await requesterTokenHints(model, vault, binary, workDir, awsEndpoint)),
@@ -24,7 +30,13 @@ export async function keepVaultHints(model: Model, vault: VaultServer, binary: s
 }
 
 /** The requester groups' tokens of `keepVaultHints` (a dev server's or a cluster's), written, and the lines that use them. */
-export async function requesterTokenHints(model: Model, vault: VaultEndpoint, binary: string, workDir: string, awsEndpoint?: string): Promise<string[]> {
+export async function requesterTokenHints(
+  model: Model,
+  vault: VaultEndpoint,
+  binary: string,
+  workDir: string,
+  awsEndpoint?: string,
+): Promise<string[]> {
   const dir = join(workDir, "vault", "tokens");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tokens = await requesterTokens(vault.root, model, KEPT_TOKEN_TTL);
@@ -84,7 +96,10 @@ export function vaultUseHints(model: Model, options: VaultUseOptions): string[] 
       }
       if (role.roleArns.length > 2) lines.push(`  (and role_arn= each of its other ${role.roleArns.length - 2} ARNs)`);
     }
-    if (spanning.length > 3) lines.push(`  (${spanning.length - 3} more Vault roles span accounts; the vault-roles-NN stacks' sts_commands output lists them all)`);
+    if (spanning.length > 3)
+      lines.push(
+        `  (${spanning.length - 3} more Vault roles span accounts; the vault-roles-NN stacks' sts_commands output lists them all)`,
+      );
   }
   const [example] = firstCommand;
   if (example !== undefined) {
@@ -106,7 +121,13 @@ export function vaultUseHints(model: Model, options: VaultUseOptions): string[] 
  * endpoint included), so `aws --profile sandbox-dev iam list-roles` lists that account's roles.
  * The only key in it is the emulator's throwaway one.
  */
-export function keepEmulatorHints(model: Model, endpoint: string, pid: number | undefined, workDir: string, deployRoleName: string): string[] {
+export function keepEmulatorHints(
+  model: Model,
+  endpoint: string,
+  pid: number | undefined,
+  workDir: string,
+  deployRoleName: string,
+): string[] {
   const file = join(workDir, "aws", "keep-config");
   mkdirSync(join(workDir, "aws"), { recursive: true });
   const region = model.vault.region;

@@ -20,12 +20,17 @@ export function sandboxProfiles(model: Model, dir: string, deployRoleName: strin
   mkdirSync(dir, { recursive: true });
   const profiles = model.accounts.flatMap((account) =>
     "profile" in account.deployment
-      ? [`[profile ${account.deployment.profile}]\nrole_arn = ${iamRoleArn(model.partition, account.id, deployRoleName)}\nsource_profile = ${BASE_PROFILE}\n`]
+      ? [
+          `[profile ${account.deployment.profile}]\nrole_arn = ${iamRoleArn(model.partition, account.id, deployRoleName)}\nsource_profile = ${BASE_PROFILE}\n`,
+        ]
       : [],
   );
   const config = join(dir, "config");
   const credentials = join(dir, "credentials");
   writeFileSync(config, [`[profile ${BASE_PROFILE}]\nregion = us-east-1\n`, ...profiles].join("\n"));
-  writeFileSync(credentials, `[${BASE_PROFILE}]\naws_access_key_id = ${SANDBOX_KEY.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_KEY.AWS_SECRET_ACCESS_KEY}\n`);
+  writeFileSync(
+    credentials,
+    `[${BASE_PROFILE}]\naws_access_key_id = ${SANDBOX_KEY.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SANDBOX_KEY.AWS_SECRET_ACCESS_KEY}\n`,
+  );
   return { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
 }

@@ -20,7 +20,12 @@ export function printTable(checks: readonly CheckResult[], log: (line: string) =
     const direct = group.find((c) => c.source === DIRECT);
     const viaVault = group.filter((c) => c.source !== DIRECT);
     const failed = group.filter((c) => !c.ok);
-    const result = failed.length > 0 ? `FAIL: ${failed.map((c) => `${c.requester ?? c.source}: ${c.detail}`).join("; ")}` : group.some((c) => c.ec2Checked) ? "ok (+ec2:DescribeVpcs)" : "ok";
+    const result =
+      failed.length > 0
+        ? `FAIL: ${failed.map((c) => `${c.requester ?? c.source}: ${c.detail}`).join("; ")}`
+        : group.some((c) => c.ec2Checked)
+          ? "ok (+ec2:DescribeVpcs)"
+          : "ok";
     return [
       target.vaultRole,
       `${target.accountName} (${target.accountId})`,
@@ -54,7 +59,9 @@ export function summary(checks: readonly CheckResult[], rows: number, brokerCred
   const failed = checks.filter((c) => !c.ok).length;
   const parts = [`${rows} Vault role ARNs: ${direct.filter((c) => c.ok).length}/${direct.length} assumed with ${brokerCredentials}`];
   if (viaVault.length > 0) {
-    parts.push(`${viaVault.filter((c) => c.ok).length}/${viaVault.length} issued through Vault with a token holding only one requester group's policies (lease = requested TTL)`);
+    parts.push(
+      `${viaVault.filter((c) => c.ok).length}/${viaVault.length} issued through Vault with a token holding only one requester group's policies (lease = requested TTL)`,
+    );
   } else {
     parts.push("not checked through Vault");
   }

@@ -128,7 +128,8 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     }
   }
   if (!options.vault) {
-    for (const stack of [vaultStack, ...rolesStacks]) report({ stack: stack.name, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
+    for (const stack of [vaultStack, ...rolesStacks])
+      report({ stack: stack.name, action: "skipped", seconds: 0, detail: VAULT_SKIP_REASON }, stacks.length, stacks.length);
   }
 
   const orphans = orphanedStacks(appliedDir, stacks);
@@ -141,18 +142,28 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   await inPool(applied, options.parallelism ?? 2, async (stack) => {
     const plan = await planExitCode(stack, envOf(stack));
     secondPlan[stack.name] = plan.code;
-    if (plan.code !== 0) log(`second plan of ${stack.name} is not empty (exit ${plan.code}):\n${plan.output.split("\n").slice(-20).join("\n")}`);
+    if (plan.code !== 0)
+      log(`second plan of ${stack.name} is not empty (exit ${plan.code}):\n${plan.output.split("\n").slice(-20).join("\n")}`);
   });
   log(`second plan: ${Object.values(secondPlan).filter((c) => c === 0).length}/${applied.length} stacks with no changes`);
 
-  const storedRoles = await checkStoredRoles(model, aws, { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY }, deployRoleName);
+  const storedRoles = await checkStoredRoles(
+    model,
+    aws,
+    { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY },
+    deployRoleName,
+  );
   for (const r of storedRoles.filter((r) => !r.ok)) log(`stored role ${r.accountName}/${r.roleName} differs: ${r.problems.join("; ")}`);
-  log(`stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`);
+  log(
+    `stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`,
+  );
 
   // What Vault's engine uses: (keyless) the session its environment holds; or the user's rights,
   // through a short-lived key of the user (Vault's own key never leaves Vault).
   const checks =
-    model.broker.identity === "role" ? await proveChain(model, roleSession!, aws, log) : await withBrokerCheckKey(model, aws, deployRoleName, (key) => proveChain(model, key, aws, log));
+    model.broker.identity === "role"
+      ? await proveChain(model, roleSession!, aws, log)
+      : await withBrokerCheckKey(model, aws, deployRoleName, (key) => proveChain(model, key, aws, log));
   if (options.vault) checks.push(...(await proveThroughVault(model, options.vault.root, aws)));
   printTable(checks, log, model.broker.identity === "role" ? "the broker role's session" : undefined);
   const ok = checks.every((c) => c.ok) && storedRoles.every((r) => r.ok) && Object.values(secondPlan).every((c) => c === 0);
@@ -177,7 +188,12 @@ export interface SandboxSynth {
  * process, through the same `synthesize()` as `vault-aws synth`: the sandbox deploys the sources as
  * they are now, with no build step.
  */
-export async function synthForSandbox(configFile: string, workDir: string, endpoint: string, log: (line: string) => void): Promise<SandboxSynth> {
+export async function synthForSandbox(
+  configFile: string,
+  workDir: string,
+  endpoint: string,
+  log: (line: string) => void,
+): Promise<SandboxSynth> {
   const config = loadConfig(configFile);
   const work = resolve(workDir);
   const stateDir = join(work, "state");
@@ -192,7 +208,13 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
   };
   log(`synth: ${configFile} in sandbox mode (emulator ${endpoint})`);
   // Local state lives in stateDir in sandbox mode; the project folder is where synth always ran.
-  const { model } = synthesize({ configFile: resolve(configFile), outdir, localStateDir: ROOT, sandbox: { awsEndpoint: endpoint, stateDir }, warn: log });
+  const { model } = synthesize({
+    configFile: resolve(configFile),
+    outdir,
+    localStateDir: ROOT,
+    sandbox: { awsEndpoint: endpoint, stateDir },
+    warn: log,
+  });
   if (model.state.kind === "s3") await ensureStateBucket(model.state.bucket, model.state.region, endpoint, log);
   const env = {
     ...offlineTerraformEnv(join(work, "terraform"), synthEnv),
@@ -210,7 +232,12 @@ export async function synthForSandbox(configFile: string, workDir: string, endpo
  * bucket should be, so the sandbox runs the S3 backend (and its lock file) as production does.
  */
 async function ensureStateBucket(bucket: string, region: string, endpoint: string, log: (line: string) => void): Promise<void> {
-  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY } });
+  const s3 = new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY },
+  });
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
@@ -224,7 +251,13 @@ async function ensureStateBucket(bucket: string, region: string, endpoint: strin
 const DEPLOYER = { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY };
 
 /** `vault-aws broker-key`'s work against the sandbox's Vault and emulator (key mode only). */
-async function sandboxBrokerKey(model: Model, vault: VaultEndpoint, aws: AwsEndpoint, deployRoleName: string, log: (line: string) => void): Promise<void> {
+async function sandboxBrokerKey(
+  model: Model,
+  vault: VaultEndpoint,
+  aws: AwsEndpoint,
+  deployRoleName: string,
+  log: (line: string) => void,
+): Promise<void> {
   if (model.broker.identity !== "user" || !model.broker.user) return;
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
   const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);
@@ -236,7 +269,12 @@ async function sandboxBrokerKey(model: Model, vault: VaultEndpoint, aws: AwsEndp
  * checks and benchmarks call AWS with the user's rights, since the key Vault holds never leaves it.
  * Never printed. IAM allows two keys per user: this one and Vault's.
  */
-export async function withBrokerCheckKey<T>(model: Model, aws: AwsEndpoint, deployRoleName: string, body: (key: AwsCredentials) => Promise<T>): Promise<T> {
+export async function withBrokerCheckKey<T>(
+  model: Model,
+  aws: AwsEndpoint,
+  deployRoleName: string,
+  body: (key: AwsCredentials) => Promise<T>,
+): Promise<T> {
   const key = await createBrokerCheckKey(model, aws, deployRoleName);
   try {
     return await body(key.credentials);
@@ -246,13 +284,20 @@ export async function withBrokerCheckKey<T>(model: Model, aws: AwsEndpoint, depl
 }
 
 /** A new key of the broker user on the emulator, and how to delete it (see `withBrokerCheckKey`). */
-export async function createBrokerCheckKey(model: Model, aws: AwsEndpoint, deployRoleName: string): Promise<{ credentials: AwsCredentials; remove: () => Promise<void> }> {
+export async function createBrokerCheckKey(
+  model: Model,
+  aws: AwsEndpoint,
+  deployRoleName: string,
+): Promise<{ credentials: AwsCredentials; remove: () => Promise<void> }> {
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
   const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);
   const UserName = model.broker.user!.userName;
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName }));
   const credentials = { accessKeyId: key!.AccessKeyId!, secretAccessKey: key!.SecretAccessKey! };
-  return { credentials, remove: async () => void (await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: credentials.accessKeyId }))) };
+  return {
+    credentials,
+    remove: async () => void (await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: credentials.accessKeyId }))),
+  };
 }
 
 /**
@@ -300,7 +345,9 @@ export async function withVault<T>(build: VaultBuild, options: WithVaultOptions,
   const { workDir, keep, log, awsCredentials } = options;
   const env = awsCredentials ? awsEnvironment(awsCredentials, options.awsRegion ?? "us-east-1") : undefined;
   const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault"), env });
-  log(`vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only${env ? "; AWS credentials of the broker role's session in its environment" : ""})`);
+  log(
+    `vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only${env ? "; AWS credentials of the broker role's session in its environment" : ""})`,
+  );
   const release = killOnInterrupt(vault.process);
   try {
     return await body(vault);

@@ -20,7 +20,12 @@ export interface StoredRoleResult {
  * managed policies with the model. moto does not evaluate trust policies, so this is how the
  * sandbox shows that the policies the unit tests prove are the ones AWS ends up holding.
  */
-export async function checkStoredRoles(model: Model, aws: AwsEndpoint, deployer: AwsCredentials, deployRoleName: string): Promise<StoredRoleResult[]> {
+export async function checkStoredRoles(
+  model: Model,
+  aws: AwsEndpoint,
+  deployer: AwsCredentials,
+  deployRoleName: string,
+): Promise<StoredRoleResult[]> {
   const results: StoredRoleResult[] = [];
   for (const account of model.accounts) {
     if (account.roles.length === 0) continue;
@@ -32,10 +37,12 @@ export async function checkStoredRoles(model: Model, aws: AwsEndpoint, deployer:
         const trust = JSON.parse(decodeURIComponent(stored!.AssumeRolePolicyDocument!));
         // Compared as data: the emulator, like IAM, may return the keys in another order.
         if (!isDeepStrictEqual(trust, role.trustPolicy)) problems.push(`trust policy is ${JSON.stringify(trust)}`);
-        if (stored!.MaxSessionDuration !== role.maxSessionSeconds) problems.push(`MaxSessionDuration is ${stored!.MaxSessionDuration}, expected ${role.maxSessionSeconds}`);
+        if (stored!.MaxSessionDuration !== role.maxSessionSeconds)
+          problems.push(`MaxSessionDuration is ${stored!.MaxSessionDuration}, expected ${role.maxSessionSeconds}`);
         const { AttachedPolicies = [] } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.name }));
         const attached = AttachedPolicies.map((p) => p.PolicyArn!).sort();
-        if (!isDeepStrictEqual(attached, [...role.managedPolicyArns].sort())) problems.push(`attached policies are ${attached.join(", ") || "none"}`);
+        if (!isDeepStrictEqual(attached, [...role.managedPolicyArns].sort()))
+          problems.push(`attached policies are ${attached.join(", ") || "none"}`);
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -49,9 +56,18 @@ export async function checkStoredRoles(model: Model, aws: AwsEndpoint, deployer:
  * An IAM client inside one account of the emulator, through that account's deployment role (for an
  * account reached by a profile, the config's default deployment role), as the stacks reach it.
  */
-export async function accountIam(model: Model, account: AccountModel, aws: AwsEndpoint, deployer: AwsCredentials, deployRoleName: string): Promise<IAMClient> {
+export async function accountIam(
+  model: Model,
+  account: AccountModel,
+  aws: AwsEndpoint,
+  deployer: AwsCredentials,
+  deployRoleName: string,
+): Promise<IAMClient> {
   const roleArn = "roleArn" in account.deployment ? account.deployment.roleArn : iamRoleArn(model.partition, account.id, deployRoleName);
   const sts = new STSClient({ ...aws, credentials: deployer });
   const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "vama-sandbox-inspect" }));
-  return new IAMClient({ ...aws, credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken } });
+  return new IAMClient({
+    ...aws,
+    credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
+  });
 }

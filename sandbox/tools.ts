@@ -18,13 +18,15 @@ interface Tool {
 const TERRAFORM: Tool = {
   command: "terraform",
   args: ["version"],
-  howToGet: "the sandbox applies every stack with terraform 1.11 or later, which is not on the PATH: install it from https://developer.hashicorp.com/terraform/install",
+  howToGet:
+    "the sandbox applies every stack with terraform 1.11 or later, which is not on the PATH: install it from https://developer.hashicorp.com/terraform/install",
 };
 
 const MOTO: Tool = {
   command: "moto_server",
   args: ["--help"],
-  howToGet: "the sandbox runs moto_server as its AWS emulator, which is not on the PATH: pip install 'moto[server]==5.2.1', or pass --endpoint with an emulator you already run",
+  howToGet:
+    "the sandbox runs moto_server as its AWS emulator, which is not on the PATH: pip install 'moto[server]==5.2.1', or pass --endpoint with an emulator you already run",
 };
 
 /** Whether a command runs at all on this PATH. */

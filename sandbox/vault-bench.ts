@@ -63,7 +63,11 @@ const VAULT_NODES = Number(flags["vault-nodes"]);
 const PARALLELISM = 2;
 
 /** `workers` loops at once, `perWorker` calls each; latencies of the calls that worked, and errors. */
-async function concurrently(workers: number, perWorker: number, call: () => Promise<unknown>): Promise<{ times: number[]; errors: number }> {
+async function concurrently(
+  workers: number,
+  perWorker: number,
+  call: () => Promise<unknown>,
+): Promise<{ times: number[]; errors: number }> {
   const times: number[] = [];
   let errors = 0;
   await Promise.all(
@@ -85,7 +89,12 @@ function row(name: string, times: readonly number[], extra = ""): string {
 }
 
 /** The same config applied to a Vault cluster, in an emulator of its own: a requester's client through its active node and through a standby. */
-async function clusterWays(binary: string, config: string, work: string, requester: string): Promise<{ ways: [string, CredentialSource][]; stop(): Promise<void> }> {
+async function clusterWays(
+  binary: string,
+  config: string,
+  work: string,
+  requester: string,
+): Promise<{ ways: [string, CredentialSource][]; stop(): Promise<void> }> {
   const emulator = await startEmulator();
   const cluster = await startVaultCluster({ binary, dir: join(work, "cluster"), nodes: VAULT_NODES });
   const stop = async () => {
@@ -94,7 +103,13 @@ async function clusterWays(binary: string, config: string, work: string, request
   };
   try {
     const active = await cluster.leader();
-    const result = await runSandbox({ configFile: config, workDir: join(work, "cluster-work"), endpoint: emulator.endpoint, vault: cluster.through(active), log: () => undefined });
+    const result = await runSandbox({
+      configFile: config,
+      workDir: join(work, "cluster-work"),
+      endpoint: emulator.endpoint,
+      vault: cluster.through(active),
+      log: () => undefined,
+    });
     if (!result.ok) throw new Error("the sandbox run against the cluster failed; run vault-aws sandbox --vault-nodes 3 to see why");
     const { model } = await synthForSandbox(config, join(work, "cluster-work"), emulator.endpoint, () => undefined);
     const token = (await requesterTokens(cluster.root, model)).get(requester)!.token;
@@ -126,7 +141,8 @@ async function issuance(binary: string): Promise<void> {
     if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
     const { model, deployRoleName } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
     // A short-lived key of the broker user (Vault's own never leaves it); it dies with the emulator.
-    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName)).credentials;
+    const broker = (await createBrokerCheckKey(model, { endpoint: emulator.endpoint, region: model.vault.region }, deployRoleName))
+      .credentials;
     const aws = { endpoint: emulator.endpoint, region: model.vault.region };
     const target: CheckTarget = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     cluster = VAULT_NODES > 1 ? await clusterWays(binary, config, work, "developers") : undefined;
@@ -135,7 +151,10 @@ async function issuance(binary: string): Promise<void> {
       new VaultSts(vault.root.withToken(await vault.root.createToken(policies)), "developers");
     const ways: [string, CredentialSource][] = [
       ["AssumeRole with the broker's key", new BrokerAssumeRole(broker, aws)],
-      [`vault write, ${developers.policyNames.length - 1} shard policies`, await token(developers.policyNames.filter((name) => name !== developers.name))],
+      [
+        `vault write, ${developers.policyNames.length - 1} shard policies`,
+        await token(developers.policyNames.filter((name) => name !== developers.name)),
+      ],
       ["vault write, the whole policy", await token([developers.name])],
       ...(cluster?.ways ?? []),
     ];
@@ -146,7 +165,8 @@ async function issuance(binary: string): Promise<void> {
     const base = percentile(times[0], 50);
     console.log(`\nissuance, ${target.stsPath} (${target.role.roleArn}), ${CALLS} calls each, interleaved; load ${load()}`);
     console.log("  way                                p50 (ms)  p95 (ms)");
-    for (const [w, [name]] of ways.entries()) console.log(row(name, times[w], w === 0 ? "" : `   p50 ${(percentile(times[w], 50) / base).toFixed(2)}x direct`));
+    for (const [w, [name]] of ways.entries())
+      console.log(row(name, times[w], w === 0 ? "" : `   p50 ${(percentile(times[w], 50) / base).toFixed(2)}x direct`));
 
     const perWorker = Math.max(1, Math.round(CALLS / 20));
     const loads = [];
@@ -175,7 +195,9 @@ function changedStacks(beforeOutdir: string, afterOutdir: string): string[] {
 
 /** The 1, 5 and 15 minute load averages, and the cores they compare to. */
 function load(): string {
-  return `${loadavg().map((l) => l.toFixed(1)).join(" / ")} on ${cpus().length} cores`;
+  return `${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ")} on ${cpus().length} cores`;
 }
 
 /**
@@ -214,7 +236,10 @@ async function baselineSide(
   const configFile = join(work, "baseline.yaml");
   writeFileSync(configFile, stringify(config));
   const { model, stacks, env } = await synthForSandbox(configFile, join(work, "baseline"), emulator.endpoint, () => undefined);
-  await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+  await applyStack(
+    stacks.find((s) => s.name === accountStackName(model.broker.accountName))!,
+    env,
+  );
   const vaultStacks = stacks.filter((s) => isVaultStack(s.name));
   for (const s of vaultStacks) await applyStack(s, { ...env, ...vaultEnv });
   const roles = vaultStacks.find((s) => s.name !== "vault")!;
@@ -240,7 +265,10 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     const configFile = join(work, "accounts.yaml");
     writeFileSync(configFile, stringify(config));
     const { model, stacks, env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
-    await applyStack(stacks.find((s) => s.name === accountStackName(model.broker.accountName))!, env);
+    await applyStack(
+      stacks.find((s) => s.name === accountStackName(model.broker.accountName))!,
+      env,
+    );
     const vaultEnv = { ...env, ...vault.env };
     const baseline = await baselineSide(emulator, vault.env, work);
     const baselineSeconds: number[] = [];
@@ -285,7 +313,9 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
         const plan = await planExitCode(stack, vaultEnv);
         times.push((Date.now() - started) / 1000);
         if (plan.code !== 2) {
-          throw new Error(`the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`);
+          throw new Error(
+            `the plan of ${name} for the added account should have changes (exit ${plan.code}):\n${plan.output.slice(-2000)}`,
+          );
         }
         kb = Buffer.byteLength(plan.output) / 1024;
         changesKb = Buffer.byteLength(withoutProgress(plan.output)) / 1024;
@@ -294,7 +324,11 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
       prPlans.push({ name, seconds: percentile(times, 50), kb, changesKb });
     }
     const prStarted = Date.now();
-    for (const name of changedVault) await applyStack(after.find((s) => s.name === name)!, vaultEnv);
+    for (const name of changedVault)
+      await applyStack(
+        after.find((s) => s.name === name)!,
+        vaultEnv,
+      );
     const prSeconds = (Date.now() - prStarted) / 1000;
 
     const base = percentile(baselineSeconds, 50);
@@ -338,7 +372,8 @@ async function main() {
         "  adding one account: Vault stacks changed, plan of each, apply",
     );
     for (const size of SIZES) {
-      for (const roleStacks of ROLE_STACKS) for (const layout of LAYOUTS) console.log(await vaultSideAtSize(build.binary, size, roleStacks, layout));
+      for (const roleStacks of ROLE_STACKS)
+        for (const layout of LAYOUTS) console.log(await vaultSideAtSize(build.binary, size, roleStacks, layout));
     }
   }
 }

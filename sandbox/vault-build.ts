@@ -25,7 +25,11 @@ export { cacheDir };
 /** The cache key: a hash of the pinning files and the build flags, so any change to them rebuilds. */
 export function buildKey(moduleDir: string = VAULT_MODULE_DIR): string {
   const hash = createHash("sha256");
-  for (const file of PINNING_FILES) hash.update(`${file}\0`).update(readFileSync(join(moduleDir, file))).update("\0");
+  for (const file of PINNING_FILES)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(moduleDir, file)))
+      .update("\0");
   hash.update(JSON.stringify({ BUILD_ARGS, BUILD_ENV, platform: process.platform, arch: process.arch }));
   return hash.digest("hex").slice(0, 16);
 }
@@ -112,7 +116,14 @@ function countPackages(env: NodeJS.ProcessEnv): number {
  * Runs one `go` step in the wrapper module, printing a progress line at most every 15 s
  * (`go build -v` names each package as it compiles it; cached packages are not named).
  */
-function goStep(args: readonly string[], what: string, env: NodeJS.ProcessEnv, log: (line: string) => void, started: number, total = 0): Promise<void> {
+function goStep(
+  args: readonly string[],
+  what: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  started: number,
+  total = 0,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn("go", args, { cwd: VAULT_MODULE_DIR, env, stdio: ["ignore", "ignore", "pipe"] });
     let compiled = 0;

@@ -1,5 +1,13 @@
 import type { Model } from "../lib/model";
-import { type AwsEndpoint, type CheckResult, type CheckTarget, checkTarget, checkTargets, type CredentialSource, type IssuedCredentials } from "./checks";
+import {
+  type AwsEndpoint,
+  type CheckResult,
+  type CheckTarget,
+  checkTarget,
+  checkTargets,
+  type CredentialSource,
+  type IssuedCredentials,
+} from "./checks";
 import type { VaultClient } from "../run/vault-client";
 
 /**
@@ -55,7 +63,8 @@ export async function proveThroughVault(model: Model, root: VaultClient, aws: Aw
   const tokens = await requesterTokens(root, model);
   const results: CheckResult[] = [];
   for (const target of checkTargets(model)) {
-    const sources = target.requesters.length > 0 ? target.requesters.map((r) => new VaultSts(tokens.get(r)!, r)) : [new VaultSts(root, "(root token)")];
+    const sources =
+      target.requesters.length > 0 ? target.requesters.map((r) => new VaultSts(tokens.get(r)!, r)) : [new VaultSts(root, "(root token)")];
     for (const source of sources) results.push(await checkTarget(source, target, model, aws));
   }
   return results;

@@ -76,7 +76,12 @@ export async function startVaultCluster(options: StartVaultClusterOptions): Prom
   const timeoutMs = options.timeoutMs ?? 60_000;
   const specs: VaultNodeSpec[] = [];
   for (let i = 1; i <= count; i++) {
-    specs.push({ nodeId: `vault-${i}`, apiPort: await freePort(), clusterPort: await freePort(), dataDir: join(options.dir, `vault-${i}`, "data") });
+    specs.push({
+      nodeId: `vault-${i}`,
+      apiPort: await freePort(),
+      clusterPort: await freePort(),
+      dataDir: join(options.dir, `vault-${i}`, "data"),
+    });
   }
   const nodes = specs.map((spec) => {
     const folder = join(options.dir, spec.nodeId);
@@ -110,7 +115,9 @@ export async function startVaultCluster(options: StartVaultClusterOptions): Prom
     const deadline = Date.now() + leaderTimeoutMs;
     while (Date.now() < deadline) {
       for (const node of nodes.filter((n) => n.running)) {
-        const answer = await anonymous(node.address).request("GET", "sys/leader").catch(() => undefined);
+        const answer = await anonymous(node.address)
+          .request("GET", "sys/leader")
+          .catch(() => undefined);
         const active = nodes.find((n) => n.address === answer?.body?.leader_address);
         if (active?.running && (await healthStatus(active)) === 200) return active;
       }
@@ -251,7 +258,14 @@ class NodeProcess implements VaultNode {
     const child = spawn("sh", ["-c", `exec "$VAULT_BINARY_PATH" server -config="$VAULT_CONFIG_FILE" >> "$VAULT_LOG" 2>&1`], {
       detached: true,
       stdio: "ignore",
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, VAULT_BINARY_PATH: this.binary, VAULT_CONFIG_FILE: this.configFile, VAULT_LOG: this.logFile, ...this.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        VAULT_BINARY_PATH: this.binary,
+        VAULT_CONFIG_FILE: this.configFile,
+        VAULT_LOG: this.logFile,
+        ...this.env,
+      },
     });
     this.child = child;
     this.release();
@@ -290,7 +304,9 @@ class NodeProcess implements VaultNode {
     const deadline = Date.now() + timeoutMs;
     let last = "";
     while (Date.now() < deadline && this.running) {
-      const answer = await anonymous(this.address).request("PUT", "sys/unseal", { key }).catch((e: Error) => ({ status: 0, body: { errors: [e.message] } }));
+      const answer = await anonymous(this.address)
+        .request("PUT", "sys/unseal", { key })
+        .catch((e: Error) => ({ status: 0, body: { errors: [e.message] } }));
       if (answer.status === 200 && answer.body.sealed === false) return;
       last = answer.body?.errors?.join("; ") ?? `sealed (progress ${answer.body?.progress})`;
       await sleep(250);

@@ -43,7 +43,10 @@ export async function readInventory(client: VaultClient, model: Model): Promise<
   return {
     roles: ((await list(`${model.vault.mount}/roles`)).keys as string[]).sort(),
     policies: ((await list("sys/policies/acl")).keys as string[]).filter(ours).sort(),
-    groups: Object.values(groupsById).map((g) => g.name).filter(ours).sort(),
+    groups: Object.values(groupsById)
+      .map((g) => g.name)
+      .filter(ours)
+      .sort(),
     aliases: Object.values(aliases)
       .map((a) => `${groupsById[a.canonical_id]?.name ?? `(no group ${a.canonical_id})`} <- ${a.name}`)
       // An alias whose group is gone is an orphan whoever made it: listed too.

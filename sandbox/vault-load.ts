@@ -10,7 +10,10 @@ export interface LoadCall {
 }
 
 /** Runs `workers` loops that call `call` (with the loop's number) back to back until `stop()`; returns every call. */
-export function startLoad(workers: number, call: (worker: number) => Promise<{ retries: number }>): { readonly startedAt: number; stop(): Promise<LoadCall[]> } {
+export function startLoad(
+  workers: number,
+  call: (worker: number) => Promise<{ retries: number }>,
+): { readonly startedAt: number; stop(): Promise<LoadCall[]> } {
   const started = performance.now();
   const calls: LoadCall[] = [];
   let running = true;
@@ -21,7 +24,13 @@ export function startLoad(workers: number, call: (worker: number) => Promise<{ r
         const { retries } = await call(worker);
         calls.push({ endedMs: performance.now() - started, ms: performance.now() - begin, ok: true, retries });
       } catch (error) {
-        calls.push({ endedMs: performance.now() - started, ms: performance.now() - begin, ok: false, retries: 0, error: (error as Error).message });
+        calls.push({
+          endedMs: performance.now() - started,
+          ms: performance.now() - begin,
+          ok: false,
+          retries: 0,
+          error: (error as Error).message,
+        });
       }
     }
   });

@@ -99,7 +99,13 @@ export async function signalGroup(child: ChildProcess, name: NodeJS.Signals): Pr
 /** A `VaultServer` or one node of a `VaultCluster`: where terraform and the checks reach Vault, with the root token. */
 export type VaultEndpoint = Pick<VaultServer, "address" | "root" | "env">;
 
-function launch(binary: string, port: number, token: string, logFile: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<ChildProcess> {
+function launch(
+  binary: string,
+  port: number,
+  token: string,
+  logFile: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<ChildProcess> {
   const script = `exec "$VAULT_BINARY_PATH" server -dev -dev-no-store-token -dev-no-kv -dev-listen-address="127.0.0.1:$VAULT_PORT" 2>&1 | sed -u -E 's/(Root Token|Unseal Key): .*/\\1: (not shown)/' >> "$VAULT_LOG"`;
   const child = spawn("sh", ["-c", script], {
     // Its own process group, so stopping it reaches Vault and sed; detached also lets --keep leave it running.

@@ -72,13 +72,22 @@ async function main(): Promise<void> {
     };
     // A warm cache entry, as the first call of the day leaves it: the emulator takes any key.
     const key = { address: "http://127.0.0.1:1", token: "hvs.bench-token", mount: "aws", role: "dev-ec2-admin" };
-    const credentials = { Version: 1 as const, AccessKeyId: "ASIABENCHBENCHBENCH1", SecretAccessKey: "bench", SessionToken: "bench", Expiration: new Date(Date.now() + 3600_000).toISOString() };
+    const credentials = {
+      Version: 1 as const,
+      AccessKeyId: "ASIABENCHBENCHBENCH1",
+      SecretAccessKey: "bench",
+      SessionToken: "bench",
+      Expiration: new Date(Date.now() + 3600_000).toISOString(),
+    };
     writeEntry(cacheFile(cacheDir(env), key), { issuedAt: Date.now(), credentials });
     writeFileSync(
       env.AWS_CONFIG_FILE!,
       `[profile generated]\nregion = us-east-1\ncredential_process = ${process.execPath} ${LAUNCHER} credentials --role dev-ec2-admin --address http://127.0.0.1:1\n\n[profile static]\nregion = us-east-1\n`,
     );
-    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[static]\naws_access_key_id = ${credentials.AccessKeyId}\naws_secret_access_key = bench\naws_session_token = bench\n`);
+    writeFileSync(
+      env.AWS_SHARED_CREDENTIALS_FILE!,
+      `[static]\naws_access_key_id = ${credentials.AccessKeyId}\naws_secret_access_key = bench\naws_session_token = bench\n`,
+    );
     execFileSync(process.execPath, [LAUNCHER, "credentials", "--role", "dev-ec2-admin", "--address", "http://127.0.0.1:1"], { env }); // builds .build/ if needed
 
     console.log(`credentials: node ${process.version}, ${RUNS} runs each, interleaved, median shown`);
@@ -126,11 +135,38 @@ async function writeLog(file: string): Promise<number> {
   };
   for (let i = 0; bytes < target; i++) {
     const time = new Date(Date.UTC(2026, 11, 1) + i * 1000).toISOString();
-    const auth = { display_name: `jwt-user${i % 500}`, entity_id: `e-${i % 500}`, policies: ["default", "aws-developers"], metadata: { role: "engineer" }, token_type: "service", client_token: "hmac-sha256:0f".padEnd(76, "0") };
-    const request = { id: `r-${i}`, operation: "update", mount_type: "aws", path: "aws/sts/dev-ec2-admin", data: { ttl: "15m" }, remote_address: "10.0.0.1", client_token: auth.client_token };
+    const auth = {
+      display_name: `jwt-user${i % 500}`,
+      entity_id: `e-${i % 500}`,
+      policies: ["default", "aws-developers"],
+      metadata: { role: "engineer" },
+      token_type: "service",
+      client_token: "hmac-sha256:0f".padEnd(76, "0"),
+    };
+    const request = {
+      id: `r-${i}`,
+      operation: "update",
+      mount_type: "aws",
+      path: "aws/sts/dev-ec2-admin",
+      data: { ttl: "15m" },
+      remote_address: "10.0.0.1",
+      client_token: auth.client_token,
+    };
     await write(JSON.stringify({ time, type: "request", auth, request }));
     const key = i === 1000 ? "ASIATRACETARGET00001" : `ASIA${String(i).padStart(16, "0")}`;
-    await write(JSON.stringify({ time, type: "response", auth, request, response: { mount_type: "aws", data: { access_key: key, secret_key: "hmac-sha256:ab".padEnd(76, "0"), security_token: "hmac-sha256:cd".padEnd(76, "0") }, secret: { lease_id: `aws/sts/dev-ec2-admin/${i}` } } }));
+    await write(
+      JSON.stringify({
+        time,
+        type: "response",
+        auth,
+        request,
+        response: {
+          mount_type: "aws",
+          data: { access_key: key, secret_key: "hmac-sha256:ab".padEnd(76, "0"), security_token: "hmac-sha256:cd".padEnd(76, "0") },
+          secret: { lease_id: `aws/sts/dev-ec2-admin/${i}` },
+        },
+      }),
+    );
   }
   await new Promise<void>((r) => out.end(r));
   return lines;
@@ -146,7 +182,11 @@ async function traceBench(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
       ["trace --who jwt-user7", ["trace", "--who", "jwt-user7", "--log", file]],
     ] as const) {
       const start = process.hrtime.bigint();
-      const run = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, LAUNCHER, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
+      const run = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, LAUNCHER, ...args], {
+        env,
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       if (run.status !== 0) throw new Error(`trace failed: ${run.stderr}`);
       const rssMb = Number(run.stderr.trim().split("\n").pop()) / 1024;

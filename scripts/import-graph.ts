@@ -61,7 +61,9 @@ export function importGraph(root: string): Map<string, string[]> {
     const imports = ts.preProcessFile(readFileSync(join(root, file), "utf8"), true, true).importedFiles.map((f) => f.fileName);
     const targets = new Set<string>();
     for (const spec of imports.filter((s) => s.startsWith("."))) {
-      const base = relative(root, resolve(root, dirname(file), spec)).split("\\").join("/");
+      const base = relative(root, resolve(root, dirname(file), spec))
+        .split("\\")
+        .join("/");
       const target = [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => known.has(candidate));
       if (target) targets.add(target);
     }
@@ -85,7 +87,11 @@ export function violations(graph: ReadonlyMap<string, readonly string[]>): Viola
       const [a, b] = [roomOf(from), roomOf(to)];
       if (a === b) continue;
       if (RANKS[a] === undefined || RANKS[b] === undefined) {
-        found.push({ from, to, why: `room ${RANKS[a] === undefined ? a : b} has no place in the layering (scripts/import-graph.ts, ARCHITECTURE.md)` });
+        found.push({
+          from,
+          to,
+          why: `room ${RANKS[a] === undefined ? a : b} has no place in the layering (scripts/import-graph.ts, ARCHITECTURE.md)`,
+        });
       } else if (RANKS[b] > RANKS[a]) found.push({ from, to, why: `${a} (layer ${RANKS[a]}) imports ${b}, a layer above it` });
       else if (RANKS[b] === RANKS[a]) found.push({ from, to, why: `${a} imports ${b}, a sibling on the same layer` });
     }
@@ -134,7 +140,8 @@ export function figures(root: string): string[] {
   const graph = importGraph(root);
   const rooms = new Set([...graph.keys()].map(roomOf));
   const roomArrows = new Set<string>();
-  for (const [from, targets] of graph) for (const to of targets) if (roomOf(from) !== roomOf(to)) roomArrows.add(`${roomOf(from)} -> ${roomOf(to)}`);
+  for (const [from, targets] of graph)
+    for (const to of targets) if (roomOf(from) !== roomOf(to)) roomArrows.add(`${roomOf(from)} -> ${roomOf(to)}`);
   const bad = violations(graph);
   const badRooms = new Set(bad.map((v) => `${roomOf(v.from)} -> ${roomOf(v.to)}`));
   const circles = cycles(graph);

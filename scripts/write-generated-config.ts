@@ -15,4 +15,7 @@ if (!file || !/^[1-9]\d*$/.test(accounts ?? "") || !/^[1-9]\d*$/.test(rolesPerAc
   console.error("usage: write-generated-config [--access-report] FILE ACCOUNTS [ROLES_PER_ACCOUNT] (positive whole numbers)");
   process.exit(2);
 }
-writeFileSync(file, stringify(accessReport ? accessReportConfig(Number(accounts)) : generatedConfig(Number(accounts), Number(rolesPerAccount))));
+writeFileSync(
+  file,
+  stringify(accessReport ? accessReportConfig(Number(accounts)) : generatedConfig(Number(accounts), Number(rolesPerAccount))),
+);

@@ -82,7 +82,10 @@ export class AccountStack extends TerraformStack {
     const role = config.broker?.role;
     if (config.broker && role) {
       this.brokerRole = new BrokerRolePolicies(this, "broker-role", { ...role, policies: config.broker.policies });
-      new TerraformOutput(this, "broker_role_arn", { description: "ARN of the role Vault runs as, which the trust policies admit", value: this.brokerRole.roleArn });
+      new TerraformOutput(this, "broker_role_arn", {
+        description: "ARN of the role Vault runs as, which the trust policies admit",
+        value: this.brokerRole.roleArn,
+      });
     }
   }
 }

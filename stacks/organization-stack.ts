@@ -35,7 +35,15 @@ export class OrganizationStack extends TerraformStack {
       this,
       "aws",
       awsProviderConfig(
-        { name: "organization", id: organization.managementAccountId, stackName: id, tags: [], region: config.region, deployment: { roleArn: organization.deploymentRoleArn }, roles: [] },
+        {
+          name: "organization",
+          id: organization.managementAccountId,
+          stackName: id,
+          tags: [],
+          region: config.region,
+          deployment: { roleArn: organization.deploymentRoleArn },
+          roles: [],
+        },
         sandbox,
       ),
     );

@@ -57,14 +57,19 @@ export class VaultStack extends TerraformStack {
     // One lookup per auth mount a binding names: its accessor comes from its path.
     const accessors = new Map<string, string>();
     const accessorOf = (authMount: string) => {
-      if (!accessors.has(authMount)) accessors.set(authMount, new DataVaultAuthBackend(this, `auth-mount-${authMount}`, { path: authMount }).accessor);
+      if (!accessors.has(authMount))
+        accessors.set(authMount, new DataVaultAuthBackend(this, `auth-mount-${authMount}`, { path: authMount }).accessor);
       return accessors.get(authMount)!;
     };
     const requesters: Record<string, { description: string; policies: readonly string[]; groups: string[] }> = {};
     for (const policy of model.requesterPolicies) {
       // The construct id the whole policy always had, so that an upgrading estate keeps it until it lets it go.
       if (model.vault.keepLegacyLayout) {
-        new RequesterPolicy(this, `policy-${policy.requester}`, { policyName: policy.name, requester: policy.requester, grants: policy.grants });
+        new RequesterPolicy(this, `policy-${policy.requester}`, {
+          policyName: policy.name,
+          requester: policy.requester,
+          grants: policy.grants,
+        });
       }
       for (const binding of policy.bindings) {
         new RequesterBinding(this, `binding-${policy.requester}-${binding.authMount}-${binding.externalGroup}`, {
@@ -99,6 +104,10 @@ export class VaultStack extends TerraformStack {
    * whose address is not in state does nothing.
    */
   releaseRolesMovedOut(addresses: readonly string[]): void {
-    if (addresses.length > 0) this.addOverride("removed", addresses.map((from) => ({ from, lifecycle: { destroy: false } })));
+    if (addresses.length > 0)
+      this.addOverride(
+        "removed",
+        addresses.map((from) => ({ from, lifecycle: { destroy: false } })),
+      );
   }
 }

@@ -7,9 +7,28 @@ function response(o: { time: string; key: string; role?: string; display?: strin
   return {
     time: o.time,
     type: "response",
-    auth: { client_token: "hmac-sha256:aa", accessor: "hmac-sha256:bb", display_name: o.display ?? "jwt-alice", policies: ["default"], metadata: { role: "engineer" }, entity_id: o.entity ?? "ent-alice", token_type: "service" },
-    request: { id: "req-1", operation: "update", mount_type: "aws", path: `aws/sts/${o.role ?? "dev-ec2-admin"}`, data: { ttl: o.ttl ?? "15m", ...(o.roleArn && { role_arn: o.roleArn }) }, remote_address: "127.0.0.1" },
-    response: { mount_type: "aws", data: { access_key: o.key, secret_key: "hmac-sha256:cc", security_token: "hmac-sha256:dd" }, secret: { lease_id: "aws/sts/dev-ec2-admin/x" } },
+    auth: {
+      client_token: "hmac-sha256:aa",
+      accessor: "hmac-sha256:bb",
+      display_name: o.display ?? "jwt-alice",
+      policies: ["default"],
+      metadata: { role: "engineer" },
+      entity_id: o.entity ?? "ent-alice",
+      token_type: "service",
+    },
+    request: {
+      id: "req-1",
+      operation: "update",
+      mount_type: "aws",
+      path: `aws/sts/${o.role ?? "dev-ec2-admin"}`,
+      data: { ttl: o.ttl ?? "15m", ...(o.roleArn && { role_arn: o.roleArn }) },
+      remote_address: "127.0.0.1",
+    },
+    response: {
+      mount_type: "aws",
+      data: { access_key: o.key, secret_key: "hmac-sha256:cc", security_token: "hmac-sha256:dd" },
+      secret: { lease_id: "aws/sts/dev-ec2-admin/x" },
+    },
   };
 }
 const request = (r: ReturnType<typeof response>) => ({ ...r, type: "request", response: undefined });
@@ -17,7 +36,12 @@ const request = (r: ReturnType<typeof response>) => ({ ...r, type: "request", re
 const log = [
   response({ time: "2026-12-07T09:00:00.1Z", key: "ASIAALICE0000000001" }),
   response({ time: "2026-12-07T09:05:00.1Z", key: "ASIABOB00000000001", display: "jwt-bob", entity: "ent-bob" }),
-  response({ time: "2026-12-07T10:00:00.1Z", key: "ASIAALICE0000000002", role: "readonly-nonprod", roleArn: "arn:aws:iam::333333333333:role/readonly" }),
+  response({
+    time: "2026-12-07T10:00:00.1Z",
+    key: "ASIAALICE0000000002",
+    role: "readonly-nonprod",
+    roleArn: "arn:aws:iam::333333333333:role/readonly",
+  }),
 ];
 const lines = () => [JSON.stringify(request(log[0])), ...log.map((e) => JSON.stringify(e)), "{truncated", ""].join("\n");
 const collect = async (query: TraceQuery, stats?: TraceStats) => {
@@ -58,7 +82,9 @@ describe("trace queries", () => {
   });
   test("by session name: the login, role and second the name carries", async () => {
     const unix = Date.parse("2026-12-07T09:00:00Z") / 1000;
-    expect((await collect(parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix}-a1B2c3D4e5`))).map((i) => i.accessKeyId)).toEqual(["ASIAALICE0000000001"]);
+    expect((await collect(parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix}-a1B2c3D4e5`))).map((i) => i.accessKeyId)).toEqual([
+      "ASIAALICE0000000001",
+    ]);
     expect(await collect(parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix + 3600}-a1B2c3D4e5`))).toEqual([]);
     expect(await collect(parseTraceTarget(`vault-jwt-bob-dev-ec2-admin-${unix}-a1B2c3D4e5`))).toEqual([]);
   });
@@ -66,20 +92,37 @@ describe("trace queries", () => {
     const unix = Date.parse("2026-12-07T09:00:00Z") / 1000;
     const twin = (key: string, random: string) => {
       const e = response({ time: "2026-12-07T09:00:00.5Z", key });
-      return JSON.stringify({ ...e, response: { ...e.response, data: { ...e.response.data, arn: `arn:aws:sts::222222222222:assumed-role/ec2-admin/vault-jwt-alice-dev-ec2-admin-${unix}-${random}` } } });
+      return JSON.stringify({
+        ...e,
+        response: {
+          ...e.response,
+          data: {
+            ...e.response.data,
+            arn: `arn:aws:sts::222222222222:assumed-role/ec2-admin/vault-jwt-alice-dev-ec2-admin-${unix}-${random}`,
+          },
+        },
+      });
     };
     const text = [twin("ASIATWIN00000000001", "aaaaaaaaaa"), twin("ASIATWIN00000000002", "bbbbbbbbbb")].join("\n");
     const found = [];
-    for await (const i of traceLog(Readable.from([text]), parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix}-bbbbbbbbbb`))) found.push(i.accessKeyId);
+    for await (const i of traceLog(Readable.from([text]), parseTraceTarget(`vault-jwt-alice-dev-ec2-admin-${unix}-bbbbbbbbbb`)))
+      found.push(i.accessKeyId);
     expect(found).toEqual(["ASIATWIN00000000002"]);
   });
   test("--who by alias name, display name or entity id, within a time range", async () => {
-    expect((await collect({ kind: "who", name: "alice" })).map((i) => i.accessKeyId)).toEqual(["ASIAALICE0000000001", "ASIAALICE0000000002"]);
-    expect((await collect({ kind: "who", name: "jwt-alice", since: Date.parse("2026-12-07T09:30:00Z") })).map((i) => i.accessKeyId)).toEqual(["ASIAALICE0000000002"]);
+    expect((await collect({ kind: "who", name: "alice" })).map((i) => i.accessKeyId)).toEqual([
+      "ASIAALICE0000000001",
+      "ASIAALICE0000000002",
+    ]);
+    expect(
+      (await collect({ kind: "who", name: "jwt-alice", since: Date.parse("2026-12-07T09:30:00Z") })).map((i) => i.accessKeyId),
+    ).toEqual(["ASIAALICE0000000002"]);
     expect((await collect({ kind: "who", name: "ent-bob", until: Date.parse("2026-12-07T09:00:00Z") })).length).toBe(0);
   });
   test("an argument that is neither a key nor a session name says what is allowed", () => {
-    expect(() => parseTraceTarget("alice")).toThrow('"alice" is neither an access key id (ASIA…, as CloudTrail\'s userIdentity.accessKeyId) nor a session name vault-aws makes');
+    expect(() => parseTraceTarget("alice")).toThrow(
+      '"alice" is neither an access key id (ASIA…, as CloudTrail\'s userIdentity.accessKeyId) nor a session name vault-aws makes',
+    );
   });
 });
 
@@ -87,11 +130,18 @@ describe("the trace command", () => {
   const run = async (options: Record<string, unknown>, text = lines()) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await traceCommand({ log: "audit.log", ...options, input: Readable.from([text]) } as any, { env: {}, log: (l) => out.push(l), write: (t) => out.push(t), note: (l) => err.push(l) });
+    const code = await traceCommand({ log: "audit.log", ...options, input: Readable.from([text]) } as any, {
+      env: {},
+      log: (l) => out.push(l),
+      write: (t) => out.push(t),
+      note: (l) => err.push(l),
+    });
     return { code, out, err };
   };
   test("prints one line per issuance; a hostile display name cannot drive the terminal", async () => {
-    const hostile = JSON.stringify(response({ time: "2026-12-07T09:00:00Z", key: "ASIAEVIL00000000001", display: "jwt-\u001b]0;pwned\u0007eve" }));
+    const hostile = JSON.stringify(
+      response({ time: "2026-12-07T09:00:00Z", key: "ASIAEVIL00000000001", display: "jwt-\u001b]0;pwned\u0007eve" }),
+    );
     const { code, out } = await run({ target: "ASIAEVIL00000000001" }, hostile);
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
@@ -106,10 +156,16 @@ describe("the trace command", () => {
     ]);
   });
   test("both a target and --who, or neither, or --since with a target, or a time that is not RFC 3339, are refused", async () => {
-    expect((await run({ target: "ASIABOB00000000001", who: "bob" })).err).toEqual(["vault-aws: give an access key id or session name, or --who NAME, one of the two"]);
+    expect((await run({ target: "ASIABOB00000000001", who: "bob" })).err).toEqual([
+      "vault-aws: give an access key id or session name, or --who NAME, one of the two",
+    ]);
     expect((await run({})).code).toBe(1);
-    expect((await run({ target: "ASIABOB00000000001", since: "2026-12-07T00:00:00Z" })).err).toEqual(["vault-aws: --since and --until go with --who"]);
-    expect((await run({ who: "bob", since: "yesterday" })).err).toEqual(['vault-aws: --since "yesterday" is not a time: use RFC 3339, e.g. 2026-12-07T09:00:00Z']);
+    expect((await run({ target: "ASIABOB00000000001", since: "2026-12-07T00:00:00Z" })).err).toEqual([
+      "vault-aws: --since and --until go with --who",
+    ]);
+    expect((await run({ who: "bob", since: "yesterday" })).err).toEqual([
+      'vault-aws: --since "yesterday" is not a time: use RFC 3339, e.g. 2026-12-07T09:00:00Z',
+    ]);
   });
   test("the text line names the login, the key, the role, the ARN and the TTL", () => {
     expect(describeIssuance(issuanceOf(log[2])!)).toBe(

@@ -13,7 +13,9 @@ const ROOT = join(__dirname, "..", "..");
 const GITHUB_DIR = join(ROOT, "ci", "github");
 const GITLAB_FILE = join(ROOT, "ci", "gitlab", ".gitlab-ci.yml");
 
-const githubNames = readdirSync(GITHUB_DIR).filter((name) => /\.ya?ml$/.test(name)).sort();
+const githubNames = readdirSync(GITHUB_DIR)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort();
 const githubText = Object.fromEntries(githubNames.map((name) => [name, readFileSync(join(GITHUB_DIR, name), "utf8")]));
 const github: Record<string, any> = Object.fromEntries(githubNames.map((name) => [name, parse(githubText[name])]));
 const gitlabText = readFileSync(GITLAB_FILE, "utf8");
@@ -24,14 +26,29 @@ const gitlab: Record<string, any> = parse(gitlabText);
  * only, which ts-jest here cannot import, so test-support/parse-workflows.mjs runs it in node.
  */
 function workflowErrors(files: { name: string; content: string }[]): Record<string, string[]> {
-  const out = execFileSync(process.execPath, [join(ROOT, "test-support", "parse-workflows.mjs")], { cwd: ROOT, input: JSON.stringify(files), encoding: "utf8" });
+  const out = execFileSync(process.execPath, [join(ROOT, "test-support", "parse-workflows.mjs")], {
+    cwd: ROOT,
+    input: JSON.stringify(files),
+    encoding: "utf8",
+  });
   return JSON.parse(out);
 }
 
 // ---- the shell the pipelines run -------------------------------------------------------------
 
 /** Top-level keys of a GitLab file that are settings, not jobs. */
-const GITLAB_KEYWORDS = new Set(["workflow", "stages", "variables", "default", "include", "image", "services", "cache", "before_script", "after_script"]);
+const GITLAB_KEYWORDS = new Set([
+  "workflow",
+  "stages",
+  "variables",
+  "default",
+  "include",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+]);
 
 /** A GitLab job with its `extends` merged in (hashes deeply, everything else replaced), as GitLab does. */
 function resolvedJob(file: Record<string, any>, name: string): Record<string, any> {
@@ -39,7 +56,9 @@ function resolvedJob(file: Record<string, any>, name: string): Record<string, an
   if (!job) throw new Error(`no job ${name}`);
   const parents = [job.extends ?? []].flat().map((parent: string) => resolvedJob(file, parent));
   const merge = (a: any, b: any): any =>
-    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]])) : b;
+    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)
+      ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]]))
+      : b;
   const { extends: _, ...own } = job;
   return [...parents, own].reduce(merge, {});
 }
@@ -56,7 +75,9 @@ interface Shell {
 
 function githubShell(name: string, workflow: any): Shell[] {
   return Object.entries<any>(workflow.jobs).flatMap(([id, job]) =>
-    (job.steps ?? []).filter((step: any) => typeof step.run === "string").map((step: any) => ({ where: `${name} ${id} "${step.name ?? step.run.split("\n")[0]}"`, text: step.run })),
+    (job.steps ?? [])
+      .filter((step: any) => typeof step.run === "string")
+      .map((step: any) => ({ where: `${name} ${id} "${step.name ?? step.run.split("\n")[0]}"`, text: step.run })),
   );
 }
 
@@ -65,7 +86,9 @@ function gitlabShell(file: Record<string, any>): Shell[] {
   return Object.entries<any>(file)
     .filter(([key, job]) => !GITLAB_KEYWORDS.has(key) && job && typeof job === "object")
     .flatMap(([key, job]) =>
-      ["before_script", "script", "after_script"].flatMap((part) => [job[part] ?? []].flat(Infinity).map((text: string) => ({ where: `.gitlab-ci.yml ${key} ${part}`, text }))),
+      ["before_script", "script", "after_script"].flatMap((part) =>
+        [job[part] ?? []].flat(Infinity).map((text: string) => ({ where: `.gitlab-ci.yml ${key} ${part}`, text })),
+      ),
     );
 }
 
@@ -99,7 +122,9 @@ function invocationProblems(program: Command, invocation: Invocation): string[] 
   const command = program.commands.find((c) => c.name() === invocation.subcommand);
   if (!command) return [`${invocation.where}: vault-aws has no subcommand ${invocation.subcommand} (${invocation.text})`];
   const known = new Set([...command.options.map((o) => o.long), "--help"]);
-  const unknown = invocation.flags.filter((flag) => !known.has(flag)).map((flag) => `${invocation.where}: vault-aws ${invocation.subcommand} has no option ${flag} (${invocation.text})`);
+  const unknown = invocation.flags
+    .filter((flag) => !known.has(flag))
+    .map((flag) => `${invocation.where}: vault-aws ${invocation.subcommand} has no option ${flag} (${invocation.text})`);
   const missing = command.options
     .filter((o) => o.mandatory && !invocation.flags.includes(o.long!))
     .map((o) => `${invocation.where}: vault-aws ${invocation.subcommand} needs ${o.long} (${invocation.text})`);
@@ -144,8 +169,11 @@ jobs:
       ]),
     );
     // Also the converter's checks, which run only when the schema check passes by default.
-    const unknownNeed = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [nope]\n    steps:\n      - run: echo\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
-    expect(workflowErrors([{ name: "need.yml", content: unknownNeed }])["need.yml"]).toEqual([expect.stringContaining("depends on unknown job 'nope'")]);
+    const unknownNeed =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [nope]\n    steps:\n      - run: echo\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+    expect(workflowErrors([{ name: "need.yml", content: unknownNeed }])["need.yml"]).toEqual([
+      expect.stringContaining("depends on unknown job 'nope'"),
+    ]);
   });
 
   test.each(githubNames)("%s: every action is pinned to a full commit SHA, its version in a comment", (name) => {
@@ -160,7 +188,8 @@ jobs:
   test("one action, one commit: the same action is pinned to the same SHA in every workflow", () => {
     const pins = new Map<string, Set<string>>();
     for (const text of Object.values(githubText)) {
-      for (const [, action, sha] of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) pins.set(action, new Set([...(pins.get(action) ?? []), sha]));
+      for (const [, action, sha] of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g))
+        pins.set(action, new Set([...(pins.get(action) ?? []), sha]));
     }
     for (const [action, shas] of pins) expect([action, shas.size]).toEqual([action, 1]);
   });
@@ -185,7 +214,14 @@ jobs:
       expect([id, (job.permissions ?? workflow.permissions)?.["id-token"]]).toEqual([id, "write"]);
       for (const step of aws) expect(step.with["role-to-assume"]).toMatch(/^\$\{\{ vars\.VAULT_AWS_(PLAN|APPLY)_ROLE_ARN \}\}$/);
       for (const step of vault) {
-        expect(step.with).toEqual({ url: "${{ vars.VAULT_ADDR }}", method: "jwt", path: "${{ vars.VAULT_JWT_MOUNT || 'jwt' }}", role: expect.stringMatching(/^vault-aws-(plan|apply)$/), jwtGithubAudience: "vault-aws", exportToken: true });
+        expect(step.with).toEqual({
+          url: "${{ vars.VAULT_ADDR }}",
+          method: "jwt",
+          path: "${{ vars.VAULT_JWT_MOUNT || 'jwt' }}",
+          role: expect.stringMatching(/^vault-aws-(plan|apply)$/),
+          jwtGithubAudience: "vault-aws",
+          exportToken: true,
+        });
       }
       // vault-action exports only VAULT_TOKEN; the Vault provider also needs the address.
       if (vault.length > 0) expect(job.env?.VAULT_ADDR ?? workflow.env?.VAULT_ADDR).toBe("${{ vars.VAULT_ADDR }}");
@@ -208,7 +244,9 @@ jobs:
     };
     const plan = ["${{ vars.VAULT_AWS_PLAN_ROLE_ARN }}", "vault-aws-plan", null];
     const apply = ["${{ vars.VAULT_AWS_APPLY_ROLE_ARN }}", "vault-aws-apply", "production"];
-    const all = Object.fromEntries(githubNames.flatMap((name) => Object.entries<any>(github[name].jobs).map(([id, job]) => [`${name} ${id}`, identity(job)])));
+    const all = Object.fromEntries(
+      githubNames.flatMap((name) => Object.entries<any>(github[name].jobs).map(([id, job]) => [`${name} ${id}`, identity(job)])),
+    );
     expect(all).toEqual({
       "vault-aws-drift.yml drift": plan,
       "vault-aws-main.yml changes": null,
@@ -224,7 +262,12 @@ jobs:
 
   test("what each job uploads: a pull request's plan job only its summary; main's plan job the plans apply downloads", () => {
     const uploads = (name: string) =>
-      Object.fromEntries(Object.entries<any>(github[name].jobs).map(([id, job]) => [id, (job.steps ?? []).filter((s: any) => s.uses?.startsWith("actions/upload-artifact@")).map((s: any) => s.with.path)]));
+      Object.fromEntries(
+        Object.entries<any>(github[name].jobs).map(([id, job]) => [
+          id,
+          (job.steps ?? []).filter((s: any) => s.uses?.startsWith("actions/upload-artifact@")).map((s: any) => s.with.path),
+        ]),
+      );
     expect(uploads("vault-aws-pr.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}/summary.md"], comment: [] });
     expect(uploads("vault-aws-main.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}\n!${{ env.OUT }}/**/.terraform/**\n"], apply: [] });
     expect(uploads("vault-aws-drift.yml")).toEqual({ drift: [] });
@@ -233,14 +276,22 @@ jobs:
   test("pull requests: full history, a matrix from changes, one comment", () => {
     const { jobs, on } = github["vault-aws-pr.yml"];
     expect(Object.keys(on)).toEqual(["pull_request"]);
-    for (const id of ["changes", "plan"]) expect(jobs[id].steps[0]).toEqual({ uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/), with: { "fetch-depth": 0 } });
-    expect(jobs.changes.outputs).toEqual(expect.objectContaining({ changes: expect.any(String), shards: expect.any(String), total: expect.any(String) }));
+    for (const id of ["changes", "plan"])
+      expect(jobs[id].steps[0]).toEqual({ uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/), with: { "fetch-depth": 0 } });
+    expect(jobs.changes.outputs).toEqual(
+      expect.objectContaining({ changes: expect.any(String), shards: expect.any(String), total: expect.any(String) }),
+    );
     expect(jobs.plan.strategy.matrix.shard).toBe("${{ fromJSON(needs.changes.outputs.shards) }}");
     const terraform = jobs.plan.steps.find((s: any) => s.uses?.startsWith("hashicorp/setup-terraform@"));
     expect(github["vault-aws-pr.yml"].env.TERRAFORM_VERSION).toMatch(/^1\.11\.\d+$/);
     expect(terraform.with.terraform_version).toBe("${{ env.TERRAFORM_VERSION }}");
     expect(jobs.comment.permissions).toEqual({ "pull-requests": "write" });
-    expect(jobs.comment.steps.some((s: any) => s.uses?.startsWith("actions/github-script@") && /updateComment/.test(s.with.script) && /createComment/.test(s.with.script))).toBe(true);
+    expect(
+      jobs.comment.steps.some(
+        (s: any) =>
+          s.uses?.startsWith("actions/github-script@") && /updateComment/.test(s.with.script) && /createComment/.test(s.with.script),
+      ),
+    ).toBe(true);
   });
 
   test("main: one run at a time, apply behind the production environment, of this run's plans", () => {
@@ -255,7 +306,10 @@ jobs:
     const download = apply.steps.find((s: any) => s.uses?.startsWith("actions/download-artifact@")).with;
     expect(uploaded).toBe("plan-shard-${{ matrix.shard }}");
     expect(download).toEqual({ pattern: "plan-shard-*", path: "plans" });
-    expect(apply.steps.slice(-2).map((s: any) => s.run)).toEqual(["node bin/vault-aws.js apply --plans plans/* --parallelism 4", "node bin/vault-aws.js broker-key"]);
+    expect(apply.steps.slice(-2).map((s: any) => s.run)).toEqual([
+      "node bin/vault-aws.js apply --plans plans/* --parallelism 4",
+      "node bin/vault-aws.js broker-key",
+    ]);
   });
 
   test("drift: nightly and by hand", () => {
@@ -282,7 +336,8 @@ describe("GitLab pipeline", () => {
   test("extends and needs name jobs that exist", () => {
     for (const [name, job] of Object.entries<any>(gitlab)) {
       for (const parent of [job?.extends ?? []].flat()) expect([name, parent in gitlab]).toEqual([name, true]);
-      for (const need of [job?.needs ?? []].flat()) expect([name, jobs.includes(typeof need === "string" ? need : need.job)]).toEqual([name, true]);
+      for (const need of [job?.needs ?? []].flat())
+        expect([name, jobs.includes(typeof need === "string" ? need : need.job)]).toEqual([name, true]);
     }
   });
 
@@ -324,7 +379,10 @@ describe("GitLab pipeline", () => {
     expect(apply.rules).toEqual([expect.objectContaining({ when: "manual" })]);
     expect(apply.allow_failure).toBe(false);
     expect(apply.needs).toEqual(["changes", "plan"]);
-    expect(apply.script.slice(-2)).toEqual(["node bin/vault-aws.js apply --plans plans/shard-* --parallelism 4", "node bin/vault-aws.js broker-key"]);
+    expect(apply.script.slice(-2)).toEqual([
+      "node bin/vault-aws.js apply --plans plans/shard-* --parallelism 4",
+      "node bin/vault-aws.js broker-key",
+    ]);
   });
 
   test("plan: parallel shards from CI_NODE_INDEX, artifacts without .terraform", () => {
@@ -374,9 +432,17 @@ describe("GitLab pipeline", () => {
     const tools = gitlab[".snippets"].tools as string;
     const downloads = [...tools.matchAll(/curl -fsSLo (\S+)/g)].map((m) => m[1]);
     expect(downloads).toEqual(["/tmp/tf.zip", "/tmp/vault.zip", "/tmp/awscli.zip"]);
-    for (const [file, pin] of [["/tmp/tf.zip", "TERRAFORM_SHA256"], ["/tmp/vault.zip", "VAULT_CLI_SHA256"], ["/tmp/awscli.zip", "AWS_CLI_SHA256"]]) {
+    for (const [file, pin] of [
+      ["/tmp/tf.zip", "TERRAFORM_SHA256"],
+      ["/tmp/vault.zip", "VAULT_CLI_SHA256"],
+      ["/tmp/awscli.zip", "AWS_CLI_SHA256"],
+    ]) {
       const check = tools.indexOf(`checked ${file} "$${pin}" ${pin}`);
-      expect([file, check > tools.indexOf(`-fsSLo ${file}`), check < tools.indexOf(file, check + 1 + file.length)]).toEqual([file, true, true]);
+      expect([file, check > tools.indexOf(`-fsSLo ${file}`), check < tools.indexOf(file, check + 1 + file.length)]).toEqual([
+        file,
+        true,
+        true,
+      ]);
       expect(gitlab.variables).toHaveProperty(pin);
     }
     expect(tools).not.toMatch(/awscli-exe-linux-x86_64\.zip/); // the unversioned "latest" cannot be pinned
@@ -401,7 +467,8 @@ describe("vault-aws commands in the pipelines", () => {
   });
 
   test("the check fails on a made-up flag, a missing required option and an unknown subcommand", () => {
-    const shell = 'node bin/vault-aws.js plan --base "$BASE" \\\n  --shards 4 > out.txt\nnpm run vault-aws -- deploy --all && node bin/vault-aws.js drift --json';
+    const shell =
+      'node bin/vault-aws.js plan --base "$BASE" \\\n  --shards 4 > out.txt\nnpm run vault-aws -- deploy --all && node bin/vault-aws.js drift --json';
     const found = vaultAwsInvocations("example", shell);
     expect(found.map((i) => [i.subcommand, i.flags])).toEqual([
       ["plan", ["--base", "--shards"]],
@@ -453,7 +520,14 @@ function runShell(dir: string, text: string, flags: string[], env: Record<string
 
 const hasJq = spawnSync("jq", ["--version"]).status === 0;
 const changesJson = (stacks: number) =>
-  JSON.stringify({ create: [], update: Array.from({ length: stacks }, (_, i) => `aws-a${i}`), destroy: [], unchanged: 3, waves: [], access: { granted: [{ requester: "r", vaultRole: "v", roleArn: "arn" }], revoked: [] } });
+  JSON.stringify({
+    create: [],
+    update: Array.from({ length: stacks }, (_, i) => `aws-a${i}`),
+    destroy: [],
+    unchanged: 3,
+    waves: [],
+    access: { granted: [{ requester: "r", vaultRole: "v", roleArn: "arn" }], revoked: [] },
+  });
 
 describe("pipeline shell against a stand-in vault-aws", () => {
   (hasJq ? test.each : test.skip.each)([
@@ -468,10 +542,24 @@ describe("pipeline shell against a stand-in vault-aws", () => {
       const step = workflow.jobs.changes.steps.find((s: any) => s.id === "changes");
       const dir = fakeCli();
       const out = join(dir, "github-output");
-      const run = runShell(dir, step.run, ["-e"], { ...workflow.env, BASE: "origin/main", GITHUB_OUTPUT: out, FAKE_STDOUT: changesJson(stacks) });
+      const run = runShell(dir, step.run, ["-e"], {
+        ...workflow.env,
+        BASE: "origin/main",
+        GITHUB_OUTPUT: out,
+        FAKE_STDOUT: changesJson(stacks),
+      });
       expect(run.status).toBe(0);
-      const outputs = Object.fromEntries(readFileSync(out, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
-      expect({ stacks: Number(outputs.stacks), total: Number(outputs.total), shards: JSON.parse(outputs.shards) }).toEqual({ stacks, total, shards });
+      const outputs = Object.fromEntries(
+        readFileSync(out, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+      );
+      expect({ stacks: Number(outputs.stacks), total: Number(outputs.total), shards: JSON.parse(outputs.shards) }).toEqual({
+        stacks,
+        total,
+        shards,
+      });
       expect(JSON.parse(outputs.changes).access).toEqual({ granted: 1, revoked: 0 });
       expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref origin/main --json\n");
     }
@@ -484,13 +572,23 @@ describe("pipeline shell against a stand-in vault-aws", () => {
   ])("GitLab: %i changed stacks make %i plan jobs", (stacks, shards) => {
     const job = resolvedJob(gitlab, "changes");
     const dir = fakeCli();
-    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { ...gitlab.variables, ...job.variables, CI_COMMIT_BEFORE_SHA: "abc123", FAKE_STDOUT: changesJson(stacks) });
+    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], {
+      ...gitlab.variables,
+      ...job.variables,
+      CI_COMMIT_BEFORE_SHA: "abc123",
+      FAKE_STDOUT: changesJson(stacks),
+    });
     expect(run.status).toBe(0);
     expect(readFileSync(join(dir, "shards.env"), "utf8")).toBe(`VAULT_AWS_STACKS=${stacks}\nVAULT_AWS_SHARDS=${shards}\n`);
     expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref abc123 --json\n");
   });
 
-  const drifted = JSON.stringify({ drifted: [{ stack: "aws-dev", resources: [{ address: "aws_iam_role.x", actions: ["update"] }] }], failed: [], skipped: ["vault"], inSync: 3 });
+  const drifted = JSON.stringify({
+    drifted: [{ stack: "aws-dev", resources: [{ address: "aws_iam_role.x", actions: ["update"] }] }],
+    failed: [],
+    skipped: ["vault"],
+    inSync: 3,
+  });
   const inSync = JSON.stringify({ drifted: [], failed: [], skipped: [], inSync: 4 });
 
   (hasJq ? test.each : test.skip.each)([
@@ -501,7 +599,12 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     const step = github["vault-aws-drift.yml"].jobs.drift.steps.find((s: any) => s.name === "Drift");
     const dir = fakeCli();
     const summary = join(dir, "summary.md");
-    const run = runShell(dir, step.run, ["-e"], { SHARD: "2/4", GITHUB_STEP_SUMMARY: summary, FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
+    const run = runShell(dir, step.run, ["-e"], {
+      SHARD: "2/4",
+      GITHUB_STEP_SUMMARY: summary,
+      FAKE_STDOUT: stdout,
+      FAKE_EXIT: String(code),
+    });
     expect(run.status).toBe(expected);
     expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --read-only --json --shard 2/4 --parallelism 4\n");
     const text = readFileSync(summary, "utf8");
@@ -520,9 +623,17 @@ describe("pipeline shell against a stand-in vault-aws", () => {
   ])("GitLab drift: %s ends the job with the CLI's exit code, the drift listed", (_, code, stdout, expected) => {
     const job = resolvedJob(gitlab, "drift");
     const dir = fakeCli();
-    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], { CI_NODE_INDEX: "2", CI_NODE_TOTAL: "4", FAKE_STDOUT: stdout, FAKE_EXIT: String(code) });
+    const run = runShell(dir, job.script.join("\n"), ["-eo", "pipefail"], {
+      CI_NODE_INDEX: "2",
+      CI_NODE_TOTAL: "4",
+      FAKE_STDOUT: stdout,
+      FAKE_EXIT: String(code),
+    });
     expect(run.status).toBe(expected);
     expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("drift --read-only --json --shard 2/4 --parallelism 4\n");
-    if (code === 2) expect(readFileSync(join(dir, "drift.txt"), "utf8")).toBe("3 in sync, 1 drifted, 0 failed to plan, 1 skipped.\naws-dev:\n  update aws_iam_role.x\n");
+    if (code === 2)
+      expect(readFileSync(join(dir, "drift.txt"), "utf8")).toBe(
+        "3 in sync, 1 drifted, 0 failed to plan, 1 skipped.\naws-dev:\n  update aws_iam_role.x\n",
+      );
   });
 });

@@ -46,12 +46,16 @@ describe("vault-aws access", () => {
   test("a filter that matches nothing exits 1, naming the flag and what exists", () => {
     const run = access(["--account", "stagin"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe("vault-aws: --account stagin matches no account name or id (did you mean staging?); the accounts are: primary, dev, staging, prod\n");
+    expect(run.stderr).toBe(
+      "vault-aws: --account stagin matches no account name or id (did you mean staging?); the accounts are: primary, dev, staging, prod\n",
+    );
   });
 
   test("an unknown format is refused with the allowed ones", () => {
     const run = access(["--format", "pdf"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("option '--format <format>' argument 'pdf' is invalid. Allowed choices are terminal, json, markdown, html.");
+    expect(run.stderr).toContain(
+      "option '--format <format>' argument 'pdf' is invalid. Allowed choices are terminal, json, markdown, html.",
+    );
   });
 });

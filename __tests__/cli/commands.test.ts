@@ -7,7 +7,11 @@ const ROOT = join(__dirname, "..", "..");
 
 /** `vault-aws` as users run it (the launcher), with `node` options such as a preload. */
 function vaultAws(args: string[], cwd: string, nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [...nodeArgs, join(ROOT, "bin", "vault-aws.js"), ...args], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, [...nodeArgs, join(ROOT, "bin", "vault-aws.js"), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
 }
 
 describe("one config-error path for every subcommand", () => {

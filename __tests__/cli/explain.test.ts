@@ -15,14 +15,21 @@ describe("explainStack", () => {
     const inline = text.split("## IAM role deployer: inline policy ")[1].split("\n\n")[1];
     expect(JSON.parse(inline)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "DeployLambdas", Effect: "Allow", Action: ["lambda:UpdateFunctionCode", "lambda:GetFunction"], Resource: "arn:aws:lambda:us-east-1:333333333333:function:*" }],
+      Statement: [
+        {
+          Sid: "DeployLambdas",
+          Effect: "Allow",
+          Action: ["lambda:UpdateFunctionCode", "lambda:GetFunction"],
+          Resource: "arn:aws:lambda:us-east-1:333333333333:function:*",
+        },
+      ],
     });
     expect(text).toContain('## IAM role ec2-admin: trust policy (max session 3600 s)\n\n{\n  "Version": "2012-10-17",');
   });
   test("prints each Vault ACL policy as plain HCL, not an escaped string", () => {
     // The requester policies live in the roles stacks; dev's roles are in vault-roles-10.
     const text = explainStack("vault-roles-10", stacks["vault-roles-10"]);
-    expect(text).toContain('## Vault ACL policy aws-developers.vault-roles-10\n\n# Managed by vault-aws-multi-account.');
+    expect(text).toContain("## Vault ACL policy aws-developers.vault-roles-10\n\n# Managed by vault-aws-multi-account.");
     expect(text).toContain('path "aws/sts/dev-ec2-admin" {\n  capabilities = ["update"]\n');
     expect(text).not.toContain("\\n");
   });

@@ -18,7 +18,10 @@ function project() {
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   writeFileSync(join(dir, "cli", "vault-aws.ts"), 'import { version } from "./dep";\nconsole.log(`full ${version}`);\n');
   writeFileSync(join(dir, "cli", "dep.ts"), 'export const version: string = "v1";\n');
-  writeFileSync(join(dir, "cli", "credentials-fast.ts"), 'export function answeredFromCache(args: string[]): boolean {\n  if (args[0] !== "--hit") return false;\n  console.log("fast");\n  return true;\n}\n');
+  writeFileSync(
+    join(dir, "cli", "credentials-fast.ts"),
+    'export function answeredFromCache(args: string[]): boolean {\n  if (args[0] !== "--hit") return false;\n  console.log("fast");\n  return true;\n}\n',
+  );
   const run = (...args: string[]) => spawnSync(process.execPath, [join(dir, "bin", "vault-aws.js"), ...args], { encoding: "utf8" });
   const bundleMtime = () => statSync(join(dir, ".build", "vault-aws.js")).mtimeMs;
   return { dir, run, bundleMtime };
@@ -61,7 +64,9 @@ describe("the launcher", () => {
     const run = p.run();
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/^vault-aws: the sources do not compile:\nBuild failed with 1 error:\ncli\/dep\.ts:1:31: ERROR: Unexpected ";"\n$/);
+    expect(run.stderr).toMatch(
+      /^vault-aws: the sources do not compile:\nBuild failed with 1 error:\ncli\/dep\.ts:1:31: ERROR: Unexpected ";"\n$/,
+    );
     expect(p.run().status).toBe(1); // still refused on the next start, never the old build
   });
 });

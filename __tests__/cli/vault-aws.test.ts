@@ -9,7 +9,11 @@ const ROOT = join(__dirname, "..", "..");
 
 /** `vault-aws` as users run it: the launcher, which compiles the current sources. */
 function vaultAws(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
-  return spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+  return spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
 }
 
 describe("vault-aws", () => {
@@ -39,10 +43,14 @@ describe("vault-aws", () => {
   });
 
   test("sandbox names a missing accounts file as the user gave it", () => {
-    expect(vaultAws(["sandbox", "--config", "nope.yaml"]).stderr.split("\n")[0]).toBe("sandbox: --config nope.yaml: no such file; pass --config with the accounts file to use");
+    expect(vaultAws(["sandbox", "--config", "nope.yaml"]).stderr.split("\n")[0]).toBe(
+      "sandbox: --config nope.yaml: no such file; pass --config with the accounts file to use",
+    );
     const fromEnv = vaultAws(["sandbox"], { ACCOUNTS_FILE: "/nonexistent/a.yaml" });
     expect(fromEnv.status).toBe(2);
-    expect(fromEnv.stderr.split("\n")[0]).toBe("sandbox: ACCOUNTS_FILE=/nonexistent/a.yaml: no such file; pass --config with the accounts file to use");
+    expect(fromEnv.stderr.split("\n")[0]).toBe(
+      "sandbox: ACCOUNTS_FILE=/nonexistent/a.yaml: no such file; pass --config with the accounts file to use",
+    );
   });
 
   test("changes --json against an earlier synth lists the stacks and the access a new requester grant adds", () => {
@@ -52,7 +60,10 @@ describe("vault-aws", () => {
     const base = join(dir, "base");
     expect(vaultAws(["synth", "--config", config, "--outdir", base], {}, dir).status).toBe(0);
     const data = parse(readFileSync(config, "utf8"));
-    data.accounts.find((a: any) => a.name === "staging").roles.find((r: any) => r.name === "deployer").requesters.push("sre");
+    data.accounts
+      .find((a: any) => a.name === "staging")
+      .roles.find((r: any) => r.name === "deployer")
+      .requesters.push("sre");
     require("node:fs").writeFileSync(config, stringify(data));
     const run = vaultAws(["changes", "--base", base, "--json", "--config", config, "--outdir", join(dir, "out")], {}, dir);
     expect(run.stderr).toBe("");
@@ -63,12 +74,17 @@ describe("vault-aws", () => {
     // Only the roles stack holding staging-deployer, and sre's ACL policy in it.
     expect(changes.update).toEqual(["vault-roles-03"]);
     expect(changes.waves).toEqual([["vault-roles-03"]]);
-    expect(changes.access).toEqual({ granted: [{ requester: "sre", vaultRole: "staging-deployer", roleArn: "arn:aws:iam::333333333333:role/deployer" }], revoked: [] });
+    expect(changes.access).toEqual({
+      granted: [{ requester: "sre", vaultRole: "staging-deployer", roleArn: "arn:aws:iam::333333333333:role/deployer" }],
+      revoked: [],
+    });
   });
 
   test("changes names a --base that is neither a folder nor a ref", () => {
     const run = vaultAws(["changes", "--base", "no-such-ref-or-dir"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("--base no-such-ref-or-dir is neither a synth output folder (no no-such-ref-or-dir/manifest.json) nor a git ref: no commit no-such-ref-or-dir in");
+    expect(run.stderr).toContain(
+      "--base no-such-ref-or-dir is neither a synth output folder (no no-such-ref-or-dir/manifest.json) nor a git ref: no commit no-such-ref-or-dir in",
+    );
   });
 });

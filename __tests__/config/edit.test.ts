@@ -20,10 +20,23 @@ function inserted(original: string, result: string, offset: number): string {
 
 describe("appendAccounts: block style", () => {
   test("appends after the last entry's last line, blank-line separated as the entries are, and keeps every other byte", () => {
-    const edit = appendAccounts(example, [entry("search-dev", "300000000001", ["nonprod"], ["baseline"]), entry("search-prod", "300000000002")]);
+    const edit = appendAccounts(example, [
+      entry("search-dev", "300000000001", ["nonprod"], ["baseline"]),
+      entry("search-prod", "300000000002"),
+    ]);
     const result = applyEdits(example, [edit]);
     expect(inserted(example, result, edit.offset)).toBe(
-      ['', '  - name: search-dev', '    id: "300000000001"', "    tags: [nonprod]", "    roleSets: [baseline]", "", "  - name: search-prod", '    id: "300000000002"', ""].join("\n"),
+      [
+        "",
+        "  - name: search-dev",
+        '    id: "300000000001"',
+        "    tags: [nonprod]",
+        "    roleSets: [baseline]",
+        "",
+        "  - name: search-prod",
+        '    id: "300000000002"',
+        "",
+      ].join("\n"),
     );
     // Right after prod's last role, before the blank line and the comment-led vaultRoles: that follow.
     expect(example.slice(0, edit.offset).endsWith("        requesters: [sre]\n")).toBe(true);
@@ -37,9 +50,12 @@ describe("appendAccounts: block style", () => {
   });
 
   test("a comment on the last entry's last line stays on it; comment lines after the entry stay after the new ones", () => {
-    const text = 'broker: { account: a }\naccounts:\n  - name: a\n    id: "111111111111"   # the management account\n  # retired: b (222222222222)\n\n# vault roles\nvaultRoles: []\n';
+    const text =
+      'broker: { account: a }\naccounts:\n  - name: a\n    id: "111111111111"   # the management account\n  # retired: b (222222222222)\n\n# vault roles\nvaultRoles: []\n';
     const result = applyEdits(text, [appendAccounts(text, [entry("c", "333333333333")])]);
-    expect(result).toBe('broker: { account: a }\naccounts:\n  - name: a\n    id: "111111111111"   # the management account\n  - name: c\n    id: "333333333333"\n  # retired: b (222222222222)\n\n# vault roles\nvaultRoles: []\n');
+    expect(result).toBe(
+      'broker: { account: a }\naccounts:\n  - name: a\n    id: "111111111111"   # the management account\n  - name: c\n    id: "333333333333"\n  # retired: b (222222222222)\n\n# vault roles\nvaultRoles: []\n',
+    );
   });
 
   test("the key column and quotes follow the last entry", () => {
@@ -56,20 +72,27 @@ describe("appendAccounts: block style", () => {
   test("a file with CRLF line endings keeps them", () => {
     const text = 'broker: { account: a }\r\naccounts:\r\n  - name: a\r\n    id: "111111111111"\r\nvaultRoles: []\r\n';
     const result = applyEdits(text, [appendAccounts(text, [entry("b", "222222222222", ["eu"])])]);
-    expect(result).toBe('broker: { account: a }\r\naccounts:\r\n  - name: a\r\n    id: "111111111111"\r\n  - name: b\r\n    id: "222222222222"\r\n    tags: [eu]\r\nvaultRoles: []\r\n');
+    expect(result).toBe(
+      'broker: { account: a }\r\naccounts:\r\n  - name: a\r\n    id: "111111111111"\r\n  - name: b\r\n    id: "222222222222"\r\n    tags: [eu]\r\nvaultRoles: []\r\n',
+    );
   });
 
   test("values YAML would read as something else are quoted", () => {
     const text = 'broker: { account: a }\naccounts:\n  - name: a\n    id: "111111111111"\n';
     const result = applyEdits(text, [appendAccounts(text, [entry("123", "222222222222", ["null", "true"], ["1e5"])])]);
-    expect(inserted(text, result, text.length)).toBe('  - name: "123"\n    id: "222222222222"\n    tags: ["null", "true"]\n    roleSets: ["1e5"]\n');
+    expect(inserted(text, result, text.length)).toBe(
+      '  - name: "123"\n    id: "222222222222"\n    tags: ["null", "true"]\n    roleSets: ["1e5"]\n',
+    );
     expect(parse(result).accounts[1]).toEqual({ name: "123", id: "222222222222", tags: ["null", "true"], roleSets: ["1e5"] });
   });
 });
 
 describe("appendAccounts: flow style", () => {
   test("one-line entries like the last one, with id: in the same column, before the blank line that ends the list", () => {
-    const edit = appendAccounts(orgScale, [entry("search-qa", "230000000004", ["nonprod", "search"], ["baseline", "nonprod"]), entry("platform-engineering-prod", "290000000001")]);
+    const edit = appendAccounts(orgScale, [
+      entry("search-qa", "230000000004", ["nonprod", "search"], ["baseline", "nonprod"]),
+      entry("platform-engineering-prod", "290000000001"),
+    ]);
     const result = applyEdits(orgScale, [edit]);
     expect(inserted(orgScale, result, edit.offset)).toBe(
       [
@@ -92,7 +115,9 @@ describe("appendAccounts: flow style", () => {
   test("a flow list of accounts is refused, naming where it is", () => {
     const text = 'broker: { account: a }\naccounts: [{ name: a, id: "111111111111" }]\n';
     expect(() => appendAccounts(text, [entry("b", "222222222222")], "x.yaml")).toThrow(
-      new ConfigEditError('x.yaml:2:11: accounts: is a flow list ([...]); new entries are appended to a block list (one "- " item per entry): write accounts: that way first'),
+      new ConfigEditError(
+        'x.yaml:2:11: accounts: is a flow list ([...]); new entries are appended to a block list (one "- " item per entry): write accounts: that way first',
+      ),
     );
   });
 });
@@ -102,24 +127,39 @@ describe("setOrganizationId", () => {
     const edit = setOrganizationId(example, "o-a1b2c3d4e5");
     const result = applyEdits(example, [edit]);
     expect(inserted(example, result, edit.offset)).toBe("  organizationId: o-a1b2c3d4e5\n");
-    expect(result).toContain("broker:\n  account: primary          # the account holding the broker user\n  userName: vault-account\n  organizationId: o-a1b2c3d4e5\n\ndeployment:");
+    expect(result).toContain(
+      "broker:\n  account: primary          # the account holding the broker user\n  userName: vault-account\n  organizationId: o-a1b2c3d4e5\n\ndeployment:",
+    );
   });
 
   test("a flow broker: gets it after its last pair", () => {
     const text = 'broker: { account: a }   # the broker\naccounts:\n  - { name: a, id: "111111111111" }\n';
-    expect(applyEdits(text, [setOrganizationId(text, "o-a1b2c3d4e5")])).toBe('broker: { account: a, organizationId: o-a1b2c3d4e5 }   # the broker\naccounts:\n  - { name: a, id: "111111111111" }\n');
+    expect(applyEdits(text, [setOrganizationId(text, "o-a1b2c3d4e5")])).toBe(
+      'broker: { account: a, organizationId: o-a1b2c3d4e5 }   # the broker\naccounts:\n  - { name: a, id: "111111111111" }\n',
+    );
   });
 });
 
 describe("editAccountsFile", () => {
   test("both edits at once: the result is valid, reads back as the old data plus the new, and differs only by added lines", () => {
-    const result = editAccountsFile(orgScale, { entries: [entry("search-qa", "230000000004", ["nonprod"], ["baseline", "nonprod"])], organizationId: "o-a1b2c3d4e5" });
+    const result = editAccountsFile(orgScale, {
+      entries: [entry("search-qa", "230000000004", ["nonprod"], ["baseline", "nonprod"])],
+      organizationId: "o-a1b2c3d4e5",
+    });
     const config = parseConfig(result, "org-scale.yaml");
     expect(config.broker.organizationId).toBe("o-a1b2c3d4e5");
-    expect(config.accounts.at(-1)).toMatchObject({ name: "search-qa", id: "230000000004", tags: ["nonprod"], roleSets: ["baseline", "nonprod"] });
+    expect(config.accounts.at(-1)).toMatchObject({
+      name: "search-qa",
+      id: "230000000004",
+      tags: ["nonprod"],
+      roleSets: ["baseline", "nonprod"],
+    });
     const before = orgScale.split("\n");
     const after = result.split("\n");
-    expect(after.filter((line) => !before.includes(line))).toEqual(["  organizationId: o-a1b2c3d4e5", '  - { name: search-qa,         id: "230000000004", tags: [nonprod], roleSets: [baseline, nonprod] }']);
+    expect(after.filter((line) => !before.includes(line))).toEqual([
+      "  organizationId: o-a1b2c3d4e5",
+      '  - { name: search-qa,         id: "230000000004", tags: [nonprod], roleSets: [baseline, nonprod] }',
+    ]);
     expect(after.filter((line) => before.includes(line))).toEqual(before);
   });
 

@@ -90,17 +90,33 @@ describe("parseConfig locations", () => {
 });
 
 describe("hostile YAML gets a config error naming the file", () => {
-  const valid = ["broker: { account: primary }", "requesters: { developers: { description: Devs } }", "accounts:", "  - { name: primary, id: \"111111111111\" }"];
+  const valid = [
+    "broker: { account: primary }",
+    "requesters: { developers: { description: Devs } }",
+    "accounts:",
+    '  - { name: primary, id: "111111111111" }',
+  ];
 
   test("an alias bomb", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`), ...valid];
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`),
+      ...valid,
+    ];
     expect(errorOf(() => parseConfig(bomb.join("\n"), "bomb.yaml")).problems).toEqual([
       "bomb.yaml: not valid YAML: Excessive alias count indicates a resource exhaustion attack; an anchor (&name) may be reused with *name, but not expanded into an exponentially large document",
     ]);
   });
 
   test("a few anchors shared by many roles are fine", () => {
-    const shared = [...valid.slice(0, 3), "  - name: primary", '    id: "111111111111"', "    roles:", "      - { name: a, managedPolicyArns: &p [arn:aws:iam::aws:policy/ReadOnlyAccess], requesters: &q [developers] }", ...Array.from({ length: 30 }, (_, i) => `      - { name: r${i}, managedPolicyArns: *p, requesters: *q }`)];
+    const shared = [
+      ...valid.slice(0, 3),
+      "  - name: primary",
+      '    id: "111111111111"',
+      "    roles:",
+      "      - { name: a, managedPolicyArns: &p [arn:aws:iam::aws:policy/ReadOnlyAccess], requesters: &q [developers] }",
+      ...Array.from({ length: 30 }, (_, i) => `      - { name: r${i}, managedPolicyArns: *p, requesters: *q }`),
+    ];
     expect(parseConfig(shared.join("\n"), "shared.yaml").accounts[0].roles).toHaveLength(31);
   });
 
@@ -111,7 +127,9 @@ describe("hostile YAML gets a config error naming the file", () => {
     expect(errorOf(() => loadConfig(file)).problems).toEqual([
       `${file}: is 5.0 MiB, over the 4 MiB an accounts file may be: the largest estate the broker's quotas allow, 10,000 roles written out in full, takes under 2 MiB; use roleSets for roles that repeat`,
     ]);
-    expect(errorOf(() => parseConfig(`description: "${"x".repeat(5 * 1024 * 1024)}"`, "text.yaml")).problems[0]).toMatch(/^text\.yaml: is 5\.0 MiB, over the 4 MiB/);
+    expect(errorOf(() => parseConfig(`description: "${"x".repeat(5 * 1024 * 1024)}"`, "text.yaml")).problems[0]).toMatch(
+      /^text\.yaml: is 5\.0 MiB, over the 4 MiB/,
+    );
   });
 
   test("a __proto__ key under requesters, and a constructor key in a policy", () => {
@@ -131,10 +149,20 @@ describe("hostile YAML gets a config error naming the file", () => {
 });
 
 describe("an unquoted account id gets the reason that applies to it", () => {
-  const problemFor = (id: string) => errorOf(() => parseConfig(valid.replace('"111111111111"', id), "a.yaml")).problems[0].replace(/^a\.yaml:5:9: accounts\[0\] \(primary\)\.id: /, "");
+  const problemFor = (id: string) =>
+    errorOf(() => parseConfig(valid.replace('"111111111111"', id), "a.yaml")).problems[0].replace(
+      /^a\.yaml:5:9: accounts\[0\] \(primary\)\.id: /,
+      "",
+    );
   test.each([
-    ["011111111111", 'got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "011111111111"'],
-    ["111111111111", 'got the number 111111111111: YAML reads unquoted digits as a number, and an account id is a string; quote the id, e.g. id: "111111111111"'],
+    [
+      "011111111111",
+      'got the number 11111111111: YAML reads unquoted digits as a number and drops leading zeros; quote the id, e.g. id: "011111111111"',
+    ],
+    [
+      "111111111111",
+      'got the number 111111111111: YAML reads unquoted digits as a number, and an account id is a string; quote the id, e.g. id: "111111111111"',
+    ],
     ["1.1e11", 'got the number 110000000000: YAML reads 1.1e11 as a number in exponent form; quote the id, e.g. id: "1.1e11"'],
     ["0x1F", 'got the number 31: YAML reads 0x1F as a hexadecimal number; quote the id, e.g. id: "0x1F"'],
     ["0o17", 'got the number 15: YAML reads 0o17 as an octal number; quote the id, e.g. id: "0o17"'],
@@ -148,9 +176,12 @@ describe("an unquoted account id gets the reason that applies to it", () => {
 describe("an unknown key gets the allowed key nearest it", () => {
   const roleWith = (key: string) => `${valid}    roles:\n      - name: r\n        ${key}: []\n`;
   const problemFor = (key: string) => errorOf(() => parseConfig(roleWith(key), "a.yaml")).problems[0];
-  const allowed = "name, managedPolicyArns, inlinePolicy, maxSessionDuration, defaultTtl, maxTtl, requesters, revokeSessionsIssuedBefore, permissionsBoundary";
+  const allowed =
+    "name, managedPolicyArns, inlinePolicy, maxSessionDuration, defaultTtl, maxTtl, requesters, revokeSessionsIssuedBefore, permissionsBoundary";
   test("a missing letter: managedPolicyArn", () => {
-    expect(problemFor("managedPolicyArn")).toBe(`a.yaml:8:9: accounts[0] (primary).roles[0]: unknown key "managedPolicyArn": did you mean "managedPolicyArns"? Allowed keys are ${allowed}`);
+    expect(problemFor("managedPolicyArn")).toBe(
+      `a.yaml:8:9: accounts[0] (primary).roles[0]: unknown key "managedPolicyArn": did you mean "managedPolicyArns"? Allowed keys are ${allowed}`,
+    );
   });
   test("a case slip: ManagedPolicyARNs", () => {
     expect(problemFor("ManagedPolicyARNs")).toContain('did you mean "managedPolicyArns"?');

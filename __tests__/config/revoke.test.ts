@@ -19,8 +19,12 @@ const AT = "2026-11-26T14:00:00Z";
 function lineDiff(before: string, after: string): { added: string[]; removed: string[] } {
   const a = before.split("\n");
   const b = after.split("\n");
-  const added = b.filter((line, i) => !a.includes(line) || b.slice(0, i + 1).filter((l) => l === line).length > a.filter((l) => l === line).length);
-  const removed = a.filter((line, i) => !b.includes(line) || a.slice(0, i + 1).filter((l) => l === line).length > b.filter((l) => l === line).length);
+  const added = b.filter(
+    (line, i) => !a.includes(line) || b.slice(0, i + 1).filter((l) => l === line).length > a.filter((l) => l === line).length,
+  );
+  const removed = a.filter(
+    (line, i) => !b.includes(line) || a.slice(0, i + 1).filter((l) => l === line).length > b.filter((l) => l === line).length,
+  );
   return { added, removed };
 }
 
@@ -46,7 +50,8 @@ describe("vault-aws revoke edits the accounts file in place", () => {
   });
 
   test("a one-line account's own role in flow style gets the key inside its braces", () => {
-    const text = "requesters: { sre: { description: s } }\nbroker: { account: primary }\naccounts:\n  - { name: primary, id: \"111111111111\", roles: [{ name: ro, managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess], requesters: [sre] }] }  # one line\n";
+    const text =
+      'requesters: { sre: { description: s } }\nbroker: { account: primary }\naccounts:\n  - { name: primary, id: "111111111111", roles: [{ name: ro, managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess], requesters: [sre] }] }  # one line\n';
     const edited = revokeInConfig(text, "a.yaml", "primary/ro", AT).text;
     expect(edited).toBe(text.replace("requesters: [sre] }", `requesters: [sre], revokeSessionsIssuedBefore: ${AT} }`));
   });
@@ -69,14 +74,19 @@ describe("vault-aws revoke edits the accounts file in place", () => {
     const dir = mkdtempSync(join(tmpdir(), "vama-revoke-"));
     const file = join(dir, "accounts.yaml");
     writeFileSync(file, example);
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "revoke", "--config", file, ...args], { encoding: "utf8" });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin", "vault-aws.js"), "revoke", "--config", file, ...args], { encoding: "utf8" });
     const bad = cli("--role", "dev/ec2-admin", "--at", "yesterday");
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('vault-aws: revoke: --at "yesterday": expected an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z", got "yesterday"; nothing was written\n');
+    expect(bad.stderr).toBe(
+      'vault-aws: revoke: --at "yesterday": expected an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z", got "yesterday"; nothing was written\n',
+    );
     expect(readFileSync(file, "utf8")).toBe(example);
     const ok = cli("--role", "dev/ec2-admin");
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/^revoke: accounts\[1\] \(dev\)\.roles\[0\]: dev\/ec2-admin: sessions issued before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ are denied everything once applied\n/);
+    expect(ok.stdout).toMatch(
+      /^revoke: accounts\[1\] \(dev\)\.roles\[0\]: dev\/ec2-admin: sessions issued before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ are denied everything once applied\n/,
+    );
     expect(ok.stdout).toContain("workstation: npx cdktf deploy aws-dev");
     expect(readFileSync(file, "utf8")).toMatch(/\n {8}revokeSessionsIssuedBefore: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/);
   });
@@ -125,7 +135,11 @@ describe("vault-aws revoke writes like import-accounts", () => {
       return original(...args);
     });
     try {
-      expect(run(file, "dev/ec2-admin")).toEqual({ code: 1, out: [], err: [`revoke: ${file} changed since it was read; nothing was written: run the command again`] });
+      expect(run(file, "dev/ec2-admin")).toEqual({
+        code: 1,
+        out: [],
+        err: [`revoke: ${file} changed since it was read; nothing was written: run the command again`],
+      });
     } finally {
       spy.mockRestore();
     }
@@ -150,17 +164,20 @@ describe("vault-aws revoke writes like import-accounts", () => {
       "  - { name: all-admins, targets: [dev/ec2-admin, prod/ec2-admin], requesters: [developers] }",
       "",
     ].join("\n");
-    test.each(["dev/ec2-admin", "prod/ec2-admin"])("revoking %s alone is refused, naming the role it would also reach, and nothing is written", (role) => {
-      const { file } = fresh(anchored);
-      const other = role === "dev/ec2-admin" ? "prod/ec2-admin" : "dev/ec2-admin";
-      const result = run(file, role, { at: AT });
-      expect(result.code).toBe(1);
-      expect(result.err).toEqual([
-        `revoke: ${role} is shared through a YAML anchor (&name … *name): writing the revoke there would also revoke ${other}. ` +
-          `Revoke all of them with a vaultRoles name that lists them, or write revokeSessionsIssuedBefore: ${AT} where the anchor is defined yourself and apply aws-dev, aws-prod; nothing was written`,
-      ]);
-      expect(readFileSync(file, "utf8")).toBe(anchored);
-    });
+    test.each(["dev/ec2-admin", "prod/ec2-admin"])(
+      "revoking %s alone is refused, naming the role it would also reach, and nothing is written",
+      (role) => {
+        const { file } = fresh(anchored);
+        const other = role === "dev/ec2-admin" ? "prod/ec2-admin" : "dev/ec2-admin";
+        const result = run(file, role, { at: AT });
+        expect(result.code).toBe(1);
+        expect(result.err).toEqual([
+          `revoke: ${role} is shared through a YAML anchor (&name … *name): writing the revoke there would also revoke ${other}. ` +
+            `Revoke all of them with a vaultRoles name that lists them, or write revokeSessionsIssuedBefore: ${AT} where the anchor is defined yourself and apply aws-dev, aws-prod; nothing was written`,
+        ]);
+        expect(readFileSync(file, "utf8")).toBe(anchored);
+      },
+    );
     test("a vaultRoles name listing every copy revokes them all, and names both stacks", () => {
       const { file } = fresh(anchored);
       const result = run(file, "all-admins", { at: AT });
@@ -188,7 +205,9 @@ describe("vault-aws revoke writes like import-accounts", () => {
       const { file } = fresh();
       const result = run(file, "dev/ec2-admin", { at: "2099-01-01T00:00:00Z", force: true });
       expect(result.code).toBe(0);
-      expect(result.out[1]).toBe("revoke: 2099-01-01T00:00:00Z is in the future (--force): until then, every new session of the role is denied too");
+      expect(result.out[1]).toBe(
+        "revoke: 2099-01-01T00:00:00Z is in the future (--force): until then, every new session of the role is denied too",
+      );
       expect(readFileSync(file, "utf8")).toContain("revokeSessionsIssuedBefore: 2099-01-01T00:00:00Z");
     });
     test("a few minutes of clock skew is not the future", () => {
@@ -211,9 +230,17 @@ describe("permissions boundaries", () => {
   test("a path/name becomes each account's own policy ARN; a role's own boundary wins", () => {
     const model = withBoundary((c) => {
       c.permissionsBoundary = "vault-aws/Boundary";
-      c.accounts[1].roles.push({ name: "admin", managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"], permissionsBoundary: "arn:aws:iam::aws:policy/PowerUserAccess", requesters: ["developers"] });
+      c.accounts[1].roles.push({
+        name: "admin",
+        managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+        permissionsBoundary: "arn:aws:iam::aws:policy/PowerUserAccess",
+        requesters: ["developers"],
+      });
     });
-    expect(model.accounts[1].roles.map((r) => r.permissionsBoundaryArn)).toEqual(["arn:aws:iam::222222222222:policy/vault-aws/Boundary", "arn:aws:iam::aws:policy/PowerUserAccess"]);
+    expect(model.accounts[1].roles.map((r) => r.permissionsBoundaryArn)).toEqual([
+      "arn:aws:iam::222222222222:policy/vault-aws/Boundary",
+      "arn:aws:iam::aws:policy/PowerUserAccess",
+    ]);
   });
   test("a default boundary of one account's ARN is refused for the others", () => {
     expect(() => withBoundary((c) => (c.permissionsBoundary = "arn:aws:iam::111111111111:policy/Boundary"))).toThrow(

@@ -10,8 +10,17 @@ import { synthesize } from "../../synth";
 import { configOf } from "../helpers";
 
 const readonly = { name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] };
-const developer = { name: "developer", managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"], defaultTtl: "30m", requesters: ["developers"] };
-const requesters = { developers: { description: "Application developers" }, sre: { description: "On-call SREs" }, auditors: { description: "Reviewers" } };
+const developer = {
+  name: "developer",
+  managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"],
+  defaultTtl: "30m",
+  requesters: ["developers"],
+};
+const requesters = {
+  developers: { description: "Application developers" },
+  sre: { description: "On-call SREs" },
+  auditors: { description: "Reviewers" },
+};
 
 /** The same estate written out in full... */
 const fullForm = {
@@ -20,7 +29,12 @@ const fullForm = {
   accounts: [
     { name: "primary", id: "111111111111", roles: [readonly] },
     { name: "payments-dev", id: "222222222222", tags: ["nonprod"], roles: [readonly, developer] },
-    { name: "payments-prod", id: "333333333333", tags: ["prod"], roles: [readonly, { name: "breakglass", managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"], requesters: ["sre"] }] },
+    {
+      name: "payments-prod",
+      id: "333333333333",
+      tags: ["prod"],
+      roles: [readonly, { name: "breakglass", managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"], requesters: ["sre"] }],
+    },
     { name: "search-dev", id: "444444444444", tags: ["nonprod"], roles: [readonly, developer] },
   ],
   vaultRoles: [
@@ -37,7 +51,13 @@ const setForm = {
   accounts: [
     { name: "primary", id: "111111111111", roleSets: ["baseline"] },
     { name: "payments-dev", id: "222222222222", tags: ["nonprod"], roleSets: ["baseline", "nonprod"] },
-    { name: "payments-prod", id: "333333333333", tags: ["prod"], roleSets: ["baseline"], roles: [{ name: "breakglass", managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"], requesters: ["sre"] }] },
+    {
+      name: "payments-prod",
+      id: "333333333333",
+      tags: ["prod"],
+      roleSets: ["baseline"],
+      roles: [{ name: "breakglass", managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"], requesters: ["sre"] }],
+    },
     { name: "search-dev", id: "444444444444", tags: ["nonprod"], roleSets: ["baseline", "nonprod"] },
   ],
   vaultRoles: [
@@ -73,13 +93,20 @@ describe("role sets and selectors", () => {
   });
 
   test("overlapping selectors name a role once", () => {
-    const config = configOf({ ...setForm, vaultRoles: [{ name: "ro", targets: ["tag:nonprod/readonly", "payments-*/readonly", "payments-dev/readonly"], requesters: ["auditors"] }] });
+    const config = configOf({
+      ...setForm,
+      vaultRoles: [
+        { name: "ro", targets: ["tag:nonprod/readonly", "payments-*/readonly", "payments-dev/readonly"], requesters: ["auditors"] },
+      ],
+    });
     expect(config.vaultRoles[0].targets).toEqual(["payments-dev/readonly", "search-dev/readonly", "payments-prod/readonly"]);
   });
 
   test("a role set no account takes is a warning", () => {
     const config = configOf({ ...setForm, roleSets: { ...setForm.roleSets, legacy: [readonly] } });
-    expect(configWarnings(config)).toEqual(["roleSets.legacy is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere"]);
+    expect(configWarnings(config)).toEqual([
+      "roleSets.legacy is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere",
+    ]);
   });
 
   test("the shipped examples/org-scale.yaml: 30 accounts, each one line, and its spanning roles follow the tags", () => {
@@ -117,9 +144,9 @@ describe("role set and selector errors", () => {
     ]);
   });
   test("a role set named when there is no roleSets section", () => {
-    expect(problems({ ...fullForm, accounts: [{ ...fullForm.accounts[0], roleSets: ["baseline"] }, ...fullForm.accounts.slice(1)] })).toEqual([
-      'accounts[0] (primary).roleSets[0]: "baseline" is not a role set: there is no roleSets: section; define the set there',
-    ]);
+    expect(
+      problems({ ...fullForm, accounts: [{ ...fullForm.accounts[0], roleSets: ["baseline"] }, ...fullForm.accounts.slice(1)] }),
+    ).toEqual(['accounts[0] (primary).roleSets[0]: "baseline" is not a role set: there is no roleSets: section; define the set there']);
   });
   test("a role set taken twice", () => {
     expect(problems(edited((c) => (c.accounts[0].roleSets = ["baseline", "baseline"])))).toEqual([
@@ -127,7 +154,7 @@ describe("role set and selector errors", () => {
     ]);
   });
   test("a role that comes from a set and from the account names both sources", () => {
-    expect(problems(edited((c) => c.accounts[0].roles = [{ ...readonly, name: "ReadOnly" }]))).toEqual([
+    expect(problems(edited((c) => (c.accounts[0].roles = [{ ...readonly, name: "ReadOnly" }])))).toEqual([
       'accounts[0] (primary).roles[0].name: role "ReadOnly" comes from accounts[0].roles[0] and "readonly" from role set "baseline" (roleSets.baseline[0]): role names must be unique within an account, ignoring case as IAM does; nothing is merged, so rename one or drop one source',
     ]);
   });
@@ -142,7 +169,7 @@ describe("role set and selector errors", () => {
   });
   test("a role set name of the wrong form", () => {
     expect(problems(edited((c) => (c.roleSets.NonProd = [readonly])))).toEqual([
-      'roleSets.NonProd: "NonProd" is not allowed as a role set name: use lowercase letters, digits, \'_\' and inner \'-\'',
+      "roleSets.NonProd: \"NonProd\" is not allowed as a role set name: use lowercase letters, digits, '_' and inner '-'",
     ]);
   });
   test("a problem inside a set is reported once, at the set, however many accounts take it", () => {

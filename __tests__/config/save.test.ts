@@ -78,7 +78,9 @@ describe("saveConfig", () => {
   test("a file changed since the new text was made from it is left alone", () => {
     const { dir, file } = fileWith(before);
     writeFileSync(file, `${before}# edited meanwhile\n`);
-    expect(() => saveConfig(file, after, before)).toThrow(new Error(`${file} changed since it was read; nothing was written: run the command again`));
+    expect(() => saveConfig(file, after, before)).toThrow(
+      new Error(`${file} changed since it was read; nothing was written: run the command again`),
+    );
     expect(readFileSync(file, "utf8")).toBe(`${before}# edited meanwhile\n`);
     expect(readdirSync(dir)).toEqual(["accounts.yaml"]);
     saveConfig(file, after, `${before}# edited meanwhile\n`);

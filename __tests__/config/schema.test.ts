@@ -54,7 +54,9 @@ describe("overrides", () => {
     expect([config.vault.defaultTtl, config.vault.maxTtl]).toEqual([900, 5400]);
   });
   test("vault.mount, region and address", () => {
-    const config = configOf(edited((c) => (c.vault = { mount: "aws/main", region: "eu-west-1", address: "https://vault.example.com:8200" })));
+    const config = configOf(
+      edited((c) => (c.vault = { mount: "aws/main", region: "eu-west-1", address: "https://vault.example.com:8200" })),
+    );
     expect(config.vault).toMatchObject({ mount: "aws/main", region: "eu-west-1", address: "https://vault.example.com:8200" });
   });
   test("a role's TTLs and maxSessionDuration", () => {
@@ -193,7 +195,9 @@ describe("error messages", () => {
     ]);
   });
   test("a role ARN given as a target is one problem, not two", () => {
-    expect(problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["arn:aws:iam::222222222222:role/ec2-admin"] }])))).toEqual([
+    expect(
+      problems(edited((c) => (c.vaultRoles = [{ name: "everywhere", targets: ["arn:aws:iam::222222222222:role/ec2-admin"] }]))),
+    ).toEqual([
       `vaultRoles[0].targets[0]: "arn:aws:iam::222222222222:role/ec2-admin" is not allowed: use "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`,
     ]);
   });
@@ -245,7 +249,10 @@ describe("error messages", () => {
     ]);
   });
   test("AWS managed policies with a path are known by their path", () => {
-    expect(configOf(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"]))).accounts[1].roles[0].managedPolicyArns).toHaveLength(1);
+    expect(
+      configOf(edited((c) => (devRole(c).managedPolicyArns = ["arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"]))).accounts[1]
+        .roles[0].managedPolicyArns,
+    ).toHaveLength(1);
   });
   test("unknownManagedPolicies: warn turns the error into a warning, for policies newer than the snapshot", () => {
     const config = edited((c) => {
@@ -254,7 +261,9 @@ describe("error messages", () => {
     });
     expect(configOf(config).unknownManagedPolicies).toBe("warn");
     expect(configWarnings(configOf(config))).toEqual([
-      expect.stringMatching(/^accounts\[1\] \(dev\)\.roles\[0\]\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/BrandNewPolicy2027" is not an AWS managed policy \(moto 5\.2\.1, .*\): did you mean \w+\? If the policy is newer/),
+      expect.stringMatching(
+        /^accounts\[1\] \(dev\)\.roles\[0\]\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/BrandNewPolicy2027" is not an AWS managed policy \(moto 5\.2\.1, .*\): did you mean \w+\? If the policy is newer/,
+      ),
     ]);
   });
   test("a managed policy that is not an ARN", () => {
@@ -368,10 +377,14 @@ describe("requesters", () => {
     expect(configOf(config).requesters).toBeUndefined();
   });
   test("an undeclared requester names the closest declared one", () => {
-    expect(problems(edited((c) => {
-      c.requesters.qa = { description: "QA" };
-      devRole(c).requesters = ["qa", "develpers"];
-    }))).toEqual([
+    expect(
+      problems(
+        edited((c) => {
+          c.requesters.qa = { description: "QA" };
+          devRole(c).requesters = ["qa", "develpers"];
+        }),
+      ),
+    ).toEqual([
       'accounts[1] (dev).roles[0].requesters[1]: "develpers" is not a declared requester: did you mean "developers"? Declared: developers, qa; declare it under requesters: to add a group',
     ]);
   });
@@ -424,9 +437,9 @@ describe("requesters", () => {
 
 describe("configWarnings", () => {
   test("a declared requester that grants nothing", () => {
-    expect(configWarnings(configOf(edited((c) => (c.requesters.qa = { description: "QA", groups: [{ authMount: "oidc", name: "qa" }] }))))).toEqual([
-      "requesters.qa grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound",
-    ]);
+    expect(
+      configWarnings(configOf(edited((c) => (c.requesters.qa = { description: "QA", groups: [{ authMount: "oidc", name: "qa" }] })))),
+    ).toEqual(["requesters.qa grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound"]);
   });
   test("none when every requester is named", () => {
     expect(configWarnings(configOf(baseConfig()))).toEqual([]);
@@ -454,7 +467,9 @@ describe("state", () => {
     expect(config.state.s3?.profile).toBe("state-admin");
   });
   test("a DynamoDB lock table is refused, saying what replaces it", () => {
-    expect(problems({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1", dynamodbTable: "tf-locks" } } })).toEqual([
+    expect(
+      problems({ ...baseConfig(), state: { s3: { bucket: "acme-tf-state", region: "us-east-1", dynamodbTable: "tf-locks" } } }),
+    ).toEqual([
       "state.s3.dynamodbTable: is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
     ]);
   });
@@ -471,7 +486,8 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
       Object.assign(c.broker, { identity: "role", roleName: "vault-server" });
       edit(c);
     });
-  const cap = "with broker.identity: role, Vault's own AWS credentials are a role session, so every AssumeRole it makes is role chaining, which AWS caps at 1h whatever the role's MaxSessionDuration; set maxTtl to 1h or less, or keep broker.identity: user";
+  const cap =
+    "with broker.identity: role, Vault's own AWS credentials are a role session, so every AssumeRole it makes is role chaining, which AWS caps at 1h whatever the role's MaxSessionDuration; set maxTtl to 1h or less, or keep broker.identity: user";
 
   describe("defaults", () => {
     const { broker } = configOf(baseConfig());
@@ -486,7 +502,10 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
       expect(configOf(keyless()).broker).toMatchObject({ identity: "role", roleName: "vault-server", keepUser: false });
     });
     test("a role prepared beside the user (identity: user with roleName), and the role with the user kept", () => {
-      expect(configOf(edited((c) => (c.broker.roleName = "vault-server"))).broker).toMatchObject({ identity: "user", roleName: "vault-server" });
+      expect(configOf(edited((c) => (c.broker.roleName = "vault-server"))).broker).toMatchObject({
+        identity: "user",
+        roleName: "vault-server",
+      });
       expect(configOf(keyless((c) => (c.broker.keepUser = true))).broker.keepUser).toBe(true);
     });
     test("attachmentSlots up to IAM's ceiling of 20", () => {
@@ -537,7 +556,9 @@ describe("a keyless broker (broker.identity, roleName, attachmentSlots, keepUser
       ]);
     });
     test("attachmentSlots that are not a number", () => {
-      expect(problems(keyless((c) => (c.broker.attachmentSlots = "five")))).toEqual(['broker.attachmentSlots: expected a whole number from 1 to 20, got "five"']);
+      expect(problems(keyless((c) => (c.broker.attachmentSlots = "five")))).toEqual([
+        'broker.attachmentSlots: expected a whole number from 1 to 20, got "five"',
+      ]);
     });
     test("attachmentSlots below 1", () => {
       expect(problems(keyless((c) => (c.broker.attachmentSlots = 0)))).toEqual(["broker.attachmentSlots: must be 1 or more"]);
@@ -585,14 +606,25 @@ describe("pipeline:", () => {
   const withPipeline = (pipeline: unknown) => edited((c) => (c.pipeline = pipeline));
   test("a GitHub repository, with the apply environment's default", () => {
     const config = configOf(withPipeline({ account: "primary", github: { repository: "acme/vault-config" } }));
-    expect(config.pipeline).toEqual({ account: "primary", github: { repository: "acme/vault-config", environment: "production", defaultBranch: "main" }, planRoles: false, vaultAuthMount: "jwt" });
+    expect(config.pipeline).toEqual({
+      account: "primary",
+      github: { repository: "acme/vault-config", environment: "production", defaultBranch: "main" },
+      planRoles: false,
+      vaultAuthMount: "jwt",
+    });
   });
   test("a GitLab project, with host and protected branch defaults", () => {
-    expect(configOf(withPipeline({ account: "primary", gitlab: { project: "acme/platform/vault-config" } })).pipeline?.gitlab).toEqual({ project: "acme/platform/vault-config", host: "gitlab.com", ref: "main" });
+    expect(configOf(withPipeline({ account: "primary", gitlab: { project: "acme/platform/vault-config" } })).pipeline?.gitlab).toEqual({
+      project: "acme/platform/vault-config",
+      host: "gitlab.com",
+      ref: "main",
+    });
   });
   test("needs exactly one CI system", () => {
     expect(problems(withPipeline({ account: "primary" }))).toEqual(["pipeline: needs exactly one of github or gitlab"]);
-    expect(problems(withPipeline({ account: "primary", github: { repository: "a/b" }, gitlab: { project: "a/b" } }))).toEqual(["pipeline: needs exactly one of github or gitlab"]);
+    expect(problems(withPipeline({ account: "primary", github: { repository: "a/b" }, gitlab: { project: "a/b" } }))).toEqual([
+      "pipeline: needs exactly one of github or gitlab",
+    ]);
   });
   test("the hub account must be one of the file's accounts", () => {
     expect(problems(withPipeline({ account: "hub", github: { repository: "a/b" } }))).toEqual([

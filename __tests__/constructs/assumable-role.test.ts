@@ -42,7 +42,10 @@ describe("AssumableRole", () => {
     expect(ids([a, b])).toEqual(ids([b, a]));
   });
   test("writes the inline policy as its own resource, not the deprecated inline_policy block", () => {
-    const inlinePolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::logs" }] };
+    const inlinePolicy = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::logs" }],
+    };
     const synthesized = synthRole({ inlinePolicy });
     const policy = Object.values(synthesized.resource.aws_iam_role_policy)[0] as any;
     expect(JSON.parse(policy.policy)).toEqual(inlinePolicy);

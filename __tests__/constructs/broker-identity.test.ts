@@ -26,7 +26,9 @@ describe("BrokerIdentity", () => {
     expect(JSON.stringify(synthesized)).not.toMatch(/secret/);
   });
   test("forgets, without deleting, the keys earlier versions created for this generation and the one before", () => {
-    expect(synthBroker(1).removed).toEqual([{ from: expect.stringMatching(/^aws_iam_access_key\.broker_access-key-1_[0-9A-F]+$/), lifecycle: { destroy: false } }]);
+    expect(synthBroker(1).removed).toEqual([
+      { from: expect.stringMatching(/^aws_iam_access_key\.broker_access-key-1_[0-9A-F]+$/), lifecycle: { destroy: false } },
+    ]);
     expect(synthBroker(1, { keyGeneration: 3 }).removed.map((r: any) => r.from)).toEqual([
       expect.stringMatching(/^aws_iam_access_key\.broker_access-key-2_[0-9A-F]+$/),
       expect.stringMatching(/^aws_iam_access_key\.broker_access-key-3_[0-9A-F]+$/),
@@ -42,7 +44,14 @@ describe("BrokerIdentity", () => {
     const [policy] = values(synthesized, "aws_iam_group_policy");
     expect(JSON.parse(policy.policy)).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "RotateOwnAccessKey", Effect: "Allow", Action: ["iam:GetUser", "iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"], Resource: expect.stringMatching(/^\$\{aws_iam_user\.broker_user_[0-9A-F]+\.arn\}$/) }],
+      Statement: [
+        {
+          Sid: "RotateOwnAccessKey",
+          Effect: "Allow",
+          Action: ["iam:GetUser", "iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"],
+          Resource: expect.stringMatching(/^\$\{aws_iam_user\.broker_user_[0-9A-F]+\.arn\}$/),
+        },
+      ],
     });
     expect(policy.group).toMatch(/^\$\{aws_iam_group\.broker_assume-roles-group-0_[0-9A-F]+\.name\}$/);
   });
@@ -72,7 +81,12 @@ describe("BrokerIdentity", () => {
   });
   test("with no policies, the user is still in group 0, which holds its own-keys policy", () => {
     const synthesized = synthBroker(0);
-    expect(Object.keys(synthesized.resource).sort()).toEqual(["aws_iam_group", "aws_iam_group_policy", "aws_iam_user", "aws_iam_user_group_membership"]);
+    expect(Object.keys(synthesized.resource).sort()).toEqual([
+      "aws_iam_group",
+      "aws_iam_group_policy",
+      "aws_iam_user",
+      "aws_iam_user_group_membership",
+    ]);
   });
   test("group k holds policies 10k + 1 to 10k + 10", () => {
     const synthesized = synthBroker(25);

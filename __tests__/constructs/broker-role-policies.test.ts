@@ -8,7 +8,11 @@ const policyFor = (n: number) => assumePolicy([`arn:aws:iam::${String(200_000_00
 function synthRolePolicies(policyCount: number, roleName = "vault-server"): any {
   return JSON.parse(
     Testing.synthScope((scope) => {
-      new BrokerRolePolicies(scope, "broker-role", { roleName, roleArn: `arn:aws:iam::111111111111:role/${roleName}`, policies: Array.from({ length: policyCount }, (_, i) => policyFor(i)) });
+      new BrokerRolePolicies(scope, "broker-role", {
+        roleName,
+        roleArn: `arn:aws:iam::111111111111:role/${roleName}`,
+        policies: Array.from({ length: policyCount }, (_, i) => policyFor(i)),
+      });
     }),
   );
 }

@@ -7,7 +7,17 @@ import { stsRoleBody } from "../../lib/policy/vault-role";
 
 describe("VaultAwsEngine", () => {
   const synthEngine = (config: Partial<VaultAwsEngineConfig> = {}) =>
-    JSON.parse(Testing.synthScope((scope) => void new VaultAwsEngine(scope, "engine", { mount: "aws", region: "eu-west-1", usernameTemplate: SESSION_NAME_TEMPLATE, ...config })));
+    JSON.parse(
+      Testing.synthScope(
+        (scope) =>
+          void new VaultAwsEngine(scope, "engine", {
+            mount: "aws",
+            region: "eu-west-1",
+            usernameTemplate: SESSION_NAME_TEMPLATE,
+            ...config,
+          }),
+      ),
+    );
   const endpoints = (synthesized: any) => Object.values(synthesized.resource.vault_generic_endpoint ?? {}) as any[];
   const synthesized = synthEngine({ keyGeneration: 1 });
   const [engine] = Object.values(synthesized.resource.vault_aws_secret_backend) as any[];
@@ -27,7 +37,14 @@ describe("VaultAwsEngine", () => {
     });
   });
   test("the mount never plans a change of a config/root field (the provider would write a stale key back, #1684)", () => {
-    expect(engine.lifecycle.ignore_changes).toEqual(["access_key", "secret_key", "region", "sts_endpoint", "iam_endpoint", "username_template"]);
+    expect(engine.lifecycle.ignore_changes).toEqual([
+      "access_key",
+      "secret_key",
+      "region",
+      "sts_endpoint",
+      "iam_endpoint",
+      "username_template",
+    ]);
   });
   test("config/root's fields but the key are written by an endpoint that neither reads nor deletes", () => {
     const [root] = endpoints(synthesized);
@@ -36,7 +53,15 @@ describe("VaultAwsEngine", () => {
     expect(root).toMatchObject({ disable_read: true, disable_delete: true });
   });
   test("engineRootConfig adds the endpoints and the session-name template", () => {
-    expect(engineRootConfig({ mount: "aws", region: "us-east-1", keyGeneration: 1, awsEndpoint: "http://127.0.0.1:5000", usernameTemplate: "vault-{{x}}" })).toEqual({
+    expect(
+      engineRootConfig({
+        mount: "aws",
+        region: "us-east-1",
+        keyGeneration: 1,
+        awsEndpoint: "http://127.0.0.1:5000",
+        usernameTemplate: "vault-{{x}}",
+      }),
+    ).toEqual({
       region: "us-east-1",
       sts_endpoint: "http://127.0.0.1:5000",
       iam_endpoint: "http://127.0.0.1:5000",
@@ -55,7 +80,12 @@ describe("VaultAwsEngine", () => {
     const keyless = synthEngine();
     const [root] = endpoints(keyless);
     expect(endpoints(keyless)).toHaveLength(1);
-    expect(JSON.parse(root.data_json)).toEqual({ access_key: "", secret_key: "", region: "eu-west-1", username_template: SESSION_NAME_TEMPLATE });
+    expect(JSON.parse(root.data_json)).toEqual({
+      access_key: "",
+      secret_key: "",
+      region: "eu-west-1",
+      username_template: SESSION_NAME_TEMPLATE,
+    });
     expect(Object.values(keyless.resource.vault_aws_secret_backend)).toEqual([engine]);
   });
 });
@@ -76,7 +106,13 @@ describe("VaultStsRole", () => {
   test("writes <mount>/roles/<name> in place, comparing only the fields it sets", () => {
     const synthesized = JSON.parse(
       Testing.synthScope((scope) => {
-        new VaultStsRole(scope, "role", { mountPath: "aws", roleName: "dev-r", roleArns: ["arn:aws:iam::222222222222:role/r"], defaultTtlSeconds: 900, maxTtlSeconds: 3600 });
+        new VaultStsRole(scope, "role", {
+          mountPath: "aws",
+          roleName: "dev-r",
+          roleArns: ["arn:aws:iam::222222222222:role/r"],
+          defaultTtlSeconds: 900,
+          maxTtlSeconds: 3600,
+        });
       }),
     );
     const [endpoint] = Object.values(synthesized.resource.vault_generic_endpoint) as any[];
@@ -96,10 +132,18 @@ describe("VaultStsRole and external ids", () => {
   const synthRole = (externalId?: string) =>
     JSON.parse(
       Testing.synthScope((scope) => {
-        new VaultStsRole(scope, "role", { mountPath: "aws", roleName: "r", roleArns: ["arn:aws:iam::222222222222:role/r"], defaultTtlSeconds: 900, maxTtlSeconds: 900, externalId });
+        new VaultStsRole(scope, "role", {
+          mountPath: "aws",
+          roleName: "r",
+          roleArns: ["arn:aws:iam::222222222222:role/r"],
+          defaultTtlSeconds: 900,
+          maxTtlSeconds: 900,
+          externalId,
+        });
       }),
     );
-  const body = (externalId?: string) => JSON.parse((Object.values(synthRole(externalId).resource.vault_generic_endpoint)[0] as any).data_json);
+  const body = (externalId?: string) =>
+    JSON.parse((Object.values(synthRole(externalId).resource.vault_generic_endpoint)[0] as any).data_json);
   test("a role without an external id writes it empty, which clears one set before (in place)", () => {
     expect(body().external_id).toBe("");
     expect(body("x-1").external_id).toBe("x-1");
@@ -117,7 +161,11 @@ describe("RequesterPolicy", () => {
   test("names the policy and writes its ACL text", () => {
     const synthesized = JSON.parse(
       Testing.synthScope((scope) => {
-        new RequesterPolicy(scope, "p", { policyName: "aws-developers", requester: "developers", grants: [{ path: "aws/sts/dev-r", roleArns: ["arn:aws:iam::222222222222:role/r"] }] });
+        new RequesterPolicy(scope, "p", {
+          policyName: "aws-developers",
+          requester: "developers",
+          grants: [{ path: "aws/sts/dev-r", roleArns: ["arn:aws:iam::222222222222:role/r"] }],
+        });
       }),
     );
     const [policy] = Object.values(synthesized.resource.vault_policy) as any[];

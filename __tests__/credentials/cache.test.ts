@@ -1,7 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CacheEntry, type CacheKey, cacheFile, cachedCredentials, readFresh, refreshAt, REFRESH_WINDOW_MS, writeEntry } from "../../lib/credentials/cache";
+import {
+  type CacheEntry,
+  type CacheKey,
+  cacheFile,
+  cachedCredentials,
+  readFresh,
+  refreshAt,
+  REFRESH_WINDOW_MS,
+  writeEntry,
+} from "../../lib/credentials/cache";
 import { parseCredentialsArgs } from "../../lib/credentials/request";
 
 const MINUTE = 60_000;
@@ -9,7 +18,13 @@ const T0 = Date.parse("2026-12-07T10:00:00Z");
 /** An entry issued at `issuedAt` that lives `lifeMinutes`. */
 const entry = (issuedAt: number, lifeMinutes: number, id = "ASIA1"): CacheEntry => ({
   issuedAt,
-  credentials: { Version: 1, AccessKeyId: id, SecretAccessKey: "s", SessionToken: "t", Expiration: new Date(issuedAt + lifeMinutes * MINUTE).toISOString() },
+  credentials: {
+    Version: 1,
+    AccessKeyId: id,
+    SecretAccessKey: "s",
+    SessionToken: "t",
+    Expiration: new Date(issuedAt + lifeMinutes * MINUTE).toISOString(),
+  },
 });
 const key: CacheKey = { address: "http://127.0.0.1:8200", token: "hvs.secret-token", mount: "aws", role: "dev-ec2-admin" };
 const dir = () => join(mkdtempSync(join(tmpdir(), "vama-cache-")), "credentials");

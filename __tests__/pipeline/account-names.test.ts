@@ -25,7 +25,17 @@ describe("accountSlug", () => {
   });
 
   test("every non-empty slug is a valid account name", () => {
-    const names = ["Payments Dev", "ACME – Prod (EU)", "Café", `${"x".repeat(39)}-y`, "a".repeat(100), "9 Lives", "-a-", "A.B.C", "Ωmega 1"];
+    const names = [
+      "Payments Dev",
+      "ACME – Prod (EU)",
+      "Café",
+      `${"x".repeat(39)}-y`,
+      "a".repeat(100),
+      "9 Lives",
+      "-a-",
+      "A.B.C",
+      "Ωmega 1",
+    ];
     for (const name of names) expect([name, ACCOUNT_NAME.safeParse(accountSlug(name)).success]).toEqual([name, true]);
   });
 });
@@ -34,7 +44,9 @@ describe("nameAccounts", () => {
   const none = new Map<string, string>();
 
   test("keeps an organization name that is already a valid config name, and says nothing", () => {
-    expect(nameAccounts([{ id: "111111111111", orgName: "security" }], none)).toEqual([{ id: "111111111111", orgName: "security", name: "security", changes: [] }]);
+    expect(nameAccounts([{ id: "111111111111", orgName: "security" }], none)).toEqual([
+      { id: "111111111111", orgName: "security", name: "security", changes: [] },
+    ]);
   });
 
   test("says where it had to change a name", () => {
@@ -54,7 +66,10 @@ describe("nameAccounts", () => {
         id: "200000000002",
         orgName: "Payments Dev",
         name: "payments-dev-2",
-        changes: ["made lowercase letters, digits and inner hyphens", '"payments-dev" is taken by 900000000009 "payments-dev", imported too'],
+        changes: [
+          "made lowercase letters, digits and inner hyphens",
+          '"payments-dev" is taken by 900000000009 "payments-dev", imported too',
+        ],
       },
     ];
     expect(nameAccounts(accounts, none)).toEqual(expected);
@@ -67,8 +82,14 @@ describe("nameAccounts", () => {
       { id: "100000000001", orgName: "PAYMENTS DEV" },
     ];
     const names = (list: { id: string; name: string }[]) => list.map((a) => [a.id, a.name]);
-    expect(names(nameAccounts(accounts, none))).toEqual([["100000000001", "payments-dev"], ["300000000003", "payments-dev-2"]]);
-    expect(names(nameAccounts([...accounts].reverse(), none))).toEqual([["100000000001", "payments-dev"], ["300000000003", "payments-dev-2"]]);
+    expect(names(nameAccounts(accounts, none))).toEqual([
+      ["100000000001", "payments-dev"],
+      ["300000000003", "payments-dev-2"],
+    ]);
+    expect(names(nameAccounts([...accounts].reverse(), none))).toEqual([
+      ["100000000001", "payments-dev"],
+      ["300000000003", "payments-dev-2"],
+    ]);
   });
 
   test("a name the config already has gets the first free suffix, and the report names the holder", () => {
@@ -77,7 +98,12 @@ describe("nameAccounts", () => {
       ["payments-dev-2", "accounts[7] (210000000002)"],
     ]);
     expect(nameAccounts([{ id: "333333333333", orgName: "payments-dev" }], taken)).toEqual([
-      { id: "333333333333", orgName: "payments-dev", name: "payments-dev-3", changes: ['"payments-dev" is taken by accounts[6] (210000000001)'] },
+      {
+        id: "333333333333",
+        orgName: "payments-dev",
+        name: "payments-dev-3",
+        changes: ['"payments-dev" is taken by accounts[6] (210000000001)'],
+      },
     ]);
   });
 
@@ -102,7 +128,12 @@ describe("nameAccounts", () => {
 
   test("a name with no letters or digits is named after the account id", () => {
     expect(nameAccounts([{ id: "666666666666", orgName: "日本" }], none)).toEqual([
-      { id: "666666666666", orgName: "日本", name: "account-666666666666", changes: ['"日本" has no letters or digits to keep: named after the account id'] },
+      {
+        id: "666666666666",
+        orgName: "日本",
+        name: "account-666666666666",
+        changes: ['"日本" has no letters or digits to keep: named after the account id'],
+      },
     ]);
   });
 

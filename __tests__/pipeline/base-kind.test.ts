@@ -27,8 +27,8 @@ describe("the base is unambiguous", () => {
     expect(() => resolveBase("origin/main", repo)).toThrow(
       `--base origin/main is both a git ref (commit ${commit.slice(
         0,
-        12
-      )}) and a folder holding a synth (origin/main/manifest.json); say which with --base-ref origin/main or --base-dir origin/main`
+        12,
+      )}) and a folder holding a synth (origin/main/manifest.json); say which with --base-ref origin/main or --base-dir origin/main`,
     );
   });
   test("--base-ref takes the ref, never the lookalike folder", () => {

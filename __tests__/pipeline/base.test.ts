@@ -13,9 +13,14 @@ const ROOT = repoRoot();
 describe("changes --base <git ref>", () => {
   const repo = mkdtempSync(join(tmpdir(), "vama-base-repo-"));
   const cache = mkdtempSync(join(tmpdir(), "vama-base-cache-"));
-  const git = (...args: string[]) => spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: repo, encoding: "utf8" });
+  const git = (...args: string[]) =>
+    spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: repo, encoding: "utf8" });
   const vaultAws = (...args: string[]) =>
-    spawnSync(process.execPath, [join(repo, "bin", "vault-aws.js"), ...args], { cwd: repo, env: { ...process.env, VAULT_AWS_CACHE: cache, ACCOUNTS_FILE: "", CDKTF_OUTDIR: "" }, encoding: "utf8" });
+    spawnSync(process.execPath, [join(repo, "bin", "vault-aws.js"), ...args], {
+      cwd: repo,
+      env: { ...process.env, VAULT_AWS_CACHE: cache, ACCOUNTS_FILE: "", CDKTF_OUTDIR: "" },
+      encoding: "utf8",
+    });
 
   beforeAll(() => {
     const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n");
@@ -31,7 +36,10 @@ describe("changes --base <git ref>", () => {
 
   test("a change of code alone is seen, and the base synth is cached by commit", () => {
     const engine = join(repo, "lib", "constructs", "vault-aws-engine.ts");
-    writeFileSync(engine, readFileSync(engine, "utf8").replace("STS credentials for the AWS accounts", "Short-lived credentials for the AWS accounts"));
+    writeFileSync(
+      engine,
+      readFileSync(engine, "utf8").replace("STS credentials for the AWS accounts", "Short-lived credentials for the AWS accounts"),
+    );
     const first = vaultAws("changes", "--base", "HEAD", "--json");
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ create: [], update: ["vault"], destroy: [], access: { granted: [], revoked: [] } });
@@ -45,6 +53,8 @@ describe("changes --base <git ref>", () => {
     writeFileSync(join(repo, "other.yaml"), readFileSync(join(repo, "accounts.yaml")));
     const run = vaultAws("changes", "--base", "HEAD", "--config", "other.yaml");
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("--base HEAD: the base commit has no other.yaml; pass --base a synth output folder, or a commit that has the config");
+    expect(run.stderr).toContain(
+      "--base HEAD: the base commit has no other.yaml; pass --base a synth output folder, or a commit that has the config",
+    );
   });
 });

@@ -23,7 +23,14 @@ describe("compareOutputs", () => {
 
   test("the same config changes nothing", () => {
     const { changes, waveDetails } = compareOutputs(before, synthOf(base));
-    expect(changes).toEqual({ create: [], update: [], destroy: [], unchanged: before.stacks.size, waves: [], access: { granted: [], revoked: [] } });
+    expect(changes).toEqual({
+      create: [],
+      update: [],
+      destroy: [],
+      unchanged: before.stacks.size,
+      waves: [],
+      access: { granted: [], revoked: [] },
+    });
     expect(waveDetails).toEqual([]);
   });
 
@@ -37,17 +44,25 @@ describe("compareOutputs", () => {
     expect([...changes.create, ...changes.update].sort()).toEqual(["aws-primary", "aws-qa", rolesStack].sort());
     expect(changes.destroy).toEqual([]);
     expect(changes.waves).toEqual([["aws-primary", "aws-qa"], [rolesStack]]);
-    expect(changes.access).toEqual({ granted: [{ requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::333333333333:role/tester" }], revoked: [] });
+    expect(changes.access).toEqual({
+      granted: [{ requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::333333333333:role/tester" }],
+      revoked: [],
+    });
   });
 
   test("removing an account destroys its stack after the Vault stacks have dropped its roles", () => {
-    const { changes, waveDetails } = compareOutputs(synthOf({ ...base, accounts: [...base.accounts, { name: "qa", id: "333333333333", roles: [role("tester", ["developers"])] }] }), before);
+    const { changes, waveDetails } = compareOutputs(
+      synthOf({ ...base, accounts: [...base.accounts, { name: "qa", id: "333333333333", roles: [role("tester", ["developers"])] }] }),
+      before,
+    );
     expect(changes.destroy[0]).toBe("aws-qa");
     expect(waveDetails.at(-1)).toEqual({ action: "destroy", stacks: ["aws-qa"] });
     // Every destroy wave comes after every apply wave.
     const firstDestroy = waveDetails.findIndex((w) => w.action === "destroy");
     expect(waveDetails.slice(firstDestroy).every((w) => w.action === "destroy")).toBe(true);
-    expect(changes.access.revoked).toEqual([{ requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::333333333333:role/tester" }]);
+    expect(changes.access.revoked).toEqual([
+      { requester: "developers", vaultRole: "qa-tester", roleArn: "arn:aws:iam::333333333333:role/tester" },
+    ]);
   });
 
   test("a base without access.json (an older release) gives no access diff rather than a wrong one", () => {
@@ -83,7 +98,9 @@ describe("shards", () => {
   });
 
   test("the split is the same on every run and does not depend on input order", () => {
-    expect(shardOf(waves, { index: 2, count: 2 })).toEqual(shardOf([{ ...waves[0], stacks: [...waves[0].stacks].reverse() }, waves[1]], { index: 2, count: 2 }));
+    expect(shardOf(waves, { index: 2, count: 2 })).toEqual(
+      shardOf([{ ...waves[0], stacks: [...waves[0].stacks].reverse() }, waves[1]], { index: 2, count: 2 }),
+    );
     expect(shardOf(waves, { index: 1, count: 2 })[0].stacks).toEqual(["aws-a", "aws-c", "aws-e"]);
   });
 

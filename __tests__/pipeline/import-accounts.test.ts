@@ -82,7 +82,9 @@ describe("import-accounts", () => {
     ]);
     expect(t.err).toEqual([`wrote ${t.file}`]);
     // The accounts that left are still there.
-    expect(parseConfig(text, t.file).accounts.map((a) => a.name)).toEqual(expect.arrayContaining(["backup", "analytics-prod", "payments-dev-2", "search-qa"]));
+    expect(parseConfig(text, t.file).accounts.map((a) => a.name)).toEqual(
+      expect.arrayContaining(["backup", "analytics-prod", "payments-dev-2", "search-qa"]),
+    );
     expect(readdirSync(t.dir)).toEqual(["accounts.yaml"]);
   });
 
@@ -121,7 +123,10 @@ describe("import-accounts", () => {
         "   # joins it in place. Requesters pick the account with role_arn=...",
       ].join("\n"),
     );
-    expect(t.out.slice(0, 2)).toEqual([`would add 2 accounts to ${t.file}:`, '  payments-dev-2  310000000001, named from "Payments Dev": made lowercase letters, digits and inner hyphens; "payments-dev" is taken by accounts[6] (210000000001)']);
+    expect(t.out.slice(0, 2)).toEqual([
+      `would add 2 accounts to ${t.file}:`,
+      '  payments-dev-2  310000000001, named from "Payments Dev": made lowercase letters, digits and inner hyphens; "payments-dev" is taken by accounts[6] (210000000001)',
+    ]);
     expect(t.out).toContain(`broker.organizationId: would be set to ${ORG_ID}`);
     expect(t.err).toEqual([`dry run: ${t.file} was not written`]);
   });
@@ -137,7 +142,10 @@ describe("import-accounts", () => {
 
   test("an organization that has none of the file's accounts: the report asks whether the credentials are the right ones", async () => {
     const t = setup();
-    await t.run({ organizationId: ORG_ID, accounts: [account("310000000002", "Search QA")], inScope: new Set(["310000000002"]) }, { dryRun: true });
+    await t.run(
+      { organizationId: ORG_ID, accounts: [account("310000000002", "Search QA")], inScope: new Set(["310000000002"]) },
+      { dryRun: true },
+    );
     expect(t.out[t.out.indexOf("  accounts[29] analytics-prod (280000000003)") + 1]).toBe(
       `  (none of the file's accounts is in organization ${ORG_ID}: are these the credentials of the right organization? AWS_PROFILE picks them)`,
     );
@@ -184,13 +192,17 @@ describe("import-accounts", () => {
 
   test("a role set given to a file without roleSets: says there is none", async () => {
     const t = setup(join(ROOT, "accounts.yaml"));
-    expect(await messageOf(() => t.run(organization([]), { roleSets: ["baseline"] }))).toBe(`--role-sets: "baseline" is not a role set: there is no roleSets: section; define the set there (${t.file})`);
+    expect(await messageOf(() => t.run(organization([]), { roleSets: ["baseline"] }))).toBe(
+      `--role-sets: "baseline" is not a role set: there is no roleSets: section; define the set there (${t.file})`,
+    );
   });
 
   test("--set-organization-id writes broker.organizationId when the file has none, and leaves an equal one alone", async () => {
     const t = setup();
     expect(await t.run(organization([], []), { setOrganizationId: true })).toBe(0);
-    expect(readFileSync(t.file, "utf8")).toBe(t.original.replace("broker:\n  account: primary\n", `broker:\n  account: primary\n  organizationId: ${ORG_ID}\n`));
+    expect(readFileSync(t.file, "utf8")).toBe(
+      t.original.replace("broker:\n  account: primary\n", `broker:\n  account: primary\n  organizationId: ${ORG_ID}\n`),
+    );
     expect(t.out).toEqual([expect.stringMatching(/^skipped 30 accounts:$/), expect.any(String), `broker.organizationId: set to ${ORG_ID}`]);
     const written = readFileSync(t.file, "utf8");
     expect(await t.run(organization([], []), { setOrganizationId: true })).toBe(0);
@@ -199,7 +211,10 @@ describe("import-accounts", () => {
 
   test("credentials of another organization than broker.organizationId are refused, nothing written", async () => {
     const t = setup();
-    writeFileSync(t.file, t.original.replace("broker:\n  account: primary\n", "broker:\n  account: primary\n  organizationId: o-zzzzzzzzzz\n"));
+    writeFileSync(
+      t.file,
+      t.original.replace("broker:\n  account: primary\n", "broker:\n  account: primary\n  organizationId: o-zzzzzzzzzz\n"),
+    );
     const before = readFileSync(t.file, "utf8");
     expect(await messageOf(() => t.run(organization(newAccounts)))).toBe(
       `${t.file}:12:19: broker.organizationId: "o-zzzzzzzzzz" is not the organization these credentials reach (${ORG_ID}): nothing was imported; check AWS_PROFILE, or correct broker.organizationId`,
@@ -215,9 +230,17 @@ describe("import-accounts", () => {
       '  - name: dev\n    id: "222222222222"\n    roles:\n',
       '  - name: payments\n    id: "555555555555"\n    roles:\n      - name: dev-readonly\n        managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n  - name: dev\n    id: "222222222222"\n    roles:\n',
     );
-    writeFileSync(t.file, `roleSets:\n  baseline:\n    - name: readonly\n      managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n${text}`);
+    writeFileSync(
+      t.file,
+      `roleSets:\n  baseline:\n    - name: readonly\n      managedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n${text}`,
+    );
     const before = readFileSync(t.file, "utf8");
-    const message = await messageOf(() => t.run({ organizationId: ORG_ID, accounts: [account("610000000001", "Payments Dev")], inScope: new Set(["610000000001"]) }, { roleSets: ["baseline"] }));
+    const message = await messageOf(() =>
+      t.run(
+        { organizationId: ORG_ID, accounts: [account("610000000001", "Payments Dev")], inScope: new Set(["610000000001"]) },
+        { roleSets: ["baseline"] },
+      ),
+    );
     expect(message).toBe(
       [
         `the imported accounts would make ${t.file} invalid; nothing was written (positions are in the file as it would be: --dry-run shows it):`,

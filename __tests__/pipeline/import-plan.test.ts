@@ -16,9 +16,19 @@ const defaults = { tags: [], roleSets: [] };
 
 describe("planImport", () => {
   test("an ACTIVE account the config lacks is added with the given tags and role sets", () => {
-    const plan = planImport(org([account("111111111111", "Primary"), account("300000000001", "Search Dev")]), config.slice(0, 1), { tags: ["nonprod"], roleSets: ["baseline", "nonprod"] });
+    const plan = planImport(org([account("111111111111", "Primary"), account("300000000001", "Search Dev")]), config.slice(0, 1), {
+      tags: ["nonprod"],
+      roleSets: ["baseline", "nonprod"],
+    });
     expect(plan.added).toEqual([
-      { id: "300000000001", orgName: "Search Dev", name: "search-dev", changes: ["made lowercase letters, digits and inner hyphens"], tags: ["nonprod"], roleSets: ["baseline", "nonprod"] },
+      {
+        id: "300000000001",
+        orgName: "Search Dev",
+        name: "search-dev",
+        changes: ["made lowercase letters, digits and inner hyphens"],
+        tags: ["nonprod"],
+        roleSets: ["baseline", "nonprod"],
+      },
     ]);
   });
 
@@ -35,7 +45,11 @@ describe("planImport", () => {
   });
 
   test("only accounts in scope (under the OUs asked for) are imported", () => {
-    const plan = planImport(org([account("300000000001", "in-ou"), account("300000000002", "elsewhere")], ["300000000001"]), config.slice(0, 1), defaults);
+    const plan = planImport(
+      org([account("300000000001", "in-ou"), account("300000000002", "elsewhere")], ["300000000001"]),
+      config.slice(0, 1),
+      defaults,
+    );
     expect(plan.added.map((a) => a.name)).toEqual(["in-ou"]);
     expect(plan.inactive).toEqual([]);
   });
@@ -51,13 +65,21 @@ describe("planImport", () => {
   });
 
   test("a config account outside the OUs asked for is still in the organization: not reported", () => {
-    const plan = planImport(org([account("111111111111", "primary"), account("210000000001", "payments-dev"), account("999999999999", "legacy")], []), config, defaults);
+    const plan = planImport(
+      org([account("111111111111", "primary"), account("210000000001", "payments-dev"), account("999999999999", "legacy")], []),
+      config,
+      defaults,
+    );
     expect(plan.notInOrganization).toEqual([]);
     expect(plan.present).toEqual([]);
   });
 
   test("a config account the organization lists as not ACTIVE is reported and kept", () => {
-    const plan = planImport(org([account("111111111111", "primary"), account("210000000001", "payments-dev", "SUSPENDED"), account("999999999999", "legacy")]), config, defaults);
+    const plan = planImport(
+      org([account("111111111111", "primary"), account("210000000001", "payments-dev", "SUSPENDED"), account("999999999999", "legacy")]),
+      config,
+      defaults,
+    );
     expect(plan.inactiveInConfig).toEqual([{ name: "payments-dev", id: "210000000001", index: 1, state: "SUSPENDED" }]);
     expect(plan.inactive).toEqual([]);
   });

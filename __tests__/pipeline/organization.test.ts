@@ -9,10 +9,18 @@ import { orgAccountOf, readOrganization } from "../../pipeline/organization";
 
 describe("orgAccountOf", () => {
   test("State, where AWS gives it, wins over the older Status", () => {
-    expect(orgAccountOf({ Id: "111111111111", Name: "a", State: "PENDING_CLOSURE", Status: "ACTIVE" })).toEqual({ id: "111111111111", name: "a", state: "PENDING_CLOSURE" });
+    expect(orgAccountOf({ Id: "111111111111", Name: "a", State: "PENDING_CLOSURE", Status: "ACTIVE" })).toEqual({
+      id: "111111111111",
+      name: "a",
+      state: "PENDING_CLOSURE",
+    });
   });
   test("Status where there is no State", () => {
-    expect(orgAccountOf({ Id: "111111111111", Name: "a", Status: "SUSPENDED" })).toEqual({ id: "111111111111", name: "a", state: "SUSPENDED" });
+    expect(orgAccountOf({ Id: "111111111111", Name: "a", Status: "SUSPENDED" })).toEqual({
+      id: "111111111111",
+      name: "a",
+      state: "SUSPENDED",
+    });
   });
   test("neither: UNKNOWN, which is not imported", () => {
     expect(orgAccountOf({ Id: "111111111111", Name: "a" })).toEqual({ id: "111111111111", name: "a", state: "UNKNOWN" });
@@ -25,8 +33,16 @@ describe("orgAccountOf", () => {
  */
 class FakeOrganizations extends OrganizationsClient {
   readonly calls: string[] = [];
-  private readonly accountsIn: Record<string, string[]> = { "r-root": ["100000000000"], "ou-root-aaaaaaaa": ["200000000000"], "ou-root-kidkidki": ["300000000000", "310000000000"], "ou-root-bbbbbbbb": ["400000000000"] };
-  private readonly ousIn: Record<string, string[]> = { "r-root": ["ou-root-aaaaaaaa", "ou-root-bbbbbbbb"], "ou-root-aaaaaaaa": ["ou-root-kidkidki"] };
+  private readonly accountsIn: Record<string, string[]> = {
+    "r-root": ["100000000000"],
+    "ou-root-aaaaaaaa": ["200000000000"],
+    "ou-root-kidkidki": ["300000000000", "310000000000"],
+    "ou-root-bbbbbbbb": ["400000000000"],
+  };
+  private readonly ousIn: Record<string, string[]> = {
+    "r-root": ["ou-root-aaaaaaaa", "ou-root-bbbbbbbb"],
+    "ou-root-aaaaaaaa": ["ou-root-kidkidki"],
+  };
 
   constructor() {
     super({ region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
@@ -45,7 +61,8 @@ class FakeOrganizations extends OrganizationsClient {
       return { Accounts: items.map((Id) => ({ Id, Name: `n${Id}`, State: "ACTIVE" })), NextToken: next };
     }
     this.calls.push(`${command.constructor.name} ${input.ParentId}`);
-    if (!(input.ParentId in this.accountsIn)) throw Object.assign(new Error("You specified parent that doesn't exist."), { name: "ParentNotFoundException" });
+    if (!(input.ParentId in this.accountsIn))
+      throw Object.assign(new Error("You specified parent that doesn't exist."), { name: "ParentNotFoundException" });
     if (command instanceof ListAccountsForParentCommand) {
       const { items, next } = page(this.accountsIn[input.ParentId], input.NextToken);
       return { Accounts: items.map((Id) => ({ Id })), NextToken: next };
@@ -88,7 +105,9 @@ describe("readOrganization", () => {
   });
 
   test("an OU the organization does not have is named", async () => {
-    await expect(readOrganization(new FakeOrganizations(), ["ou-root-zzzzzzzz"])).rejects.toThrow(new Error("--ou ou-root-zzzzzzzz: organization o-a1b2c3d4e5 has no OU or root with this id"));
+    await expect(readOrganization(new FakeOrganizations(), ["ou-root-zzzzzzzz"])).rejects.toThrow(
+      new Error("--ou ou-root-zzzzzzzz: organization o-a1b2c3d4e5 has no OU or root with this id"),
+    );
   });
 
   test("an AWS error names the call that failed and what usually causes it", async () => {
@@ -97,7 +116,9 @@ describe("readOrganization", () => {
       throw Object.assign(new Error("Your account is not a member of an organization."), { name: "AWSOrganizationsNotInUseException" });
     };
     await expect(readOrganization(client, [])).rejects.toThrow(
-      new Error("organizations:DescribeOrganization: Your account is not a member of an organization. (the credentials' account is not in an organization; check AWS_PROFILE)"),
+      new Error(
+        "organizations:DescribeOrganization: Your account is not a member of an organization. (the credentials' account is not in an organization; check AWS_PROFILE)",
+      ),
     );
   });
 });

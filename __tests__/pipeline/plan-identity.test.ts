@@ -42,7 +42,7 @@ describe("plan --out and apply --plans guard what they touch", () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      `plan refused: --out ${dir} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`
+      `plan refused: --out ${dir} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`,
     );
     expect(existsSync(join(dir, "keep.txt"))).toBe(true);
   });
@@ -50,10 +50,10 @@ describe("plan --out and apply --plans guard what they touch", () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-ro-"));
     writeFileSync(
       join(dir, "summary.json"),
-      JSON.stringify({ version: 1, changes: {}, waves: [], stacks: {}, danger: [], readOnly: true })
+      JSON.stringify({ version: 1, changes: {}, waves: [], stacks: {}, danger: [], readOnly: true }),
     );
     expect(() => readPlans([dir])).toThrow(
-      `--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`
+      `--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`,
     );
   });
 });

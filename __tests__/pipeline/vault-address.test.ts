@@ -13,7 +13,7 @@ describe("vaultAddressProblem: the config cannot send VAULT_TOKEN elsewhere", ()
   });
   test("another address is refused, naming both and the way out", () => {
     expect(vaultAddressProblem(configured, { VAULT_ADDR: "https://vault.corp.example:8200" }, false)).toBe(
-      'the config\'s vault.address "https://vault.example.com:8200" would receive VAULT_TOKEN, but VAULT_ADDR is "https://vault.corp.example:8200": set VAULT_ADDR to that address, or pass --allow-vault-address if sending the token there is intended'
+      'the config\'s vault.address "https://vault.example.com:8200" would receive VAULT_TOKEN, but VAULT_ADDR is "https://vault.corp.example:8200": set VAULT_ADDR to that address, or pass --allow-vault-address if sending the token there is intended',
     );
   });
   test("an address with VAULT_ADDR unset is refused too", () => {

@@ -1,10 +1,4 @@
-import {
-  assumePolicy,
-  brokerAssumePolicies,
-  brokerPolicyGroup,
-  IAM_QUOTAS,
-  MAX_BROKER_POLICIES,
-} from "../../lib/policy/broker-policies";
+import { assumePolicy, brokerAssumePolicies, brokerPolicyGroup, IAM_QUOTAS, MAX_BROKER_POLICIES } from "../../lib/policy/broker-policies";
 import { policySize } from "../../lib/policy/document";
 
 const arns = (n: number, from = 0) =>

@@ -22,9 +22,22 @@ async function decide(model: ReturnType<typeof withGuardrails>, principal: strin
   const response = await runSimulation(
     {
       identityPolicies: [{ name: "AdministratorAccess", policy: FULL_ACCESS }],
-      serviceControlPolicies: [{ orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_ACCESS }, { name: "vault-aws-guardrails", policy: model.guardrails!.policy as any }] }],
+      serviceControlPolicies: [
+        {
+          orgIdentifier: "r-root",
+          policies: [
+            { name: "FullAWSAccess", policy: FULL_ACCESS },
+            { name: "vault-aws-guardrails", policy: model.guardrails!.policy as any },
+          ],
+        },
+      ],
       resourceControlPolicies: [],
-      request: { action, principal, resource: { accountId, resource }, contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": principal.split(":")[4] } },
+      request: {
+        action,
+        principal,
+        resource: { accountId, resource },
+        contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": principal.split(":")[4] },
+      },
     },
     {},
   );
@@ -34,7 +47,8 @@ async function decide(model: ReturnType<typeof withGuardrails>, principal: strin
 
 /** The resource each protected broker action is checked on. */
 function brokerResource(action: string): string {
-  if (action === "iam:AttachGroupPolicy" || action === "iam:PutGroupPolicy" || action === "iam:AddUserToGroup") return "arn:aws:iam::111111111111:group/vault-account-assume-roles-0";
+  if (action === "iam:AttachGroupPolicy" || action === "iam:PutGroupPolicy" || action === "iam:AddUserToGroup")
+    return "arn:aws:iam::111111111111:group/vault-account-assume-roles-0";
   if (action === "iam:RemoveUserFromGroup") return "arn:aws:iam::111111111111:group/vault-account-assume-roles-0";
   if (/Policy(Version)?$/.test(action) && !action.includes("User")) return "arn:aws:iam::111111111111:policy/vault-account-assume-roles-1";
   return "arn:aws:iam::111111111111:user/vault-account";
@@ -43,11 +57,14 @@ function brokerResource(action: string): string {
 describe("the guardrail SCP, evaluated as AWS evaluates it", () => {
   const model = withGuardrails();
 
-  test.each([...BROKER_KEY_ACTIONS, ...BROKER_ACTIONS, ...POLICY_ACTIONS])("%s on the broker: the deployment role may, another admin may not", async (action) => {
-    const resource = brokerResource(action);
-    expect(await decide(model, DEPLOYER.replace("222222222222", "111111111111"), action, resource)).toBe("Allowed");
-    expect(await decide(model, OTHER_ADMIN.replace("222222222222", "111111111111"), action, resource)).toBe("ExplicitlyDenied");
-  });
+  test.each([...BROKER_KEY_ACTIONS, ...BROKER_ACTIONS, ...POLICY_ACTIONS])(
+    "%s on the broker: the deployment role may, another admin may not",
+    async (action) => {
+      const resource = brokerResource(action);
+      expect(await decide(model, DEPLOYER.replace("222222222222", "111111111111"), action, resource)).toBe("Allowed");
+      expect(await decide(model, OTHER_ADMIN.replace("222222222222", "111111111111"), action, resource)).toBe("ExplicitlyDenied");
+    },
+  );
 
   test.each([...ROLE_ACTIONS])("%s on a managed role: the deployment role may, another admin may not", async (action) => {
     const role = "arn:aws:iam::222222222222:role/ec2-admin";
@@ -60,7 +77,9 @@ describe("the guardrail SCP, evaluated as AWS evaluates it", () => {
     expect(await decide(model, self, "iam:CreateAccessKey", self)).toBe("Allowed");
     expect(await decide(model, self, "iam:DeleteAccessKey", self)).toBe("Allowed");
     expect(await decide(model, self, "iam:CreateLoginProfile", self)).toBe("ExplicitlyDenied");
-    expect(await decide(model, self, "iam:PutGroupPolicy", "arn:aws:iam::111111111111:group/vault-account-assume-roles-0")).toBe("ExplicitlyDenied");
+    expect(await decide(model, self, "iam:PutGroupPolicy", "arn:aws:iam::111111111111:group/vault-account-assume-roles-0")).toBe(
+      "ExplicitlyDenied",
+    );
     expect(await decide(model, OTHER_ADMIN.replace("222222222222", "111111111111"), "iam:CreateAccessKey", self)).toBe("ExplicitlyDenied");
   });
 
@@ -71,14 +90,20 @@ describe("the guardrail SCP, evaluated as AWS evaluates it", () => {
 
   test("with an IAM path, one pattern covers every managed role, and nothing outside the path", async () => {
     const pathed = withGuardrails((c) => (c.iamPath = "/vault-aws/"));
-    expect(pathed.guardrails!.policy.Statement.find((st) => st.Sid === "ProtectVaultManagedRoles")!.Resource).toEqual(["arn:aws:iam::*:role/vault-aws/*"]);
-    expect(await decide(pathed, OTHER_ADMIN, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/vault-aws/ec2-admin")).toBe("ExplicitlyDenied");
+    expect(pathed.guardrails!.policy.Statement.find((st) => st.Sid === "ProtectVaultManagedRoles")!.Resource).toEqual([
+      "arn:aws:iam::*:role/vault-aws/*",
+    ]);
+    expect(await decide(pathed, OTHER_ADMIN, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/vault-aws/ec2-admin")).toBe(
+      "ExplicitlyDenied",
+    );
     expect(await decide(pathed, OTHER_ADMIN, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/ec2-admin")).toBe("Allowed");
   });
 
   test("exempt principals the config adds may act too", async () => {
     const breakGlass = withGuardrails((c) => (c.guardrails.exemptPrincipalArns = ["arn:aws:iam::*:role/break-glass"]));
-    expect(await decide(breakGlass, "arn:aws:iam::222222222222:role/break-glass", "iam:DeleteRole", "arn:aws:iam::222222222222:role/ec2-admin")).toBe("Allowed");
+    expect(
+      await decide(breakGlass, "arn:aws:iam::222222222222:role/break-glass", "iam:DeleteRole", "arn:aws:iam::222222222222:role/ec2-admin"),
+    ).toBe("Allowed");
   });
 });
 
@@ -98,7 +123,9 @@ describe("the bypasses the guardrail closes, each denied to another admin and al
 
   test("an exemption the config adds does not reach the deployment role itself", async () => {
     const breakGlass = withGuardrails((c) => (c.guardrails.exemptPrincipalArns = ["arn:aws:iam::*:role/break-glass"]));
-    expect(await decide(breakGlass, "arn:aws:iam::222222222222:role/break-glass", "iam:UpdateAssumeRolePolicy", DEPLOYER)).toBe("ExplicitlyDenied");
+    expect(await decide(breakGlass, "arn:aws:iam::222222222222:role/break-glass", "iam:UpdateAssumeRolePolicy", DEPLOYER)).toBe(
+      "ExplicitlyDenied",
+    );
   });
 
   test("renaming the broker away, renaming another user to its name (IAM checks the new name too), or creating it anew", async () => {
@@ -112,7 +139,11 @@ describe("the bypasses the guardrail closes, each denied to another admin and al
   test("the broker's groups (membership both ways) and its assume-role policies", async () => {
     const group = "arn:aws:iam::111111111111:group/vault-account-assume-roles-0";
     const policy = "arn:aws:iam::111111111111:policy/vault-account-assume-roles-1";
-    for (const [action, resource] of [["iam:AddUserToGroup", group], ["iam:RemoveUserFromGroup", group], ...POLICY_ACTIONS.map((a) => [a, policy])]) {
+    for (const [action, resource] of [
+      ["iam:AddUserToGroup", group],
+      ["iam:RemoveUserFromGroup", group],
+      ...POLICY_ACTIONS.map((a) => [a, policy]),
+    ]) {
       expect(await decide(model, BROKER_ADMIN, action, resource)).toBe("ExplicitlyDenied");
       expect(await decide(model, BROKER_DEPLOYER, action, resource)).toBe("Allowed");
     }
@@ -148,29 +179,53 @@ describe("exemptions are pinned to the accounts they belong to", () => {
   // dev deploys through its own role; a third account, through a profile.
   const model = withGuardrails((c) => {
     c.accounts[1].deployment = { roleName: "Deployer" };
-    c.accounts.push({ name: "ops", id: "333333333333", deployment: { profile: "ops-admin" }, roles: [{ name: "ec2-admin", requesters: ["developers"] }] });
+    c.accounts.push({
+      name: "ops",
+      id: "333333333333",
+      deployment: { profile: "ops-admin" },
+      roles: [{ name: "ec2-admin", requesters: ["developers"] }],
+    });
   });
   const role = "arn:aws:iam::222222222222:role/ec2-admin";
 
   test("an account's own deployment role is exempt there", async () => {
     expect(await decide(model, "arn:aws:iam::222222222222:role/Deployer", "iam:UpdateAssumeRolePolicy", role)).toBe("Allowed");
     expect(model.guardrails!.policy.Statement.filter((st) => st.Sid?.startsWith("PinDeploymentRoles")).map((st) => st.Condition)).toEqual([
-      { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole" }, StringEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] } },
+      {
+        ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole" },
+        StringEquals: { "aws:PrincipalAccount": ["222222222222", "333333333333"] },
+      },
       { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/Deployer" }, StringNotEquals: { "aws:PrincipalAccount": ["222222222222"] } },
     ]);
   });
 
   test("a role named like another account's deployment role is no one", async () => {
-    expect(await decide(model, "arn:aws:iam::111111111111:role/Deployer", "iam:UpdateUser", "arn:aws:iam::111111111111:user/vault-account")).toBe("ExplicitlyDenied");
+    expect(
+      await decide(model, "arn:aws:iam::111111111111:role/Deployer", "iam:UpdateUser", "arn:aws:iam::111111111111:user/vault-account"),
+    ).toBe("ExplicitlyDenied");
   });
 
   test("where the default deployment role is not the deployment role, a role created with its name is no one", async () => {
     const impostor = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole";
     expect(await decide(model, impostor, "iam:UpdateAssumeRolePolicy", role)).toBe("ExplicitlyDenied");
     expect(await decide(model, impostor, "iam:UpdateAssumeRolePolicy", "arn:aws:iam::222222222222:role/Deployer")).toBe("ExplicitlyDenied");
-    expect(await decide(model, "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "iam:DeleteRole", "arn:aws:iam::333333333333:role/ec2-admin")).toBe("ExplicitlyDenied");
+    expect(
+      await decide(
+        model,
+        "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole",
+        "iam:DeleteRole",
+        "arn:aws:iam::333333333333:role/ec2-admin",
+      ),
+    ).toBe("ExplicitlyDenied");
     // In the accounts that use it, it still is the deployment role.
-    expect(await decide(model, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", "iam:UpdateUser", "arn:aws:iam::111111111111:user/vault-account")).toBe("Allowed");
+    expect(
+      await decide(
+        model,
+        "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+        "iam:UpdateUser",
+        "arn:aws:iam::111111111111:user/vault-account",
+      ),
+    ).toBe("Allowed");
   });
 
   test("an account naming the default deployment role as its own keeps it exempt", async () => {
@@ -180,7 +235,9 @@ describe("exemptions are pinned to the accounts they belong to", () => {
   });
 
   test("the organization's deployment role is not exempted: SCPs do not apply in the management account", () => {
-    const org = withGuardrails((c) => (c.guardrails.organization = { managementAccountId: "999999999999", targets: ["r-ab12"], roleName: "OrgDeployer" }));
+    const org = withGuardrails(
+      (c) => (c.guardrails.organization = { managementAccountId: "999999999999", targets: ["r-ab12"], roleName: "OrgDeployer" }),
+    );
     expect(JSON.stringify(org.guardrails!.policy)).not.toContain("OrgDeployer");
   });
 });
@@ -194,7 +251,7 @@ describe("accounts the SCP would lock out are a warning at synth", () => {
   };
   test("an account deployed through a profile no exemption names", () => {
     expect(withProfile([])).toEqual([
-      'accounts[1] (dev) deploys through profile "dev-admin", which the guardrail SCP does not exempt: every change to its managed roles, the kill switch included, would be denied; add the profile\'s principal to guardrails.exemptPrincipalArns (e.g. arn:aws:iam::222222222222:role/<the profile\'s role>) or give the account a deployment roleName',
+      "accounts[1] (dev) deploys through profile \"dev-admin\", which the guardrail SCP does not exempt: every change to its managed roles, the kill switch included, would be denied; add the profile's principal to guardrails.exemptPrincipalArns (e.g. arn:aws:iam::222222222222:role/<the profile's role>) or give the account a deployment roleName",
     ]);
   });
   test("is quiet once an exemption names a principal of that account, or without guardrails", () => {
@@ -228,9 +285,15 @@ describe("the SCP size quota", () => {
   test("too many distinct role names at iamPath / is refused with the numbers, and fits with a path", () => {
     const many: any = baseConfig();
     many.guardrails = {};
-    many.accounts[1].roles = Array.from({ length: 200 }, (_, i) => ({ name: `team-${String(i).padStart(3, "0")}-role`, managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["developers"] }));
+    many.accounts[1].roles = Array.from({ length: 200 }, (_, i) => ({
+      name: `team-${String(i).padStart(3, "0")}-role`,
+      managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+      requesters: ["developers"],
+    }));
     expect(() => buildModel(configOf(many))).toThrow(
-      new QuotaError(`the guardrail service control policy would be 9253 characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the 200 distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`),
+      new QuotaError(
+        `the guardrail service control policy would be 9253 characters, over Organizations' ${SCP_MAX_SIZE}: at iamPath "/" it lists each of the 200 distinct role names; set iamPath (e.g. /vault-aws/) so one pattern covers every managed role`,
+      ),
     );
     many.iamPath = "/vault-aws/";
     expect(buildModel(configOf(many)).guardrails!.size).toBeLessThan(SCP_MAX_SIZE);
@@ -255,7 +318,9 @@ describe("iamPath", () => {
     const vaultRoles = Object.values(stacks).flatMap((s: any) => Object.values<any>(s.resource?.vault_generic_endpoint ?? {}));
     expect(vaultRoles.flatMap((r) => JSON.parse(r.data_json).role_arns)).toContain(arn);
     const acls = Object.values(stacks).flatMap((s: any) => Object.values<any>(s.resource?.vault_policy ?? {}));
-    expect(acls.filter((acl) => acl.policy.includes(JSON.stringify(arn))).map((acl) => acl.name)).toEqual([expect.stringMatching(/^aws-developers\.vault-roles-\d\d$/)]);
+    expect(acls.filter((acl) => acl.policy.includes(JSON.stringify(arn))).map((acl) => acl.name)).toEqual([
+      expect.stringMatching(/^aws-developers\.vault-roles-\d\d$/),
+    ]);
     expect(JSON.stringify(stacks)).not.toContain("arn:aws:iam::222222222222:role/ec2-admin");
   });
   test("a path of the wrong form is refused, saying what is allowed", () => {
@@ -273,8 +338,17 @@ describe("the organization stack", () => {
     const org = stacks["aws-organization"];
     const [policy] = Object.values<any>(resources(org, "aws_organizations_policy"));
     expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
-    expect(JSON.parse(policy.content).Statement.map((s: any) => s.Sid)).toEqual(["ProtectVaultBrokerKeys", "ProtectVaultBroker", "ProtectVaultManagedRoles", "ProtectDeploymentRoles"]);
-    expect(Object.values<any>(resources(org, "aws_organizations_policy_attachment")).map((a) => a.target_id).sort()).toEqual(["ou-ab12-cd34ef56", "r-ab12"]);
+    expect(JSON.parse(policy.content).Statement.map((s: any) => s.Sid)).toEqual([
+      "ProtectVaultBrokerKeys",
+      "ProtectVaultBroker",
+      "ProtectVaultManagedRoles",
+      "ProtectDeploymentRoles",
+    ]);
+    expect(
+      Object.values<any>(resources(org, "aws_organizations_policy_attachment"))
+        .map((a) => a.target_id)
+        .sort(),
+    ).toEqual(["ou-ab12-cd34ef56", "r-ab12"]);
     expect(org.provider.aws[0].assume_role[0].role_arn).toBe("arn:aws:iam::999999999999:role/OrganizationAccountAccessRole");
     expect(org.provider.aws[0].allowed_account_ids).toEqual(["999999999999"]);
   });
@@ -289,13 +363,23 @@ describe("the guardrail SCP in keyless mode", () => {
   const keyless = withGuardrails((c) => (c.broker = { account: "primary", identity: "role", roleName: "vault-server" }));
 
   test("protects the role Vault runs as and its assume-role policies instead of a user", () => {
-    expect(keyless.guardrails!.policy.Statement.map((s) => s.Sid)).toEqual(["ProtectVaultBrokerRole", "ProtectVaultManagedRoles", "ProtectDeploymentRoles"]);
-    expect(keyless.guardrails!.policy.Statement[0].Resource).toEqual(["arn:aws:iam::111111111111:role/vault-server", "arn:aws:iam::111111111111:policy/vault-server-assume-*"]);
+    expect(keyless.guardrails!.policy.Statement.map((s) => s.Sid)).toEqual([
+      "ProtectVaultBrokerRole",
+      "ProtectVaultManagedRoles",
+      "ProtectDeploymentRoles",
+    ]);
+    expect(keyless.guardrails!.policy.Statement[0].Resource).toEqual([
+      "arn:aws:iam::111111111111:role/vault-server",
+      "arn:aws:iam::111111111111:policy/vault-server-assume-*",
+    ]);
   });
 
-  test.each(["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRole", "iam:PassRole"])("%s on the broker role: the deployment role may, another admin may not", async (action) => {
-    const role = "arn:aws:iam::111111111111:role/vault-server";
-    expect(await decide(keyless, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", action, role)).toBe("Allowed");
-    expect(await decide(keyless, "arn:aws:iam::111111111111:role/Admin", action, role)).toBe("ExplicitlyDenied");
-  });
+  test.each(["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRole", "iam:PassRole"])(
+    "%s on the broker role: the deployment role may, another admin may not",
+    async (action) => {
+      const role = "arn:aws:iam::111111111111:role/vault-server";
+      expect(await decide(keyless, "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole", action, role)).toBe("Allowed");
+      expect(await decide(keyless, "arn:aws:iam::111111111111:role/Admin", action, role)).toBe("ExplicitlyDenied");
+    },
+  );
 });

@@ -52,7 +52,7 @@ async function decide(input: {
         contextVariables: { "aws:PrincipalArn": input.principal, ...input.context },
       },
     },
-    {}
+    {},
   );
   if (response.resultType === "error") throw new Error(`${input.action} on ${input.resource}: ${JSON.stringify(response.errors)}`);
   return response.overallResult;
@@ -155,7 +155,7 @@ describe("the plan identity can write nothing", () => {
         principal: PLAN_IDENTITY,
         action: "sts:AssumeRole",
         resource: planRole,
-      })
+      }),
     ).toBe("Allowed");
   });
   test.each(["s3:PutObject", "s3:DeleteObject"])("%s on the state bucket (its lock file included) is denied", async (action) => {
@@ -166,10 +166,10 @@ describe("the plan identity can write nothing", () => {
     // Even were the deployment role to trust the whole hub account.
     const deployment = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole";
     expect(
-      await decide({ identity, resourcePolicy: TRUSTS_HUB, principal: PLAN_IDENTITY, action: "sts:AssumeRole", resource: deployment })
+      await decide({ identity, resourcePolicy: TRUSTS_HUB, principal: PLAN_IDENTITY, action: "sts:AssumeRole", resource: deployment }),
     ).toBe("ImplicitlyDenied");
     expect(await decide({ identity, principal: PLAN_IDENTITY, action: "iam:CreateRole", resource: `arn:aws:iam::${HUB}:role/x` })).toBe(
-      "ImplicitlyDenied"
+      "ImplicitlyDenied",
     );
   });
   test("vault-aws-plan trusts only the plan identity, and reads IAM but changes none of it", async () => {
@@ -201,7 +201,7 @@ describe("the plan identity can write nothing", () => {
     }
     const user = "arn:aws:iam::222222222222:user/vault-account";
     expect(await decide({ identity: permissions, principal: session, action: "iam:CreateAccessKey", resource: user })).toBe(
-      "ImplicitlyDenied"
+      "ImplicitlyDenied",
     );
   });
 });
@@ -215,7 +215,7 @@ describe("the apply identity", () => {
         principal: APPLY_IDENTITY,
         action: "s3:PutObject",
         resource: "arn:aws:s3:::acme-tf-state/vault-aws-multi-account/aws-dev.tfstate.tflock",
-      })
+      }),
     ).toBe("Allowed");
     expect(
       await decide({
@@ -224,12 +224,12 @@ describe("the apply identity", () => {
         principal: APPLY_IDENTITY,
         action: "sts:AssumeRole",
         resource: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole",
-      })
+      }),
     ).toBe("Allowed");
   });
   test("nothing outside the state prefix, and no other role", async () => {
     expect(
-      await decide({ identity, principal: APPLY_IDENTITY, action: "s3:PutObject", resource: "arn:aws:s3:::acme-tf-state/other/x" })
+      await decide({ identity, principal: APPLY_IDENTITY, action: "s3:PutObject", resource: "arn:aws:s3:::acme-tf-state/other/x" }),
     ).toBe("ImplicitlyDenied");
     expect(
       await decide({
@@ -238,7 +238,7 @@ describe("the apply identity", () => {
         principal: APPLY_IDENTITY,
         action: "sts:AssumeRole",
         resource: "arn:aws:iam::222222222222:role/Admin",
-      })
+      }),
     ).toBe("ImplicitlyDenied");
   });
 });

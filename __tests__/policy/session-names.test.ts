@@ -7,7 +7,13 @@ const hardened = () => {
   const config = baseConfig();
   config.vault = { pinSessionNames: true, capMountLeaseTtl: true, maxTtl: "2h" };
   config.accounts[1].roles[0].maxSessionDuration = "2h";
-  config.accounts[1].roles.push({ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], maxTtl: "30m", defaultTtl: "15m", requesters: ["developers"] });
+  config.accounts[1].roles.push({
+    name: "readonly",
+    managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    maxTtl: "30m",
+    defaultTtl: "15m",
+    requesters: ["developers"],
+  });
   return config;
 };
 
@@ -17,7 +23,12 @@ async function mayAssume(sessionName: string): Promise<string> {
   const role = model.accounts[1].roles[0];
   const response = await runSimulation(
     {
-      identityPolicies: [{ name: "broker", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: role.roleArn }] } }],
+      identityPolicies: [
+        {
+          name: "broker",
+          policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: role.roleArn }] },
+        },
+      ],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: role.trustPolicy as any,
@@ -37,7 +48,9 @@ async function mayAssume(sessionName: string): Promise<string> {
 describe("vault.pinSessionNames", () => {
   test("is off by default: trust policies are as before, and the engine still names the person behind each session", () => {
     const model = buildModel(configOf(baseConfig()));
-    expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account" } });
+    expect(model.accounts[1].roles[0].trustPolicy.Statement[0].Condition).toEqual({
+      StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:user/vault-account" },
+    });
     expect(model.vault.usernameTemplate).toBe(SESSION_NAME_TEMPLATE);
   });
   test("pins the engine's username_template and requires its prefix in every trust policy", () => {
@@ -56,7 +69,9 @@ describe("vault.pinSessionNames", () => {
 
 describe("the session name template", () => {
   test("keeps the person and the role within 42 characters, so the unix time and 10 random characters always fit in STS's 64", () => {
-    expect(SESSION_NAME_TEMPLATE).toMatch(/^\{\{ printf "%s-%s-%s" \(printf "vault-%s-%s" \(\.DisplayName( \| replace "[^"]+" "_")+\) \(\.PolicyName\) \| truncate 42\) \(unix_time\) \(random 10\) \| truncate 64 \}\}$/);
+    expect(SESSION_NAME_TEMPLATE).toMatch(
+      /^\{\{ printf "%s-%s-%s" \(printf "vault-%s-%s" \(\.DisplayName( \| replace "[^"]+" "_")+\) \(\.PolicyName\) \| truncate 42\) \(unix_time\) \(random 10\) \| truncate 64 \}\}$/,
+    );
     expect(42 + 1 + 10 + 1 + 10).toBe(64);
   });
   test("derives the person from Vault's own identity fields only, never from a request parameter", () => {

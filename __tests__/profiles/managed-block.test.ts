@@ -13,7 +13,9 @@ describe("the managed block in the AWS config file", () => {
   test("appended to a file without one, everything before it kept byte for byte", () => {
     const text = withManagedBlock(other, managedBlock([p("dev-ec2-admin")]), "config", ["dev-ec2-admin"]);
     expect(text.startsWith(`${other}\n\n${BLOCK_BEGIN}\n`)).toBe(true);
-    expect(text).toContain("[profile dev-ec2-admin]\nregion = us-east-1\ncredential_process = vault-aws credentials --role dev-ec2-admin\n");
+    expect(text).toContain(
+      "[profile dev-ec2-admin]\nregion = us-east-1\ncredential_process = vault-aws credentials --role dev-ec2-admin\n",
+    );
     expect(text.endsWith(`${BLOCK_END}\n`)).toBe(true);
   });
   test("replaced in place, the text before and after it kept byte for byte", () => {
@@ -60,7 +62,9 @@ describe("profile names and grants", () => {
     expect(profileName("{account}-{role}", { vaultRole: "dev-ec2-admin", spanning: false })).toBe("dev-ec2-admin");
   });
   test("a pattern with an unknown placeholder or a character a profile name cannot hold is refused", () => {
-    expect(() => checkNamePattern("{acount}-{role}")).toThrow('--name "{acount}-{role}": {acount} is not a placeholder: use {account}, {role}, {accountId} or {vaultRole}');
+    expect(() => checkNamePattern("{acount}-{role}")).toThrow(
+      '--name "{acount}-{role}": {acount} is not a placeholder: use {account}, {role}, {accountId} or {vaultRole}',
+    );
     expect(() => checkNamePattern("{account} {role}")).toThrow("a profile name may hold only letters, digits and _ . @ + = -");
     expect(() => checkNamePattern("{account}]\n[x")).toThrow("a profile name may hold only");
   });
@@ -69,7 +73,10 @@ describe("profile names and grants", () => {
       {
         exact_paths: {
           "aws/sts/dev-ec2-admin": { capabilities: ["update"] },
-          "aws/sts/readonly-nonprod": { capabilities: ["update"], allowed_parameters: { ttl: [], role_arn: ["arn:aws:iam::2:role/r", "arn:aws:iam::3:role/r"] } },
+          "aws/sts/readonly-nonprod": {
+            capabilities: ["update"],
+            allowed_parameters: { ttl: [], role_arn: ["arn:aws:iam::2:role/r", "arn:aws:iam::3:role/r"] },
+          },
           "aws/sts/any-arn": { capabilities: ["update"], allowed_parameters: { role_arn: [] } },
           "aws/sts/read-only-path": { capabilities: ["read"] },
           "secret/data/x": { capabilities: ["update"] },

@@ -1,7 +1,15 @@
 import { loadConfig } from "../../lib/config/load";
 import { buildModel } from "../../lib/model";
 import { generatedSetConfig } from "../../lib/config/generated";
-import { accessReport, accountGroup, accountGroups, grantsByAccount, grantsByRequester, policyShortName, privilegeCounts } from "../../report/access-report";
+import {
+  accessReport,
+  accountGroup,
+  accountGroups,
+  grantsByAccount,
+  grantsByRequester,
+  policyShortName,
+  privilegeCounts,
+} from "../../report/access-report";
 import { modelOf } from "../helpers";
 import { exampleReport, generatedReport } from "./helpers";
 

@@ -79,16 +79,22 @@ describe("a filter that matches nothing is an error naming the flag, the value a
   };
 
   test("a requester, with the one it most likely meant", () => {
-    expect(message({ requesters: ["devs"] })).toBe("--requester devs matches no requester (did you mean developers?); the requesters are: auditors, developers, sre");
+    expect(message({ requesters: ["devs"] })).toBe(
+      "--requester devs matches no requester (did you mean developers?); the requesters are: auditors, developers, sre",
+    );
   });
   test("a requester nothing is close to gets no guess", () => {
     expect(message({ requesters: ["xyz"] })).toBe("--requester xyz matches no requester; the requesters are: auditors, developers, sre");
   });
   test("an account, matched on name or id", () => {
-    expect(message({ accounts: ["stagin"] })).toBe("--account stagin matches no account name or id (did you mean staging?); the accounts are: primary, dev, staging, prod");
+    expect(message({ accounts: ["stagin"] })).toBe(
+      "--account stagin matches no account name or id (did you mean staging?); the accounts are: primary, dev, staging, prod",
+    );
   });
   test("a glob gets no guess", () => {
-    expect(message({ accounts: ["5555*"] })).toBe("--account 5555* matches no account name or id; the accounts are: primary, dev, staging, prod");
+    expect(message({ accounts: ["5555*"] })).toBe(
+      "--account 5555* matches no account name or id; the accounts are: primary, dev, staging, prod",
+    );
   });
   test("a long list is cut after twelve names", () => {
     expect(message({ accounts: ["nope"] }, generatedReport(20))).toBe(
@@ -99,12 +105,18 @@ describe("a filter that matches nothing is an error naming the flag, the value a
     expect(message({ tags: ["eu"] })).toBe("--tag eu matches no tag: there is no tag in the config");
   });
   test("a tag, with the tags there are", () => {
-    expect(message({ tags: ["prd"] }, generatedReport(20))).toBe("--tag prd matches no tag (did you mean prod?); the tags are: ap, dev, eu, prod, sandbox, shared, staging, us");
+    expect(message({ tags: ["prd"] }, generatedReport(20))).toBe(
+      "--tag prd matches no tag (did you mean prod?); the tags are: ap, dev, eu, prod, sandbox, shared, staging, us",
+    );
   });
   test("each pattern must match: one good value does not excuse a typo", () => {
-    expect(message({ requesters: ["sre", "audtors"] })).toBe("--requester audtors matches no requester (did you mean auditors?); the requesters are: auditors, developers, sre");
+    expect(message({ requesters: ["sre", "audtors"] })).toBe(
+      "--requester audtors matches no requester (did you mean auditors?); the requesters are: auditors, developers, sre",
+    );
   });
   test("the factory's text", () => {
-    expect(accessErrors.noMatch("--requester", "x", "requester", []).message).toBe("--requester x matches no requester: there is no requester in the config");
+    expect(accessErrors.noMatch("--requester", "x", "requester", []).message).toBe(
+      "--requester x matches no requester: there is no requester in the config",
+    );
   });
 });

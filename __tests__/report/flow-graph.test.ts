@@ -25,7 +25,10 @@ describe("detailGraph", () => {
   test("a Vault role over several accounts is one box with an arrow to each", () => {
     const graph = detailGraph(report.grants);
     expect(graph.nodes.filter((n) => n.label === "readonly-nonprod")).toHaveLength(1);
-    expect(graph.edges.filter((e) => e.from === "v:readonly-nonprod").map((e) => e.to)).toEqual(["t:arn:aws:iam::111111111111:role/readonly", "t:arn:aws:iam::222222222222:role/readonly"]);
+    expect(graph.edges.filter((e) => e.from === "v:readonly-nonprod").map((e) => e.to)).toEqual([
+      "t:arn:aws:iam::111111111111:role/readonly",
+      "t:arn:aws:iam::222222222222:role/readonly",
+    ]);
   });
 
   test("two requesters of one Vault role share its box and its arrow to the role", () => {
@@ -40,12 +43,24 @@ describe("overviewGraph", () => {
   const groupOf = (name: string) => (name === "prod" ? "prod" : "nonprod");
 
   test("requester → account group, one arrow each, titled with how many roles it reaches", () => {
-    const graph = overviewGraph(report.grants, groupOf, new Map([["prod", 1], ["nonprod", 3]]));
+    const graph = overviewGraph(
+      report.grants,
+      groupOf,
+      new Map([
+        ["prod", 1],
+        ["nonprod", 3],
+      ]),
+    );
     expect(graph.nodes.filter((n) => n.kind === "group").map((n) => [n.label, n.sublabel])).toEqual([
       ["nonprod", "3 accounts · click to expand"],
       ["prod", "1 account · click to expand"],
     ]);
-    expect(graph.edges.map((e) => e.title)).toEqual(["auditors → nonprod: 2 roles", "developers → nonprod: 4 roles", "sre → nonprod: 3 roles", "sre → prod: 2 roles"]);
+    expect(graph.edges.map((e) => e.title)).toEqual([
+      "auditors → nonprod: 2 roles",
+      "developers → nonprod: 4 roles",
+      "sre → nonprod: 3 roles",
+      "sre → prod: 2 roles",
+    ]);
   });
 
   test("an arrow's privilege is the highest among its grants", () => {

@@ -30,7 +30,11 @@ describe("layoutFlow", () => {
 
   test("each arrow starts on its source box's border and ends on its target box's", () => {
     const onBorder = (p: { x: number; y: number }, n: PlacedNode) =>
-      p.x >= n.x - 1 && p.x <= n.x + n.width + 1 && p.y >= n.y - 1 && p.y <= n.y + n.height + 1 && [p.x - n.x, p.x - n.x - n.width, p.y - n.y, p.y - n.y - n.height].some((d) => Math.abs(d) <= 1);
+      p.x >= n.x - 1 &&
+      p.x <= n.x + n.width + 1 &&
+      p.y >= n.y - 1 &&
+      p.y <= n.y + n.height + 1 &&
+      [p.x - n.x, p.x - n.x - n.width, p.y - n.y, p.y - n.y - n.height].some((d) => Math.abs(d) <= 1);
     for (const edge of layout.edges) {
       expect(onBorder(edge.points[0], byId.get(edge.from)!)).toBe(true);
       expect(onBorder(edge.points[edge.points.length - 1], byId.get(edge.to)!)).toBe(true);

@@ -4,8 +4,12 @@ import { accessHtml, FULL_DIAGRAM_LIMIT, MATRIX_OPEN_LIMIT } from "../../report/
 import type { ClientData } from "../../report/html-data";
 import { exampleReport, generatedReport } from "./helpers";
 
-const inline = (html: string, tag: "script" | "style") => [...html.matchAll(new RegExp(`<${tag}(?: [^>]*)?>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[0].startsWith(`<${tag}>`) ? m[1] : undefined).filter((t): t is string => t !== undefined);
-const data = (html: string): ClientData => JSON.parse(/<script id="report-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
+const inline = (html: string, tag: "script" | "style") =>
+  [...html.matchAll(new RegExp(`<${tag}(?: [^>]*)?>([\\s\\S]*?)</${tag}>`, "g"))]
+    .map((m) => (m[0].startsWith(`<${tag}>`) ? m[1] : undefined))
+    .filter((t): t is string => t !== undefined);
+const data = (html: string): ClientData =>
+  JSON.parse(/<script id="report-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
 
 describe("accessHtml on the example", () => {
   const report = exampleReport();
@@ -25,8 +29,10 @@ describe("accessHtml on the example", () => {
 
   test("a matrix row per account, a column per requester, a chip per role coloured by privilege", () => {
     expect(html.match(/<tr class="a"/g)).toHaveLength(4);
-    expect(html).toContain("<th title=\"On-call SREs: every account, prod included\">sre</th>");
-    expect(html).toMatch(/<tr class="a" data-a="3"><td class="acct">prod <span class="id">444444444444<\/span><\/td><td><\/td><td><\/td><td><button type="button" class="c p-write" data-g="\d+">ec2-admin<\/button><button type="button" class="c p-read" data-g="\d+">readonly<\/button><\/td><\/tr>/);
+    expect(html).toContain('<th title="On-call SREs: every account, prod included">sre</th>');
+    expect(html).toMatch(
+      /<tr class="a" data-a="3"><td class="acct">prod <span class="id">444444444444<\/span><\/td><td><\/td><td><\/td><td><button type="button" class="c p-write" data-g="\d+">ec2-admin<\/button><button type="button" class="c p-read" data-g="\d+">readonly<\/button><\/td><\/tr>/,
+    );
   });
 
   test("accounts that each make a group of their own get no group headings, and no account has tags to show", () => {
@@ -45,7 +51,12 @@ describe("accessHtml on the example", () => {
     expect(d.grants).toHaveLength(report.grants.length);
     const [requester, path] = d.grants[0];
     const [vaultRole, , role, command] = d.paths[path];
-    expect([d.requesters[requester], vaultRole, d.roles[role][1], command]).toEqual([report.grants[0].requester, report.grants[0].vaultRole, report.grants[0].roleName, report.grants[0].vaultCommand]);
+    expect([d.requesters[requester], vaultRole, d.roles[role][1], command]).toEqual([
+      report.grants[0].requester,
+      report.grants[0].vaultRole,
+      report.grants[0].roleName,
+      report.grants[0].vaultCommand,
+    ]);
   });
 
   test("text from the config is escaped", () => {
@@ -56,7 +67,12 @@ describe("accessHtml on the example", () => {
   });
 
   test("the header names the command line's filters", () => {
-    expect(accessHtml(filterReport(report, { requesters: ["sre"] }), { source: "accounts.yaml", filter: { requesters: ["sre"], privileged: true } })).toContain("accounts.yaml · filtered: --requester sre --privileged");
+    expect(
+      accessHtml(filterReport(report, { requesters: ["sre"] }), {
+        source: "accounts.yaml",
+        filter: { requesters: ["sre"], privileged: true },
+      }),
+    ).toContain("accounts.yaml · filtered: --requester sre --privileged");
   });
 });
 
@@ -66,7 +82,11 @@ describe("accessHtml at 1,000 accounts", () => {
 
   test(`over ${FULL_DIAGRAM_LIMIT} boxes, the diagram starts collapsed to account groups, each group's diagram in a template`, () => {
     expect(html.replace(/<template[\s\S]*?<\/template>/g, "").match(/<svg xmlns/g)).toHaveLength(1);
-    expect(html.match(/<template id="group-\d+"><div class="diagram" data-of="\d+"><h3>[^<]+ <button type="button" class="close">close<\/button><\/h3><svg xmlns/g)).toHaveLength(14);
+    expect(
+      html.match(
+        /<template id="group-\d+"><div class="diagram" data-of="\d+"><h3>[^<]+ <button type="button" class="close">close<\/button><\/h3><svg xmlns/g,
+      ),
+    ).toHaveLength(14);
     expect(html.match(/data-group="\d+"/g)).toHaveLength(14);
   });
 

@@ -9,21 +9,29 @@ describe("accessMarkdown", () => {
     const md = accessMarkdown(filterReport(report, { requesters: ["sre"] }), { by: "requester", privileged: false });
     expect(md).toContain("### sre\n\nOn-call SREs: every account, prod included · bound to no identity-provider group");
     expect(md).toContain("| Vault role | account | IAM role | privilege | policies | TTL | external ID |");
-    expect(md).toContain("| `prod-ec2-admin` | prod (444444444444) | ec2-admin | 🟠 write | AmazonEC2FullAccess; no inline policy | 30m (max 2h) | external ID required |");
-    expect(md).toContain("| `dev-readonly` | dev (222222222222) | readonly | 🟢 read | ReadOnlyAccess; no inline policy | 1h (max 1h) | – |");
+    expect(md).toContain(
+      "| `prod-ec2-admin` | prod (444444444444) | ec2-admin | 🟠 write | AmazonEC2FullAccess; no inline policy | 30m (max 2h) | external ID required |",
+    );
+    expect(md).toContain(
+      "| `dev-readonly` | dev (222222222222) | readonly | 🟢 read | ReadOnlyAccess; no inline policy | 1h (max 1h) | – |",
+    );
   });
 
   test("a summary first: how far each requester reaches, or who reaches each account group", () => {
     expect(accessMarkdown(report, { by: "requester", privileged: false })).toContain(
       "| requester | accounts | Vault roles | admin grants | write grants | read grants |\n| --- | ---: | ---: | ---: | ---: | ---: |\n| auditors | 2 | 2 | 0 | 0 | 3 |\n| developers | 2 | 4 | 0 | 3 | 1 |\n| sre | 4 | 5 | 0 | 2 | 3 |",
     );
-    expect(accessMarkdown(report, { by: "account", privileged: false })).toContain("| name: dev | 1 | auditors, developers, sre | 0 | 1 | 3 |");
+    expect(accessMarkdown(report, { by: "account", privileged: false })).toContain(
+      "| name: dev | 1 | auditors, developers, sre | 0 | 1 | 3 |",
+    );
   });
 
   test("by account: a table per account group", () => {
     const md = accessMarkdown(report, { by: "account", privileged: false });
     expect(md).toContain("### name: staging (1 account)");
-    expect(md).toContain("| staging (333333333333) | deployer | 🟠 write | no managed policy; inline policy | developers | `staging-deployer` | 1h (max 1h) | – |");
+    expect(md).toContain(
+      "| staging (333333333333) | deployer | 🟠 write | no managed policy; inline policy | developers | `staging-deployer` | 1h (max 1h) | – |",
+    );
   });
 
   test("admin is bold and red", () => {
@@ -54,7 +62,9 @@ describe("accessChangesMarkdown (the Access section of a plan summary)", () => {
     expect(accessChangesMarkdown({ granted: [], revoked: [] })).toEqual(["No requester gains or loses access."]);
   });
   test("a base without an access model is unknown, never empty", () => {
-    expect(accessChangesMarkdown(undefined)).toEqual(["The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown."]);
+    expect(accessChangesMarkdown(undefined)).toEqual([
+      "The base has no access model (`access.json`, written by every synth since this release), so the access change is unknown.",
+    ]);
   });
 });
 
@@ -63,7 +73,13 @@ describe("folding", () => {
     const items = Array.from({ length: FOLD_AFTER + 1 }, (_, i) => `item ${i}`);
     expect(foldedList(items.slice(0, FOLD_AFTER), "things")).not.toContain("<details>");
     expect(foldedList(items, "things")).toMatch(/^<details><summary>16 things<\/summary>/);
-    expect(foldedTable(["a"], items.map((i) => [i]), "rows")).toMatch(/^<details><summary>16 rows<\/summary>/);
+    expect(
+      foldedTable(
+        ["a"],
+        items.map((i) => [i]),
+        "rows",
+      ),
+    ).toMatch(/^<details><summary>16 rows<\/summary>/);
   });
   test("a cell's | is escaped, and number columns align right", () => {
     expect(foldedTable(["name", "n"], [["a|b", "1"]], "rows", [1])).toBe("| name | n |\n| --- | ---: |\n| a\\|b | 1 |");

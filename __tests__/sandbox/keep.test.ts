@@ -8,7 +8,13 @@ import { vaultUseHints } from "../../sandbox/keep";
 
 /** The repository's own accounts.yaml: readonly-nonprod spans dev and primary. */
 const model = buildModel(loadConfig(join(__dirname, "..", "..", "accounts.yaml")));
-const options = { address: "http://127.0.0.1:8200", binary: "vault", tokenDir: "tokens", requesters: ["auditors", "developers", "sre"], awsEndpoint: "http://127.0.0.1:5000" };
+const options = {
+  address: "http://127.0.0.1:8200",
+  binary: "vault",
+  tokenDir: "tokens",
+  requesters: ["auditors", "developers", "sre"],
+  awsEndpoint: "http://127.0.0.1:5000",
+};
 const lines = vaultUseHints(model, options);
 
 describe("the --keep hints for Vault", () => {
@@ -19,8 +25,12 @@ describe("the --keep hints for Vault", () => {
 
   test("a Vault role spanning accounts is shown with role_arn=, one command per ARN, with a token that holds it", () => {
     expect(lines).toContain("A Vault role that spans accounts needs role_arn= to say which role to assume (one command per ARN):");
-    expect(lines).toContain("  VAULT_TOKEN=$(cat tokens/auditors) vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::222222222222:role/readonly ttl=1h");
-    expect(lines).toContain("  VAULT_TOKEN=$(cat tokens/auditors) vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::111111111111:role/readonly ttl=1h");
+    expect(lines).toContain(
+      "  VAULT_TOKEN=$(cat tokens/auditors) vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::222222222222:role/readonly ttl=1h",
+    );
+    expect(lines).toContain(
+      "  VAULT_TOKEN=$(cat tokens/auditors) vault write aws/sts/readonly-nonprod role_arn=arn:aws:iam::111111111111:role/readonly ttl=1h",
+    );
   });
 
   test("without a spanning role, no role_arn= section", () => {
@@ -49,7 +59,11 @@ describe("the --keep hints for Vault", () => {
     chmodSync(vault, 0o755);
     const hints = vaultUseHints(model, { ...options, binary: vault });
     const evalLine = hints.find((l) => l.startsWith("  eval "))!;
-    const run = spawnSync("bash", ["-euo", "pipefail", "-c", `${evalLine.trim()}\necho "$AWS_ACCESS_KEY_ID $AWS_SECRET_ACCESS_KEY $AWS_SESSION_TOKEN"`], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync(
+      "bash",
+      ["-euo", "pipefail", "-c", `${evalLine.trim()}\necho "$AWS_ACCESS_KEY_ID $AWS_SECRET_ACCESS_KEY $AWS_SESSION_TOKEN"`],
+      { cwd: dir, encoding: "utf8" },
+    );
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("ASIAEXAMPLE s3cr3t tok");
   });

@@ -31,7 +31,12 @@ describe("ensureVault", () => {
     expect(readdirSync(cache)).toEqual([]);
   });
   test("VAULT_BINARY names a Vault to use instead; a missing file is refused", async () => {
-    await expect(ensureVault(() => undefined, { VAULT_BINARY: "/nonexistent/vault" })).rejects.toThrow("VAULT_BINARY=/nonexistent/vault does not exist");
-    expect(await ensureVault(() => undefined, { VAULT_BINARY: process.execPath })).toMatchObject({ binary: process.execPath, source: "env" });
+    await expect(ensureVault(() => undefined, { VAULT_BINARY: "/nonexistent/vault" })).rejects.toThrow(
+      "VAULT_BINARY=/nonexistent/vault does not exist",
+    );
+    expect(await ensureVault(() => undefined, { VAULT_BINARY: process.execPath })).toMatchObject({
+      binary: process.execPath,
+      source: "env",
+    });
   });
 });

@@ -28,7 +28,9 @@ describe("RetryingVaultClient", () => {
       response.writeHead(status, { "Content-Type": "application/json" });
       response.end(JSON.stringify(status === 200 ? { data: { access_key: "AKIA" } } : { errors: [`status ${status}`] }));
     });
-    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits })));
+    return new Promise((resolve) =>
+      server.listen(0, "127.0.0.1", () => resolve({ server, address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits })),
+    );
   }
   const servers: Server[] = [];
   afterEach(() => servers.splice(0).forEach((s) => s.close()));
@@ -62,7 +64,12 @@ describe("RetryingVaultClient", () => {
     const a = await node([503, 503, 503, 503, 503]);
     servers.push(a.server);
     const slept: number[] = [];
-    const client = new RetryingVaultClient([a.address], "t", { firstDelayMs: 100, maxDelayMs: 1000, budgetMs: 350 }, async (ms) => void slept.push(ms));
+    const client = new RetryingVaultClient(
+      [a.address],
+      "t",
+      { firstDelayMs: 100, maxDelayMs: 1000, budgetMs: 350 },
+      async (ms) => void slept.push(ms),
+    );
     const failure = await client.write("p").catch((e) => e);
     // No time passes here except the delays the policy asks for; 100 + 200 fit in 350 ms, + 400 does not.
     expect(slept).toEqual([100, 200]);

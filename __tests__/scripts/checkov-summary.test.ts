@@ -19,7 +19,11 @@ describe("summarizeCheckovReport", () => {
     const report: CheckovReport = {
       summary: { ...counts, failed: 3 },
       results: {
-        failed_checks: [failure("CKV_B", "aws-dev", "resource.b"), failure("CKV_A", "aws-prod", "resource.a"), failure("CKV_A", "aws-dev", "resource.a")],
+        failed_checks: [
+          failure("CKV_B", "aws-dev", "resource.b"),
+          failure("CKV_A", "aws-prod", "resource.a"),
+          failure("CKV_A", "aws-dev", "resource.a"),
+        ],
       },
     };
     expect(summarizeCheckovReport(report, "example")).toEqual({

@@ -35,7 +35,9 @@ export const accessCommand: CommandHandler<AccessCommandOptions> = async (option
     io.write(text);
   } else {
     writeFileSync(options.out, text);
-    io.note(`wrote ${options.out} (${Math.round(Buffer.byteLength(text) / 1024)} KiB): ${report.grants.length} grants, ${report.accounts.length} accounts`);
+    io.note(
+      `wrote ${options.out} (${Math.round(Buffer.byteLength(text) / 1024)} KiB): ${report.grants.length} grants, ${report.accounts.length} accounts`,
+    );
   }
   return 0;
 };
@@ -43,7 +45,11 @@ export const accessCommand: CommandHandler<AccessCommandOptions> = async (option
 async function render(report: ReturnType<typeof filterReport>, options: AccessCommandOptions): Promise<string> {
   switch (options.format) {
     case "terminal":
-      return accessTerminal(report, { by: options.by, color: options.color && options.out === undefined, privileged: options.filter.privileged === true });
+      return accessTerminal(report, {
+        by: options.by,
+        color: options.color && options.out === undefined,
+        privileged: options.filter.privileged === true,
+      });
     case "json":
       return `${jsonText(accessJson(report, options.filter), 2)}\n`;
     case "markdown":

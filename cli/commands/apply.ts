@@ -18,12 +18,17 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
     const file = join(dir, "summary.json");
     if (!existsSync(file)) throw new Error(`--plans ${dir}: no summary.json there; pass the folder vault-aws plan --out wrote`);
     const summary = JSON.parse(readFileSync(file, "utf8")) as PlanSummary;
-    if (summary.readOnly) throw new Error(`--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`);
+    if (summary.readOnly)
+      throw new Error(
+        `--plans ${dir}: these plans were made by the plan identity (--read-only) for review; they cannot be applied: plan again as the apply identity`,
+      );
     first ??= { dir, changes: JSON.stringify(summary.changes) };
-    if (JSON.stringify(summary.changes) !== first.changes) throw new Error(`--plans: ${dir} and ${first.dir} are not shards of one plan (their changes differ); plan again`);
+    if (JSON.stringify(summary.changes) !== first.changes)
+      throw new Error(`--plans: ${dir} and ${first.dir} are not shards of one plan (their changes differ); plan again`);
     summary.waves.forEach((wave, i) => {
       waves[i] ??= { action: wave.action, stacks: [] };
-      if (waves[i].action !== wave.action) throw new Error(`--plans: wave ${i + 1} applies in one folder and destroys in another; the folders are not shards of one plan`);
+      if (waves[i].action !== wave.action)
+        throw new Error(`--plans: wave ${i + 1} applies in one folder and destroys in another; the folders are not shards of one plan`);
       waves[i].stacks.push(...wave.stacks.map((stack) => ({ stack, dir: resolve(dir) })));
     });
   }
@@ -51,7 +56,9 @@ export const applyCommand: CommandHandler<{
   const env = pipelineEnv(ctx.env);
   const all = waves.flatMap((w) => w.stacks);
   const left = all.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));
-  ctx.log(`apply: ${left.length} plans to apply in ${waves.filter((w) => w.stacks.length > 0).length} waves${all.length > left.length ? ` (${all.length - left.length} applied by an earlier run)` : ""}`);
+  ctx.log(
+    `apply: ${left.length} plans to apply in ${waves.filter((w) => w.stacks.length > 0).length} waves${all.length > left.length ? ` (${all.length - left.length} applied by an earlier run)` : ""}`,
+  );
   const done = progress(left.length, ctx.log);
   for (const [i, wave] of waves.entries()) {
     const pending = wave.stacks.filter(({ stack, dir }) => !existsSync(join(dir, "stacks", stack, APPLIED_MARKER)));
@@ -67,7 +74,9 @@ export const applyCommand: CommandHandler<{
     } catch (error) {
       if (error instanceof StackFailure) {
         const later = waves.slice(i + 1).reduce((n, w) => n + w.stacks.length, 0);
-        ctx.note(`apply: ${error.message}\napply stopped in wave ${i + 1}; ${later} stacks of later waves are not applied. Fix the cause and rerun the same command: it applies only what is left.`);
+        ctx.note(
+          `apply: ${error.message}\napply stopped in wave ${i + 1}; ${later} stacks of later waves are not applied. Fix the cause and rerun the same command: it applies only what is left.`,
+        );
         return 1;
       }
       throw error;

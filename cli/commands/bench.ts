@@ -41,7 +41,11 @@ function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv, usageFile:
 }
 
 function lastRss(usageFile: string, runs: number): number {
-  const values = readFileSync(usageFile, "utf8").trim().split("\n").slice(-runs).map((kib) => Number(kib) / 1024);
+  const values = readFileSync(usageFile, "utf8")
+    .trim()
+    .split("\n")
+    .slice(-runs)
+    .map((kib) => Number(kib) / 1024);
   return median(values);
 }
 
@@ -65,7 +69,12 @@ function benchSynth(work: string, runs: number, log: (line: string) => void): vo
     for (let run = 0; run < runs; run++) {
       for (const [label, args] of apps) {
         const outdir = join(work, `out-${size}-${run}`);
-        const { seconds } = measure(args, root, { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir }, join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`));
+        const { seconds } = measure(
+          args,
+          root,
+          { ACCOUNTS_FILE: file, CDKTF_OUTDIR: outdir },
+          join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`),
+        );
         walls.get(label)!.push(seconds);
         stacks = readManifest(outdir).size;
         rmSync(outdir, { recursive: true, force: true });
@@ -74,7 +83,20 @@ function benchSynth(work: string, runs: number, log: (line: string) => void): vo
     for (const [label] of apps) {
       const w = walls.get(label)!;
       const rss = lastRss(join(work, `usage-${size}${withSets}-${label.replace(/\W/g, "")}.txt`), runs);
-      log(row([withSets ? `${size} sets` : size, size * 2, stacks, label, median(w).toFixed(2), `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`, rss.toFixed(0)], widths));
+      log(
+        row(
+          [
+            withSets ? `${size} sets` : size,
+            size * 2,
+            stacks,
+            label,
+            median(w).toFixed(2),
+            `${Math.min(...w).toFixed(2)}..${Math.max(...w).toFixed(2)}`,
+            rss.toFixed(0),
+          ],
+          widths,
+        ),
+      );
     }
   }
 }
@@ -102,7 +124,11 @@ function benchRepo(work: string): string {
   git("add", "-A");
   git("commit", "-q", "-m", "1,000 accounts");
   const config = generatedConfig(1000, 2) as { accounts: unknown[] };
-  config.accounts.push({ name: "account-new", id: "199999999999", roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }] });
+  config.accounts.push({
+    name: "account-new",
+    id: "199999999999",
+    roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }],
+  });
   writeFileSync(join(repo, "accounts.yaml"), stringify(config));
   return repo;
 }
@@ -134,7 +160,18 @@ function benchChanges(work: string, runs: number, log: (line: string) => void): 
       const changes = JSON.parse(stdout);
       result = `+${changes.create.length} ~${changes.update.length} -${changes.destroy.length} =${changes.unchanged}`;
     }
-    log(row([label, median(walls).toFixed(2), `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`, lastRss(usage, runs).toFixed(0), result], widths));
+    log(
+      row(
+        [
+          label,
+          median(walls).toFixed(2),
+          `${Math.min(...walls).toFixed(2)}..${Math.max(...walls).toFixed(2)}`,
+          lastRss(usage, runs).toFixed(0),
+          result,
+        ],
+        widths,
+      ),
+    );
   }
 }
 

@@ -68,7 +68,7 @@ async function brokerAccountIam(account: AccountModel): Promise<IAMClient> {
   if ("profile" in account.deployment) return new IAMClient({ region: account.region, profile: account.deployment.profile });
   const sts = new STSClient({ region: account.region });
   const { Credentials: c } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: account.deployment.roleArn, RoleSessionName: BROKER_KEY_SESSION_NAME })
+    new AssumeRoleCommand({ RoleArn: account.deployment.roleArn, RoleSessionName: BROKER_KEY_SESSION_NAME }),
   );
   return new IAMClient({
     region: account.region,

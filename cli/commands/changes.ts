@@ -15,15 +15,27 @@ export const changesCommand: CommandHandler<ChangesOptions> = async (options, ct
   const { json } = options;
   const { value: baseArg, kind } = chosenBase(options);
   const started = Date.now();
-  const { base, current, set } = await computeChanges(baseArg, { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note }, [], kind);
+  const { base, current, set } = await computeChanges(
+    baseArg,
+    { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note },
+    [],
+    kind,
+  );
   const { changes } = set;
   if (json) {
     ctx.log(JSON.stringify(changes));
     return 0;
   }
-  const names = (list: readonly string[]) => (list.length > 20 ? `${list.slice(0, 20).join(", ")} … and ${list.length - 20} more` : list.join(", "));
-  ctx.log(`changes against ${baseArg}: ${changes.create.length} to create, ${changes.update.length} to update, ${changes.destroy.length} to destroy, ${changes.unchanged} unchanged (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  for (const [label, list] of [["create", changes.create], ["update", changes.update], ["destroy", changes.destroy]] as const) {
+  const names = (list: readonly string[]) =>
+    list.length > 20 ? `${list.slice(0, 20).join(", ")} … and ${list.length - 20} more` : list.join(", ");
+  ctx.log(
+    `changes against ${baseArg}: ${changes.create.length} to create, ${changes.update.length} to update, ${changes.destroy.length} to destroy, ${changes.unchanged} unchanged (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  for (const [label, list] of [
+    ["create", changes.create],
+    ["update", changes.update],
+    ["destroy", changes.destroy],
+  ] as const) {
     if (list.length > 0) ctx.log(`  ${label.padEnd(8)}${names(list)}`);
   }
   set.waveDetails.forEach((wave, i) => ctx.log(`  wave ${i + 1} (${wave.action}): ${names(wave.stacks)}`));

@@ -36,11 +36,22 @@ export interface Drift {
  * with changes and their resource addresses. Exit 2 when there is drift, 1 when a plan fails.
  */
 export const driftCommand: CommandHandler<DriftOptions> = async (options, ctx) => {
-  synthesize({ configFile: options.config, outdir: options.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
+  synthesize({
+    configFile: options.config,
+    outdir: options.outdir,
+    localStateDir: process.cwd(),
+    sandbox: sandboxFromEnv(ctx.env),
+    warn: ctx.note,
+  });
   const skip = vaultSkipReason(ctx.env, namesVaultAddress(options.outdir));
   const stacks = stacksInOrder(options.outdir);
   // As the plan identity: drift only reads (its plans never take the lock and are never applied).
-  if (options.readOnly) for (const s of stacks) writeFileSync(join(s.dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(s.dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
+  if (options.readOnly)
+    for (const s of stacks)
+      writeFileSync(
+        join(s.dir, "cdk.tf.json"),
+        `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(s.dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`,
+      );
   const [wave] = shardOf([{ stacks: stacks.map((s) => s.name) }], options.shard);
   const chosen = stacks.filter((s) => wave.stacks.includes(s.name));
   const skipped = chosen.filter((s) => skip && isVaultStack(s.name));
@@ -56,7 +67,9 @@ export const driftCommand: CommandHandler<DriftOptions> = async (options, ctx) =
     try {
       const plan = await planExitCode(stack.name, stack.dir, env, planFile);
       if (plan.code === 2) {
-        const resources = (await showPlan(stack.name, stack.dir, planFile, env)).filter((c) => !c.actions.includes("no-op")).map((c) => ({ address: c.address, actions: c.actions }));
+        const resources = (await showPlan(stack.name, stack.dir, planFile, env))
+          .filter((c) => !c.actions.includes("no-op"))
+          .map((c) => ({ address: c.address, actions: c.actions }));
         drifted.push({ stack: stack.name, resources });
       } else if (plan.code !== 0) {
         failed.push(stack.name);
@@ -69,9 +82,18 @@ export const driftCommand: CommandHandler<DriftOptions> = async (options, ctx) =
   });
   drifted.sort((a, b) => a.stack.localeCompare(b.stack));
   if (options.json) {
-    ctx.log(JSON.stringify({ drifted, failed: failed.sort(), skipped: skipped.map((s) => s.name), inSync: planned.length - drifted.length - failed.length }));
+    ctx.log(
+      JSON.stringify({
+        drifted,
+        failed: failed.sort(),
+        skipped: skipped.map((s) => s.name),
+        inSync: planned.length - drifted.length - failed.length,
+      }),
+    );
   } else {
-    ctx.log(`drift: ${drifted.length} of ${planned.length} stacks drifted${failed.length > 0 ? `, ${failed.length} failed to plan (${failed.join(", ")})` : ""}${skipped.length > 0 ? `, ${skipped.length} skipped` : ""}`);
+    ctx.log(
+      `drift: ${drifted.length} of ${planned.length} stacks drifted${failed.length > 0 ? `, ${failed.length} failed to plan (${failed.join(", ")})` : ""}${skipped.length > 0 ? `, ${skipped.length} skipped` : ""}`,
+    );
     for (const d of drifted) {
       ctx.log(`  ${d.stack}:`);
       for (const r of d.resources) ctx.log(`    ${r.actions.join("/").padEnd(14)} ${r.address}`);

@@ -20,7 +20,10 @@ const pretty = (json: string) => JSON.stringify(JSON.parse(json), null, 2);
 
 /** The readable policy text of one resource, by its type; `ref` turns a reference into a name. */
 const EXPLAIN: Record<string, (r: any, ref: (value: string) => string) => Explained> = {
-  aws_iam_role: (r) => ({ title: `IAM role ${r.name}: trust policy (max session ${r.max_session_duration} s)`, body: pretty(r.assume_role_policy) }),
+  aws_iam_role: (r) => ({
+    title: `IAM role ${r.name}: trust policy (max session ${r.max_session_duration} s)`,
+    body: pretty(r.assume_role_policy),
+  }),
   // The config's inlinePolicy is stored under the name "inline"; "inline policy inline" read like a typo.
   aws_iam_role_policy: (r, ref) => ({
     title: `IAM role ${ref(r.role)}: inline policy ${r.name === "inline" ? 'from the config (stored under the name "inline")' : r.name}`,
@@ -92,16 +95,25 @@ export const explainCommand: CommandHandler<ExplainOptions> = (options, ctx) => 
   const { outdir } = options;
   const manifest = join(outdir, "manifest.json");
   if (options.synth) {
-    const { changes } = synthesize({ configFile: options.config, outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
+    const { changes } = synthesize({
+      configFile: options.config,
+      outdir,
+      localStateDir: process.cwd(),
+      sandbox: sandboxFromEnv(ctx.env),
+      warn: ctx.note,
+    });
     ctx.note(`explain: ${describeSynth(outdir, changes)}`);
   } else if (!existsSync(manifest)) {
     throw new Error(`explain: ${manifest} is missing: run vault-aws synth first, or drop --no-synth (or pass --outdir)`);
   } else if (existsSync(options.config) && statSync(options.config).mtimeMs > statSync(manifest).mtimeMs) {
-    ctx.note(`explain: warning: ${options.config} was changed after the synth in ${outdir}, so this is what the config was, not what it is; drop --no-synth to synthesize first`);
+    ctx.note(
+      `explain: warning: ${options.config} was changed after the synth in ${outdir}, so this is what the config was, not what it is; drop --no-synth to synthesize first`,
+    );
   }
   const stacks = stacksInOrder(outdir);
   const chosen = options.stack === undefined ? stacks : stacks.filter((s) => s.name === options.stack);
-  if (chosen.length === 0) throw new Error(`explain: no stack ${options.stack} in ${outdir}: the stacks are ${stacks.map((s) => s.name).join(", ")}`);
+  if (chosen.length === 0)
+    throw new Error(`explain: no stack ${options.stack} in ${outdir}: the stacks are ${stacks.map((s) => s.name).join(", ")}`);
   for (const stack of chosen) ctx.log(explainStack(stack.name, JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"))));
   return 0;
 };

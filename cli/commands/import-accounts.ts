@@ -49,7 +49,9 @@ export async function importAccounts(options: ImportAccountsOptions, ctx: Import
   const org = await ctx.readOrganization(options.ous);
   const configured = config.broker.organizationId;
   if (configured !== undefined && configured !== org.organizationId) {
-    throw new Error(`${locationOf(text, file, ["broker", "organizationId"])}: broker.organizationId: "${configured}" is not the organization these credentials reach (${org.organizationId}): nothing was imported; check AWS_PROFILE, or correct broker.organizationId`);
+    throw new Error(
+      `${locationOf(text, file, ["broker", "organizationId"])}: broker.organizationId: "${configured}" is not the organization these credentials reach (${org.organizationId}): nothing was imported; check AWS_PROFILE, or correct broker.organizationId`,
+    );
   }
   const plan = planImport(org, config.accounts, options);
   const organizationId = options.setOrganizationId && configured === undefined ? org.organizationId : undefined;
@@ -76,7 +78,11 @@ export async function importAccounts(options: ImportAccountsOptions, ctx: Import
  */
 export const importAccountsCommand: CommandHandler<ImportAccountsOptions> = async (options, ctx) => {
   const { organizationsClient, readOrganization } = await import("../../pipeline/organization");
-  return importAccounts(options, { readOrganization: (ous) => readOrganization(organizationsClient(), ous, ctx.note), log: ctx.log, note: ctx.note });
+  return importAccounts(options, {
+    readOrganization: (ous) => readOrganization(organizationsClient(), ous, ctx.note),
+    log: ctx.log,
+    note: ctx.note,
+  });
 };
 
 /** Runs a check of the edited file, and says that nothing was written if it fails. */
@@ -86,7 +92,9 @@ function validated(check: () => void, file: string): void {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const problems = error.problems.map((p) => `  ${p}`).join("\n");
-    throw new Error(`the imported accounts would make ${file} invalid; nothing was written (positions are in the file as it would be: --dry-run shows it):\n${problems}`);
+    throw new Error(
+      `the imported accounts would make ${file} invalid; nothing was written (positions are in the file as it would be: --dry-run shows it):\n${problems}`,
+    );
   }
 }
 
@@ -105,7 +113,12 @@ function listNames(names: readonly string[], max = 20): string {
 }
 
 /** The report: what is added (and how names were changed), left out and why, and found missing. */
-export function reportLines(plan: ImportPlan, file: string, org: OrganizationView, how: { readonly dryRun: boolean; readonly organizationId?: string }): string[] {
+export function reportLines(
+  plan: ImportPlan,
+  file: string,
+  org: OrganizationView,
+  how: { readonly dryRun: boolean; readonly organizationId?: string },
+): string[] {
   const lines: string[] = [];
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const verb = how.dryRun ? "would add" : "added";
@@ -121,19 +134,25 @@ export function reportLines(plan: ImportPlan, file: string, org: OrganizationVie
   if (skipped > 0) {
     lines.push(`skipped ${plural(skipped, "account")}:`);
     for (const a of plan.inactive) lines.push(`  ${a.id} "${a.name}": ${a.state}, only ACTIVE accounts are imported`);
-    if (plan.present.length > 0) lines.push(`  ${plural(plan.present.length, "account")} already in ${file} (matched by id): ${listNames(plan.present.map((p) => p.name))}`);
+    if (plan.present.length > 0)
+      lines.push(
+        `  ${plural(plan.present.length, "account")} already in ${file} (matched by id): ${listNames(plan.present.map((p) => p.name))}`,
+      );
   }
   if (plan.notInOrganization.length > 0) {
     lines.push(`not in organization ${org.organizationId}, kept in ${file} (remove an account that has left by hand):`);
     for (const e of plan.notInOrganization) lines.push(`  accounts[${e.index}] ${e.name} (${e.id})`);
     if (plan.noneInOrganization) {
-      lines.push(`  (none of the file's accounts is in organization ${org.organizationId}: are these the credentials of the right organization? AWS_PROFILE picks them)`);
+      lines.push(
+        `  (none of the file's accounts is in organization ${org.organizationId}: are these the credentials of the right organization? AWS_PROFILE picks them)`,
+      );
     }
   }
   if (plan.inactiveInConfig.length > 0) {
     lines.push(`not ACTIVE in organization ${org.organizationId}, kept in ${file}:`);
     for (const e of plan.inactiveInConfig) lines.push(`  accounts[${e.index}] ${e.name} (${e.id}): ${e.state}`);
   }
-  if (how.organizationId !== undefined) lines.push(`broker.organizationId: ${how.dryRun ? "would be set" : "set"} to ${how.organizationId}`);
+  if (how.organizationId !== undefined)
+    lines.push(`broker.organizationId: ${how.dryRun ? "would be set" : "set"} to ${how.organizationId}`);
   return lines;
 }

@@ -42,11 +42,17 @@ export interface PlanOptions extends BaseFlags {
 export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => {
   const chosen = chosenBase(options);
   if (existsSync(options.out) && readdirSync(options.out).length > 0 && !existsSync(join(options.out, PLAN_FOLDER_MARKER))) {
-    throw new Error(`plan refused: --out ${options.out} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`);
+    throw new Error(
+      `plan refused: --out ${options.out} is a folder vault-aws plan did not create (no ${PLAN_FOLDER_MARKER} in it), and plan empties its --out first; name a new or empty folder`,
+    );
   }
   const synthInput = { configFile: options.config, outdir: options.outdir, env: ctx.env, note: ctx.note };
   const { base, current, set } = await computeChanges(chosen.value, synthInput, options.include, chosen.kind);
-  const addressProblem = vaultAddressProblem(configuredVaultAddress(join(options.outdir, "stacks")), ctx.env, options.allowVaultAddress ?? false);
+  const addressProblem = vaultAddressProblem(
+    configuredVaultAddress(join(options.outdir, "stacks")),
+    ctx.env,
+    options.allowVaultAddress ?? false,
+  );
   if (addressProblem) throw new Error(`plan refused: ${addressProblem}`);
   const out = resolve(options.out);
   rmSync(out, { recursive: true, force: true });
@@ -66,14 +72,21 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
   const done = progress(jobs.length, ctx.log);
   const stacks: Record<string, StackPlan> = {};
   const danger: DangerFlag[] = [];
-  const predicted = (stack: string) => (set.changes.create.includes(stack) ? "create" : set.changes.update.includes(stack) ? "update" : "destroy");
-  ctx.log(`plan: ${jobs.length} of ${set.changes.create.length + set.changes.update.length + set.changes.destroy.length} changed stacks${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ""}; ${set.changes.unchanged} unchanged stacks are not planned`);
+  const predicted = (stack: string) =>
+    set.changes.create.includes(stack) ? "create" : set.changes.update.includes(stack) ? "update" : "destroy";
+  ctx.log(
+    `plan: ${jobs.length} of ${set.changes.create.length + set.changes.update.length + set.changes.destroy.length} changed stacks${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ""}; ${set.changes.unchanged} unchanged stacks are not planned`,
+  );
   await inPool(jobs, options.parallelism, async ({ stack, action }) => {
     const started = Date.now();
     const from = action === "destroy" ? base : current;
     const dir = join(out, "stacks", stack);
     copyStack(join(from.outdir, "stacks", stack), dir);
-    if (options.readOnly) writeFileSync(join(dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`);
+    if (options.readOnly)
+      writeFileSync(
+        join(dir, "cdk.tf.json"),
+        `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`,
+      );
     const planFile = join(out, `${stack}.tfplan`);
     const lock = options.readOnly ? false : undefined;
     const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout, lock });
@@ -81,10 +94,18 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
     const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
     danger.push(...dangerFlags(stack, changes, json(base), json(current)));
-    done(stack, `planned ${action === "destroy" ? "destroy " : ""}+${counts.add} ~${counts.change} -${counts.destroy}`, (Date.now() - started) / 1000);
+    done(
+      stack,
+      `planned ${action === "destroy" ? "destroy " : ""}+${counts.add} ~${counts.change} -${counts.destroy}`,
+      (Date.now() - started) / 1000,
+    );
   });
   danger.sort((a, b) => a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address));
-  const sortedStacks = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  const sortedStacks = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((name) => [name, stacks[name]]),
+  );
   const summary: PlanSummary = {
     version: 1,
     base: chosen.value,

@@ -52,7 +52,11 @@ export const profilesCommand: CommandHandler<ProfilesOptions> = async (options, 
       const { readResultantAcl, tokenGrants } = await import("../../lib/profiles/from-token");
       const found = tokenGrants(await readResultantAcl(address, vaultToken(ctx.env), ctx.env.VAULT_NAMESPACE || undefined), mount);
       for (const note of found.notes) ctx.note(`vault-aws: ${terminalText(note)}`);
-      grants = found.grants.filter((g) => safeProfileName(g.vaultRole) || (ctx.note(`vault-aws: skipped ${terminalText(g.vaultRole)}: not a name a profile can hold`), false));
+      grants = found.grants.filter(
+        (g) =>
+          safeProfileName(g.vaultRole) ||
+          (ctx.note(`vault-aws: skipped ${terminalText(g.vaultRole)}: not a name a profile can hold`), false),
+      );
     } else {
       const { loadConfig } = await import("../../lib/config/load");
       const { buildModel } = await import("../../lib/model");
@@ -60,7 +64,9 @@ export const profilesCommand: CommandHandler<ProfilesOptions> = async (options, 
       const model = buildModel(loadConfig(options.config));
       if (!model.requesterPolicies.some((p) => p.requester === options.requester)) {
         const known = model.requesterPolicies.map((p) => p.requester).join(", ") || "none";
-        ctx.note(`vault-aws: ${options.config}: there is no requester group ${terminalText(JSON.stringify(options.requester))}: use one of ${known}`);
+        ctx.note(
+          `vault-aws: ${options.config}: there is no requester group ${terminalText(JSON.stringify(options.requester))}: use one of ${known}`,
+        );
         return 1;
       }
       mount = options.mount ?? model.vault.mount;
@@ -80,16 +86,34 @@ export const profilesCommand: CommandHandler<ProfilesOptions> = async (options, 
   for (const grant of grants) {
     const name = profileName(pattern, grant);
     if (profiles.has(name)) {
-      ctx.note(`vault-aws: ${name} is already the profile of another Vault role; ${grant.vaultRole}${grant.roleArn ? ` (${grant.roleArn})` : ""} gets none (choose a --name with {vaultRole})`);
+      ctx.note(
+        `vault-aws: ${name} is already the profile of another Vault role; ${grant.vaultRole}${grant.roleArn ? ` (${grant.roleArn})` : ""} gets none (choose a --name with {vaultRole})`,
+      );
       continue;
     }
-    const args = ["credentials", "--role", grant.vaultRole, ...(grant.spanning && grant.roleArn ? ["--role-arn", grant.roleArn] : []), "--address", address];
+    const args = [
+      "credentials",
+      "--role",
+      grant.vaultRole,
+      ...(grant.spanning && grant.roleArn ? ["--role-arn", grant.roleArn] : []),
+      "--address",
+      address,
+    ];
     if (mount !== "aws") args.push("--mount", mount);
-    profiles.set(name, { name, region: iniValue(grant.region ?? region), credentialProcess: iniValue([...launcher, ...args].map(shellWord).join(" ")) });
+    profiles.set(name, {
+      name,
+      region: iniValue(grant.region ?? region),
+      credentialProcess: iniValue([...launcher, ...args].map(shellWord).join(" ")),
+    });
   }
   const list = [...profiles.values()];
   const before = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const after = withManagedBlock(before, managedBlock(list), file, list.map((p) => p.name));
+  const after = withManagedBlock(
+    before,
+    managedBlock(list),
+    file,
+    list.map((p) => p.name),
+  );
   if (after !== before) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileAtomic(file, after, 0o600);

@@ -63,9 +63,12 @@ export const revokeCommand: CommandHandler<RevokeOptions> = (options, ctx) => {
     if (e instanceof RevokeError || e instanceof ConfigChangedError) throw new RevokeError(`revoke: ${e.message}`);
     throw e;
   }
-  for (const role of result.roles) ctx.log(`revoke: ${role.where}: ${role.account}/${role.role}: sessions issued before ${at} are denied everything once applied`);
+  for (const role of result.roles)
+    ctx.log(`revoke: ${role.where}: ${role.account}/${role.role}: sessions issued before ${at} are denied everything once applied`);
   if (Date.parse(at) - now.getTime() > FUTURE_SLACK_MS) {
-    ctx.log(`revoke: ${at} is in the future (--force): until then, every new session of ${result.roles.length === 1 ? "the role" : "these roles"} is denied too`);
+    ctx.log(
+      `revoke: ${at} is in the future (--force): until then, every new session of ${result.roles.length === 1 ? "the role" : "these roles"} is denied too`,
+    );
   }
   const stacks = [...new Set(result.roles.map((r) => r.stack))];
   ctx.log(`next, apply ${stacks.join(", ")} (only the roles' AWSRevokeOlderSessions policies change):`);

@@ -66,7 +66,8 @@ export const sandboxCommand: CommandHandler<SandboxCommandOptions> = async (args
       // A keyless broker: Vault runs as a role, so a session of it is in Vault's environment from
       // the start, as its runtime would put it there.
       const aws = { endpoint: args.endpoint ?? emulator!.endpoint, region: model.vault.region };
-      const awsCredentials = build && model.broker.identity === "role" ? await brokerRoleSession(model, aws, deployRoleName, log) : undefined;
+      const awsCredentials =
+        build && model.broker.identity === "role" ? await brokerRoleSession(model, aws, deployRoleName, log) : undefined;
       const vaultOptions = { workDir, keep, log, awsCredentials, awsRegion: model.vault.region };
       const outcome = !build
         ? await sandbox()
@@ -91,8 +92,8 @@ export const sandboxCommand: CommandHandler<SandboxCommandOptions> = async (args
     return result.ok ? 0 : 1;
   } catch (error) {
     // Every other error (the config, a missing tool) is the program's to print, as for every command.
-    if (error instanceof StackFailure) throw new Error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
+    if (error instanceof StackFailure)
+      throw new Error(`sandbox: ${error.message}\nThe stacks before it are applied; rerun the same command to converge.`);
     throw error;
   }
 };
-

@@ -23,9 +23,20 @@ export interface SynthCommandOptions {
  */
 export const synthCommand: CommandHandler<SynthCommandOptions> = (options, ctx) => {
   // Local state stays in the project folder (where synth runs) wherever the output goes.
-  const { config, model, changes } = synthesize({ configFile: options.config, outdir: options.outdir, localStateDir: process.cwd(), sandbox: sandboxFromEnv(ctx.env), warn: ctx.note });
+  const { config, model, changes } = synthesize({
+    configFile: options.config,
+    outdir: options.outdir,
+    localStateDir: process.cwd(),
+    sandbox: sandboxFromEnv(ctx.env),
+    warn: ctx.note,
+  });
   ctx.log(describeSynth(options.outdir, changes));
-  if (options.hints) for (const line of synthHints(model.vaultRoles.map((r) => r.stackName), config.vault.roleStacks)) ctx.note(line);
+  if (options.hints)
+    for (const line of synthHints(
+      model.vaultRoles.map((r) => r.stackName),
+      config.vault.roleStacks,
+    ))
+      ctx.note(line);
   return 0;
 };
 

@@ -43,7 +43,8 @@ export const traceCommand: CommandHandler<TraceOptions & { input?: Readable }> =
       return 1;
     }
   }
-  const input: Readable = options.input ?? (options.log === "-" ? process.stdin : createReadStream(options.log, { highWaterMark: 1 << 20 }));
+  const input: Readable =
+    options.input ?? (options.log === "-" ? process.stdin : createReadStream(options.log, { highWaterMark: 1 << 20 }));
   const stats: TraceStats = { lines: 0, parsed: 0, unreadable: 0 };
   let found = 0;
   for await (const issuance of traceLog(input, query, stats)) {
@@ -61,7 +62,8 @@ export const traceCommand: CommandHandler<TraceOptions & { input?: Readable }> =
 };
 
 function toQuery(options: TraceOptions): TraceQuery {
-  if ((options.target === undefined) === (options.who === undefined)) throw new Error("give an access key id or session name, or --who NAME, one of the two");
+  if ((options.target === undefined) === (options.who === undefined))
+    throw new Error("give an access key id or session name, or --who NAME, one of the two");
   if (options.target !== undefined) {
     if (options.since !== undefined || options.until !== undefined) throw new Error("--since and --until go with --who");
     return parseTraceTarget(options.target);
@@ -69,7 +71,8 @@ function toQuery(options: TraceOptions): TraceQuery {
   const time = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     const t = Date.parse(value);
-    if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(t)) throw new Error(`${flag} ${JSON.stringify(value)} is not a time: use RFC 3339, e.g. 2026-12-07T09:00:00Z`);
+    if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(t))
+      throw new Error(`${flag} ${JSON.stringify(value)} is not a time: use RFC 3339, e.g. 2026-12-07T09:00:00Z`);
     return t;
   };
   return { kind: "who", name: options.who!, since: time("--since", options.since), until: time("--until", options.until) };
@@ -85,7 +88,13 @@ export function describe(i: Issuance): string {
     `from ${i.mount}/sts/${i.vaultRole}`,
     ...(i.roleArn ? [`as ${i.roleArn}`] : []),
     ...(i.ttl ? [`ttl ${i.ttl}`] : []),
-    ...(Object.keys(i.metadata).length ? [`login ${Object.entries(i.metadata).map(([k, v]) => `${k}=${v}`).join(",")}`] : []),
+    ...(Object.keys(i.metadata).length
+      ? [
+          `login ${Object.entries(i.metadata)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(",")}`,
+        ]
+      : []),
     ...(i.policies.length ? [`policies ${i.policies.join(",")}`] : []),
   ];
   return terminalText(parts.join("  "));

@@ -77,7 +77,9 @@ export function parseTraceTarget(target: string): TraceQuery {
   if (ACCESS_KEY_ID.test(target)) return { kind: "accessKey", accessKeyId: target };
   const session = SESSION_NAME.exec(target);
   if (session) return { kind: "session", name: target, head: session[1], unixTime: Number(session[2]) };
-  throw new Error(`${JSON.stringify(target)} is neither an access key id (ASIA…, as CloudTrail's userIdentity.accessKeyId) nor a session name vault-aws makes (vault-<login>-<role>-<unix time>-<random>)`);
+  throw new Error(
+    `${JSON.stringify(target)} is neither an access key id (ASIA…, as CloudTrail's userIdentity.accessKeyId) nor a session name vault-aws makes (vault-<login>-<role>-<unix time>-<random>)`,
+  );
 }
 
 /** A display name as the session name template writes it (see `SESSION_NAME_TEMPLATE`). */
@@ -136,7 +138,11 @@ export interface TraceStats {
  * order, holding one line in memory at a time. Lines that are not JSON (a truncated last line, a
  * `prefix` option) are counted, not fatal.
  */
-export async function* traceLog(input: Readable, query: TraceQuery, stats: TraceStats = { lines: 0, parsed: 0, unreadable: 0 }): AsyncGenerator<Issuance> {
+export async function* traceLog(
+  input: Readable,
+  query: TraceQuery,
+  stats: TraceStats = { lines: 0, parsed: 0, unreadable: 0 },
+): AsyncGenerator<Issuance> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     stats.lines++;

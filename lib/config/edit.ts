@@ -46,14 +46,19 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 export function appendAccounts(text: string, entries: readonly AccountEntry[], file = "accounts.yaml"): TextEdit {
   const doc = parseDocument(text, { keepSourceTokens: true });
   const seq = doc.get("accounts", true);
-  if (!isSeq(seq) || seq.items.length === 0 || !seq.range) throw new ConfigEditError(`${file}: accounts: expected a list with at least one entry to append to`);
-  if (seq.flow) throw new ConfigEditError(`${at(text, seq.range[0], file)}: accounts: is a flow list ([...]); new entries are appended to a block list (one "- " item per entry): write accounts: that way first`);
+  if (!isSeq(seq) || seq.items.length === 0 || !seq.range)
+    throw new ConfigEditError(`${file}: accounts: expected a list with at least one entry to append to`);
+  if (seq.flow)
+    throw new ConfigEditError(
+      `${at(text, seq.range[0], file)}: accounts: is a flow list ([...]); new entries are appended to a block list (one "- " item per entry): write accounts: that way first`,
+    );
   const items = seq.items as Node[];
   const last = items[items.length - 1];
   const nl = newline(text);
   const prefix = itemPrefix(text, last);
   const blank = items.length >= 2 && separatedByBlankLine(text, items[items.length - 2], last) ? nl : "";
-  const lines = isMap(last) && last.flow ? entries.map((e) => flowEntry(text, last, prefix, e)) : entries.map((e) => blockEntry(last, prefix, e, nl));
+  const lines =
+    isMap(last) && last.flow ? entries.map((e) => flowEntry(text, last, prefix, e)) : entries.map((e) => blockEntry(last, prefix, e, nl));
   const offset = lineEndAfter(text, contentEnd(last));
   const lead = offset === text.length && !text.endsWith("\n") ? nl : "";
   return { offset, text: lead + lines.map((line) => blank + line + nl).join("") };
@@ -66,7 +71,8 @@ export function appendAccounts(text: string, entries: readonly AccountEntry[], f
 export function setOrganizationId(text: string, organizationId: string, file = "accounts.yaml"): TextEdit {
   const doc = parseDocument(text, { keepSourceTokens: true });
   const broker = doc.get("broker", true);
-  if (!isMap(broker) || broker.items.length === 0 || !broker.range) throw new ConfigEditError(`${file}: broker: expected a mapping with at least account:`);
+  if (!isMap(broker) || broker.items.length === 0 || !broker.range)
+    throw new ConfigEditError(`${file}: broker: expected a mapping with at least account:`);
   const pair = broker.items[broker.items.length - 1];
   if (broker.flow) {
     const end = Math.max(contentEnd(pair.key), contentEnd(pair.value));
@@ -82,7 +88,11 @@ export function setOrganizationId(text: string, organizationId: string, file = "
  * The text with `entries` appended to `accounts:` and, if given, `broker.organizationId` set. Checks that the new text reads back as exactly the old data plus the new
  * data, so a layout the edit misjudged is an error rather than a wrong file.
  */
-export function editAccountsFile(text: string, change: { readonly entries: readonly AccountEntry[]; readonly organizationId?: string }, file = "accounts.yaml"): string {
+export function editAccountsFile(
+  text: string,
+  change: { readonly entries: readonly AccountEntry[]; readonly organizationId?: string },
+  file = "accounts.yaml",
+): string {
   const edits: TextEdit[] = [];
   if (change.entries.length > 0) edits.push(appendAccounts(text, change.entries, file));
   if (change.organizationId !== undefined) edits.push(setOrganizationId(text, change.organizationId, file));
@@ -91,7 +101,9 @@ export function editAccountsFile(text: string, change: { readonly entries: reado
   expected.accounts.push(...change.entries.map(entryData));
   if (change.organizationId !== undefined) expected.broker.organizationId = change.organizationId;
   if (!isDeepStrictEqual(parse(result), expected)) {
-    throw new ConfigEditError(`${file}: the edit did not read back as the accounts it adds (an unusual layout near the end of accounts: or broker:?); nothing was written. The entries to add by hand:\n${change.entries.map((e) => `  - ${flowText(e, "{ ", " }")}`).join("\n")}`);
+    throw new ConfigEditError(
+      `${file}: the edit did not read back as the accounts it adds (an unusual layout near the end of accounts: or broker:?); nothing was written. The entries to add by hand:\n${change.entries.map((e) => `  - ${flowText(e, "{ ", " }")}`).join("\n")}`,
+    );
   }
   return result;
 }

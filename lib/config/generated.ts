@@ -49,18 +49,39 @@ export function accessReportConfig(count: number): Record<string, unknown> {
   const policy = (name: string) => `arn:aws:iam::aws:policy/${name}`;
   const accounts = Array.from({ length: count }, (_, i) => {
     const id = String(100_000_000_000 + i);
-    if (i === 0) return { name: "primary", id, tags: ["shared"], roles: [{ name: "readonly", managedPolicyArns: [policy("ReadOnlyAccess")], requesters: ["sre", "auditors"] }] };
+    if (i === 0)
+      return {
+        name: "primary",
+        id,
+        tags: ["shared"],
+        roles: [{ name: "readonly", managedPolicyArns: [policy("ReadOnlyAccess")], requesters: ["sre", "auditors"] }],
+      };
     const env = REPORT_ENVIRONMENTS[i % 4];
     const region = REPORT_REGIONS[Math.floor(i / 4) % 3];
     const legacy = i % 100 === 99;
     const prod = env === "prod";
     const roles: Record<string, unknown>[] = [
-      { name: "readonly", managedPolicyArns: [policy("ReadOnlyAccess")], requesters: prod ? ["sre", "auditors"] : ["developers", "sre", "auditors"] },
+      {
+        name: "readonly",
+        managedPolicyArns: [policy("ReadOnlyAccess")],
+        requesters: prod ? ["sre", "auditors"] : ["developers", "sre", "auditors"],
+      },
       { name: "ec2-admin", managedPolicyArns: [policy("AmazonEC2FullAccess")], requesters: prod ? ["sre"] : ["developers", "sre"] },
     ];
-    if (prod) roles.push({ name: "breakglass", managedPolicyArns: [policy("AdministratorAccess")], maxTtl: "1h", defaultTtl: "15m", requesters: ["incident-response"] });
+    if (prod)
+      roles.push({
+        name: "breakglass",
+        managedPolicyArns: [policy("AdministratorAccess")],
+        maxTtl: "1h",
+        defaultTtl: "15m",
+        requesters: ["incident-response"],
+      });
     if (env === "sandbox") {
-      roles.push({ name: "sandbox-admin", inlinePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }, requesters: ["developers"] });
+      roles.push({
+        name: "sandbox-admin",
+        inlinePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        requesters: ["developers"],
+      });
     }
     if (i % 50 === 0) roles.push({ name: "iam-admin", managedPolicyArns: [policy("IAMFullAccess")], requesters: ["platform"] });
     const name = `${legacy ? "legacy" : "acct"}-${String(i).padStart(4, "0")}`;

@@ -83,13 +83,18 @@ export function parseConfig(text: string, file: string): AccountsConfig {
     // without -"): the first is the one to fix.
     const [first] = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
     const hint = INDENTATION_ERRORS.has(first.code) ? ` (${INDENTATION_HINT})` : "";
-    throw new ConfigError(file, [`${at(first.pos[0])}: not valid YAML: ${first.message.split("\n")[0]}${hint}\n${codeFrame(text, lines.linePos(first.pos[0]))}`]);
+    throw new ConfigError(file, [
+      `${at(first.pos[0])}: not valid YAML: ${first.message.split("\n")[0]}${hint}\n${codeFrame(text, lines.linePos(first.pos[0]))}`,
+    ]);
   }
   const prototypeKeys = prototypeKeysOf(doc);
   if (prototypeKeys.length > 0) {
     throw new ConfigError(
       file,
-      prototypeKeys.map(({ path, key, offset }) => `${at(offset)}: ${path.length > 0 ? formatPath(path) : "(top level)"}: the key "${key}" is not allowed: it names part of how the program stores data, not a field; rename it`),
+      prototypeKeys.map(
+        ({ path, key, offset }) =>
+          `${at(offset)}: ${path.length > 0 ? formatPath(path) : "(top level)"}: the key "${key}" is not allowed: it names part of how the program stores data, not a field; rename it`,
+      ),
     );
   }
   let data: { accounts?: { name?: unknown }[] } | null;
@@ -98,7 +103,9 @@ export function parseConfig(text: string, file: string): AccountsConfig {
   } catch (error) {
     // yaml throws a ReferenceError for an alias bomb (and for an alias to an anchor defined after it).
     if (!(error instanceof ReferenceError)) throw error;
-    throw new ConfigError(file, [`${file}: not valid YAML: ${error.message}; an anchor (&name) may be reused with *name, but not expanded into an exponentially large document`]);
+    throw new ConfigError(file, [
+      `${file}: not valid YAML: ${error.message}; an anchor (&name) may be reused with *name, but not expanded into an exponentially large document`,
+    ]);
   }
   const result = configSchema.safeParse(data ?? {});
   if (result.success) {
@@ -111,7 +118,10 @@ export function parseConfig(text: string, file: string): AccountsConfig {
     return { offset: offset ?? Number.MAX_SAFE_INTEGER, text: `${at(offset)}: ${field}: ${withOwnId(issue.message, doc, issue.path)}` };
   });
   // In the order of the file, top to bottom (a stable sort keeps same-place problems in order).
-  throw new ConfigError(file, problems.sort((a, b) => a.offset - b.offset).map((p) => p.text));
+  throw new ConfigError(
+    file,
+    problems.sort((a, b) => a.offset - b.offset).map((p) => p.text),
+  );
 }
 
 /** The message for a file over `MAX_CONFIG_BYTES`. */
@@ -128,7 +138,8 @@ function prototypeKeysOf(doc: Document): { path: (string | number)[]; key: strin
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key !== undefined && PROTOTYPE_KEYS.has(key)) found.push({ path, key, offset: (pair.key as { range?: [number, number, number] }).range?.[0] });
+        if (key !== undefined && PROTOTYPE_KEYS.has(key))
+          found.push({ path, key, offset: (pair.key as { range?: [number, number, number] }).range?.[0] });
         walk(pair.value, key === undefined ? path : [...path, key]);
       }
     }
@@ -155,7 +166,8 @@ function offsetOf(doc: Document, path: FieldPath, unknownKey?: string): number |
 
 /** The `yaml` library's error codes that mean the indentation is off. */
 const INDENTATION_ERRORS = new Set(["BAD_INDENT", "MISSING_CHAR", "MULTILINE_IMPLICIT_KEY", "UNEXPECTED_TOKEN"]);
-const INDENTATION_HINT = "check the indentation: the keys of one mapping, and the '-' items of one list, must start at the same column, with spaces, not tabs";
+const INDENTATION_HINT =
+  "check the indentation: the keys of one mapping, and the '-' items of one list, must start at the same column, with spaces, not tabs";
 
 /** The line before and the line of a position, numbered, with a caret under the column. */
 function codeFrame(text: string, { line, col }: { line: number; col: number }): string {

@@ -42,20 +42,27 @@ export function configReferenceRows(): ReferenceRow[] {
     const shape = object?.properties ? JSON.stringify(object.properties) : undefined;
     const seen = shape !== undefined ? documented.get(shape) : undefined;
     if (path !== "") {
-      const description = seen !== undefined ? `${node.description ?? ""}${node.description ? "; " : ""}the keys of \`${seen}\`` : (node.description ?? "");
+      const description =
+        seen !== undefined ? `${node.description ?? ""}${node.description ? "; " : ""}the keys of \`${seen}\`` : (node.description ?? "");
       rows.push({ key: path, type: typeOf(node), default: defaultOf(node, required), description });
     }
     if (seen !== undefined) return;
     if (shape !== undefined) documented.set(shape, path);
     if (object?.properties) {
-      for (const [key, child] of Object.entries(object.properties)) visit(child, path === "" ? key : `${path}.${key}`, object.required?.includes(key) ?? false);
+      for (const [key, child] of Object.entries(object.properties))
+        visit(child, path === "" ? key : `${path}.${key}`, object.required?.includes(key) ?? false);
     } else if (object && typeof object.additionalProperties === "object") {
       // A mapping of names (requesters, roleSets): its entries are documented once, under <name>.
       visit({ ...object.additionalProperties, description: object.additionalProperties.description ?? "" }, `${path}.<name>`, false);
     }
     const items = arrayItems(node);
     if (items && documented.has(JSON.stringify(objectOf(items)?.properties ?? null))) {
-      rows.push({ key: `${path}[]`, type: "mapping", default: "–", description: `the keys of \`${documented.get(JSON.stringify(objectOf(items)!.properties))}\`` });
+      rows.push({
+        key: `${path}[]`,
+        type: "mapping",
+        default: "–",
+        description: `the keys of \`${documented.get(JSON.stringify(objectOf(items)!.properties))}\``,
+      });
       return;
     }
     if (items && (objectOf(items)?.properties || arrayItems(items))) visit(items, `${path}[]`, false);

@@ -10,7 +10,6 @@ import type { WrittenConfig as AccountsConfig } from "./schema";
 
 type Path = (string | number)[];
 
-
 /** How the regions of each partition are named. */
 const REGION_PREFIX: Record<string, string> = { "aws-cn": "cn-", "aws-us-gov": "us-gov-" };
 
@@ -35,13 +34,18 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   };
 
   if (config.pipeline && !config.accounts.some((a) => a.name === config.pipeline!.account)) {
-    fail(["pipeline", "account"], `"${config.pipeline.account}" is not an account of this file: name the hub account the pipeline's roles live in, one of ${config.accounts.map((a) => a.name).join(", ")}`);
+    fail(
+      ["pipeline", "account"],
+      `"${config.pipeline.account}" is not an account of this file: name the hub account the pipeline's roles live in, one of ${config.accounts.map((a) => a.name).join(", ")}`,
+    );
   }
-  firstSeen(config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]), (path, first, name) =>
-    fail(path, `"${name}" is already the name of ${where(first.slice(0, 2))}: account names must be unique`),
+  firstSeen(
+    config.accounts.map((a, i) => [a.name, ["accounts", i, "name"]]),
+    (path, first, name) => fail(path, `"${name}" is already the name of ${where(first.slice(0, 2))}: account names must be unique`),
   );
-  firstSeen(config.accounts.map((a, i) => [a.id, ["accounts", i, "id"]]), (path, first, id) =>
-    fail(path, `"${id}" is already the id of ${where(first.slice(0, 2))}: each AWS account may be listed once`),
+  firstSeen(
+    config.accounts.map((a, i) => [a.id, ["accounts", i, "id"]]),
+    (path, first, id) => fail(path, `"${id}" is already the id of ${where(first.slice(0, 2))}: each AWS account may be listed once`),
   );
 
   const accountNames = config.accounts.map((a) => a.name);
@@ -70,8 +74,13 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
   config.accounts.forEach((account, a) => {
     const sourced = rolesOf[a];
     // IAM role names are unique regardless of case: "ReadOnly" and "readonly" are the same role.
-    firstSeen(sourced.map((s, i) => [s.role.name.toLowerCase(), [i]]), ([later], [first]) =>
-      fail(sourced[later as number].set ? sourced[later as number].ref : [...sourced[later as number].path, "name"], duplicateRole(sourced[later as number], sourced[first as number])),
+    firstSeen(
+      sourced.map((s, i) => [s.role.name.toLowerCase(), [i]]),
+      ([later], [first]) =>
+        fail(
+          sourced[later as number].set ? sourced[later as number].ref : [...sourced[later as number].path, "name"],
+          duplicateRole(sourced[later as number], sourced[first as number]),
+        ),
     );
     sourced.forEach((source, r) => {
       const { role, path } = source;
@@ -81,10 +90,16 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
       // When both TTLs are inherited, the problem is reported once, at vault.defaultTtl.
       const ownTtl = role.defaultTtl !== undefined || role.maxTtl !== undefined;
       if (ownTtl && ttls.defaultTtlSeconds > ttls.maxTtlSeconds) {
-        fail([...path, role.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"], ttlOrder(ttls.defaultTtlSeconds, role.defaultTtl, ttls.maxTtlSeconds, role.maxTtl));
+        fail(
+          [...path, role.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"],
+          ttlOrder(ttls.defaultTtlSeconds, role.defaultTtl, ttls.maxTtlSeconds, role.maxTtl),
+        );
       }
       if (ttls.maxSessionSeconds < ttls.maxTtlSeconds) {
-        fail([...path, "maxSessionDuration"], `${formatDuration(ttls.maxSessionSeconds)} is shorter than the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: AWS would refuse credentials that long; raise it or lower maxTtl`);
+        fail(
+          [...path, "maxSessionDuration"],
+          `${formatDuration(ttls.maxSessionSeconds)} is shorter than the role's max TTL ${formatDuration(ttls.maxTtlSeconds)}: AWS would refuse credentials that long; raise it or lower maxTtl`,
+        );
       }
       role.managedPolicyArns.forEach((arn, m) => {
         const [, partition, , , owner] = arn.split(":");
@@ -93,7 +108,10 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
         } else if (partition !== config.partition) {
           fail([...path, "managedPolicyArns", m], `"${arn}" is in partition ${partition}, but the accounts are in ${config.partition}`);
         } else if (owner !== "aws" && owner !== account.id) {
-          fail([...path, "managedPolicyArns", m], `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})${inAccount}`);
+          fail(
+            [...path, "managedPolicyArns", m],
+            `"${arn}" belongs to account ${owner}: a role can only attach AWS managed policies or its own account's (${account.id})${inAccount}`,
+          );
         } else if (config.unknownManagedPolicies === "error") {
           const unknown = unknownManagedPolicy(arn);
           if (unknown) fail([...path, "managedPolicyArns", m], unknownManagedPolicyMessage(arn, unknown.closest));
@@ -107,7 +125,10 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
           fail(field, `"${boundary}" is in partition ${partition}, but the accounts are in ${config.partition}`);
         } else if (owner !== "aws" && owner !== account.id) {
           const own = role.permissionsBoundary !== undefined ? "" : " (it is the default of every role)";
-          fail(field, `"${boundary}" belongs to account ${owner}, but it bounds a role in account ${account.id}${own}${inAccount}: use an AWS managed policy, or the path/name of a policy each account holds (e.g. vault-aws/Boundary), which becomes that account's ARN`);
+          fail(
+            field,
+            `"${boundary}" belongs to account ${owner}, but it bounds a role in account ${account.id}${own}${inAccount}: use an AWS managed policy, or the path/name of a policy each account holds (e.g. vault-aws/Boundary), which becomes that account's ARN`,
+          );
         }
       }
       if (sourced.findIndex((other) => other.role.name.toLowerCase() === role.name.toLowerCase()) === r) {
@@ -124,10 +145,14 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
     const { defaultTtlSeconds: defaultTtl, maxTtlSeconds: maxTtl } = vaultRoleTtls(config.vault, vaultRole);
     const ownTtl = vaultRole.defaultTtl !== undefined || vaultRole.maxTtl !== undefined;
     if (ownTtl && defaultTtl > maxTtl) {
-      fail([...path, vaultRole.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"], ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl));
+      fail(
+        [...path, vaultRole.defaultTtl !== undefined ? "defaultTtl" : "maxTtl"],
+        ttlOrder(defaultTtl, vaultRole.defaultTtl, maxTtl, vaultRole.maxTtl),
+      );
     }
-    firstSeen(vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]), (p, first, target) =>
-      fail(p, `"${target}" is already listed at ${where(first)}: list each target once`),
+    firstSeen(
+      vaultRole.targets.map((t, i) => [t, [...path, "targets", i]]),
+      (p, first, target) => fail(p, `"${target}" is already listed at ${where(first)}: list each target once`),
     );
     const externalIds = new Set<string | undefined>();
     vaultRole.targets.forEach((target, t) => {
@@ -153,17 +178,26 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
         }
         externalIds.add(role.externalId);
         if (role.maxSessionSeconds < maxTtl) {
-          fail([...path, "maxTtl"], `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${key}"${key === target ? "" : ` (selected by "${target}")`}: lower maxTtl or raise that role's maxSessionDuration`);
+          fail(
+            [...path, "maxTtl"],
+            `${formatDuration(maxTtl)} exceeds the max session ${formatDuration(role.maxSessionSeconds)} of target "${key}"${key === target ? "" : ` (selected by "${target}")`}: lower maxTtl or raise that role's maxSessionDuration`,
+          );
         }
       }
     });
     if (externalIds.size > 1) {
-      fail([...path, "targets"], `mixes accounts with different externalId values: a Vault role sends one external ID, so its targets must share it`);
+      fail(
+        [...path, "targets"],
+        `mixes accounts with different externalId values: a Vault role sends one external ID, so its targets must share it`,
+      );
     }
   });
 
   firstSeen(vaultNames, (path, first, name) =>
-    fail(path, `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`),
+    fail(
+      path,
+      `makes the Vault role name "${name}", which ${where(first)} already makes: "<account>-<role>" and vaultRoles names must all differ`,
+    ),
   );
   checkRequesters(config, fail);
   checkRoleChaining(config, fail);
@@ -174,8 +208,9 @@ export function checkReferences(config: AccountsConfig, ctx: z.RefinementCtx): v
 function checkRoleSetNames(config: AccountsConfig, fail: (path: Path, message: string) => void): void {
   const sets = Object.keys(config.roleSets).sort();
   config.accounts.forEach((account, a) => {
-    firstSeen(account.roleSets.map((name, i) => [name, ["accounts", a, "roleSets", i]]), (path, first, name) =>
-      fail(path, `"${name}" is already listed at ${where(first)}: take each role set once`),
+    firstSeen(
+      account.roleSets.map((name, i) => [name, ["accounts", a, "roleSets", i]]),
+      (path, first, name) => fail(path, `"${name}" is already listed at ${where(first)}: take each role set once`),
     );
     account.roleSets.forEach((name, i) => {
       if (Object.hasOwn(config.roleSets, name)) return;
@@ -186,7 +221,10 @@ function checkRoleSetNames(config: AccountsConfig, fail: (path: Path, message: s
 
 /** The message for a role set name that `sets` (sorted) does not hold, with the closest one. */
 export function unknownRoleSetMessage(name: string, sets: readonly string[]): string {
-  const hint = sets.length > 0 ? `did you mean "${closest(name, [...sets])}"? The role sets are ${sets.join(", ")}` : "there is no roleSets: section; define the set there";
+  const hint =
+    sets.length > 0
+      ? `did you mean "${closest(name, [...sets])}"? The role sets are ${sets.join(", ")}`
+      : "there is no roleSets: section; define the set there";
   return `"${name}" is not a role set: ${hint}`;
 }
 
@@ -198,12 +236,16 @@ function origin(source: SourcedRole<{ name: string }>): string {
 function duplicateRole(later: SourcedRole<{ name: string }>, first: SourcedRole<{ name: string }>): string {
   const name = later.role.name;
   const as = first.role.name === name ? "" : ` as "${first.role.name}"`;
-  if (!later.set && !first.set) return `"${name}" is already the name of ${where(first.path)}${as}: role names must be unique within an account, ignoring case as IAM does`;
+  if (!later.set && !first.set)
+    return `"${name}" is already the name of ${where(first.path)}${as}: role names must be unique within an account, ignoring case as IAM does`;
   return `role "${name}" comes from ${origin(later)} and "${first.role.name}" from ${origin(first)}: role names must be unique within an account, ignoring case as IAM does; nothing is merged, so rename one or drop one source`;
 }
 
 /** Why a selector selected nothing, with what it could select. */
-function selectorMatchesNothing(target: string, accounts: readonly { name: string; tags: readonly string[]; roles: readonly { name: string }[] }[]): string {
+function selectorMatchesNothing(
+  target: string,
+  accounts: readonly { name: string; tags: readonly string[]; roles: readonly { name: string }[] }[],
+): string {
   const slash = target.lastIndexOf("/");
   const selector = target.slice(0, slash);
   const roleName = target.slice(slash + 1);
@@ -214,11 +256,17 @@ function selectorMatchesNothing(target: string, accounts: readonly { name: strin
       const tags = [...new Set(accounts.flatMap((a) => a.tags))].sort();
       return `"${target}" selects nothing: no account has tag "${tag}"${tags.length > 0 ? ` (the tags are ${tags.join(", ")})` : " (no account has tags)"}`;
     }
-    return `"${target}" selects nothing: no account tagged "${tag}" (${tagged.map((a) => a.name).slice(0, 5).join(", ")}${tagged.length > 5 ? ", …" : ""}) has a role "${roleName}"`;
+    return `"${target}" selects nothing: no account tagged "${tag}" (${tagged
+      .map((a) => a.name)
+      .slice(0, 5)
+      .join(", ")}${tagged.length > 5 ? ", …" : ""}) has a role "${roleName}"`;
   }
   const matched = accounts.filter((a) => picomatchLike(selector, a.name));
   if (matched.length === 0) return `"${target}" selects nothing: no account name matches "${selector}"`;
-  return `"${target}" selects nothing: the accounts matching "${selector}" (${matched.map((a) => a.name).slice(0, 5).join(", ")}${matched.length > 5 ? ", …" : ""}) have no role "${roleName}"`;
+  return `"${target}" selects nothing: the accounts matching "${selector}" (${matched
+    .map((a) => a.name)
+    .slice(0, 5)
+    .join(", ")}${matched.length > 5 ? ", …" : ""}) have no role "${roleName}"`;
 }
 
 function picomatchLike(glob: string, name: string): boolean {
@@ -228,9 +276,17 @@ function picomatchLike(glob: string, name: string): boolean {
 /** Every requester a role or a Vault role names, with where it is named. */
 export function requesterUses(config: AccountsConfig): [string, Path][] {
   return [
-    ...config.accounts.flatMap((account, a) => account.roles.flatMap((role, r) => role.requesters.map((name, q): [string, Path] => [name, ["accounts", a, "roles", r, "requesters", q]]))),
-    ...Object.entries(config.roleSets).flatMap(([set, roles]) => roles.flatMap((role, k) => role.requesters.map((name, q): [string, Path] => [name, ["roleSets", set, k, "requesters", q]]))),
-    ...config.vaultRoles.flatMap((vaultRole, v) => vaultRole.requesters.map((name, q): [string, Path] => [name, ["vaultRoles", v, "requesters", q]])),
+    ...config.accounts.flatMap((account, a) =>
+      account.roles.flatMap((role, r) =>
+        role.requesters.map((name, q): [string, Path] => [name, ["accounts", a, "roles", r, "requesters", q]]),
+      ),
+    ),
+    ...Object.entries(config.roleSets).flatMap(([set, roles]) =>
+      roles.flatMap((role, k) => role.requesters.map((name, q): [string, Path] => [name, ["roleSets", set, k, "requesters", q]])),
+    ),
+    ...config.vaultRoles.flatMap((vaultRole, v) =>
+      vaultRole.requesters.map((name, q): [string, Path] => [name, ["vaultRoles", v, "requesters", q]]),
+    ),
   ];
 }
 
@@ -245,7 +301,10 @@ function checkRequesters(config: AccountsConfig, fail: (path: Path, message: str
     if (uses.length === 0) return; // nothing to declare
     const names = [...new Set(uses.map(([name]) => name))].sort();
     const block = ["requesters:", ...names.map((name) => `  ${name}: { description: "TODO: who ${name} are" }`)];
-    fail([], `has no "requesters:" section: declare every requester group the roles name, with what it is for (and optionally the identity-provider groups bound to it). Paste this at the top level and fill in the descriptions:\n${block.join("\n")}`);
+    fail(
+      [],
+      `has no "requesters:" section: declare every requester group the roles name, with what it is for (and optionally the identity-provider groups bound to it). Paste this at the top level and fill in the descriptions:\n${block.join("\n")}`,
+    );
     return;
   }
   const declared = Object.keys(config.requesters).sort();
@@ -307,7 +366,8 @@ function checkRoleChaining(config: AccountsConfig, fail: (path: Path, message: s
   };
   check(["vault", "maxTtl"], config.vault.maxTtl);
   config.accounts.forEach((account, a) => account.roles.forEach((role, r) => check(["accounts", a, "roles", r, "maxTtl"], role.maxTtl)));
-  for (const [set, roles] of Object.entries(config.roleSets)) roles.forEach((role, k) => check(["roleSets", set, k, "maxTtl"], role.maxTtl));
+  for (const [set, roles] of Object.entries(config.roleSets))
+    roles.forEach((role, k) => check(["roleSets", set, k, "maxTtl"], role.maxTtl));
   config.vaultRoles.forEach((vaultRole, v) => check(["vaultRoles", v, "maxTtl"], vaultRole.maxTtl));
 }
 
@@ -325,8 +385,13 @@ function checkBrokerRole(config: AccountsConfig, fail: (path: Path, message: str
   const { roleName } = config.broker;
   const a = config.accounts.findIndex((account) => account.name === config.broker.account);
   if (roleName === undefined || a < 0) return;
-  const clash = sourcedRoles(config.roleSets, config.accounts[a], a).find((source) => source.role.name.toLowerCase() === roleName.toLowerCase());
+  const clash = sourcedRoles(config.roleSets, config.accounts[a], a).find(
+    (source) => source.role.name.toLowerCase() === roleName.toLowerCase(),
+  );
   if (clash) {
-    fail(["broker", "roleName"], `"${roleName}" is also ${origin(clash)}, a role this program creates in ${config.broker.account} for Vault to assume: the role Vault runs as must be another, existing role`);
+    fail(
+      ["broker", "roleName"],
+      `"${roleName}" is also ${origin(clash)}, a role this program creates in ${config.broker.account} for Vault to assume: the role Vault runs as must be another, existing role`,
+    );
   }
 }

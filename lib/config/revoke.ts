@@ -64,11 +64,17 @@ export function revokeInConfig(text: string, file: string, target: string, at: s
     // Two targets that are one node (an anchor and its alias, both asked for) get one edit.
     if (!edited.has(node)) splices.push(setKey(text, node, KEY, at));
     edited.add(node);
-    roles.push({ account: accountName, role: roleName, where: `accounts[${a}] (${accountName}).roles[${r}]`, stack: accountStackName(accountName) });
+    roles.push({
+      account: accountName,
+      role: roleName,
+      where: `accounts[${a}] (${accountName}).roles[${r}]`,
+      stack: accountStackName(accountName),
+    });
   }
   // Spliced into the text, last first, so everything else stays byte for byte as written.
   let result = text;
-  for (const { start, end, insert } of splices.sort((x, y) => y.start - x.start)) result = result.slice(0, start) + insert + result.slice(end);
+  for (const { start, end, insert } of splices.sort((x, y) => y.start - x.start))
+    result = result.slice(0, start) + insert + result.slice(end);
   const after = parseConfig(result, file); // the result must be a valid config, or nothing is written
   // A role (or a list of roles, or an account) shared through a YAML anchor is one node: the time
   // written there reaches every place it is used. Only the roles asked for may change.
@@ -88,14 +94,24 @@ export function revokeInConfig(text: string, file: string, target: string, at: s
 
 /** The `<account>/<role>` keys a `--role` value names, or a `RevokeError` listing the closest names. */
 function targetsOf(config: ReturnType<typeof parseConfig>, target: string): string[] {
-  const byKey = new Map(config.accounts.flatMap((account) => account.roles.map((role) => [targetKey(account.name, role.name), targetKey(account.name, role.name)] as const)));
+  const byKey = new Map(
+    config.accounts.flatMap((account) =>
+      account.roles.map((role) => [targetKey(account.name, role.name), targetKey(account.name, role.name)] as const),
+    ),
+  );
   if (byKey.has(target)) return [target];
-  const byVaultName = new Map(config.accounts.flatMap((account) => account.roles.map((role) => [vaultRoleName(account.name, role.name), targetKey(account.name, role.name)] as const)));
+  const byVaultName = new Map(
+    config.accounts.flatMap((account) =>
+      account.roles.map((role) => [vaultRoleName(account.name, role.name), targetKey(account.name, role.name)] as const),
+    ),
+  );
   if (byVaultName.has(target)) return [byVaultName.get(target)!];
   const spanning = config.vaultRoles.find((vaultRole) => vaultRole.name === target);
   if (spanning) return [...spanning.targets];
   const names = [...byKey.keys(), ...byVaultName.keys(), ...config.vaultRoles.map((v) => v.name)];
-  throw new RevokeError(`--role ${target} names no role: use <account>/<role>, a Vault role such as ${[...byVaultName.keys()][0] ?? "dev-readonly"}, or a vaultRoles name; did you mean "${closest(target, names)}"?`);
+  throw new RevokeError(
+    `--role ${target} names no role: use <account>/<role>, a Vault role such as ${[...byVaultName.keys()][0] ?? "dev-readonly"}, or a vaultRoles name; did you mean "${closest(target, names)}"?`,
+  );
 }
 
 const KEY = "revokeSessionsIssuedBefore";
@@ -120,7 +136,9 @@ function setKey(text: string, node: unknown, key: string, value: string): Splice
     return { start: existing.value.range[0], end: existing.value.range[1], insert: value };
   }
   const last = map.items.at(-1);
-  const lastEnd = (last?.value as { range?: [number, number, number] } | null)?.range?.[1] ?? (last?.key as { range?: [number, number, number] }).range![1];
+  const lastEnd =
+    (last?.value as { range?: [number, number, number] } | null)?.range?.[1] ??
+    (last?.key as { range?: [number, number, number] }).range![1];
   if (map.flow) return { start: lastEnd, end: lastEnd, insert: `, ${key}: ${value}` };
   const firstKeyStart = (map.items[0].key as { range: [number, number, number] }).range[0];
   const indent = firstKeyStart - (text.lastIndexOf("\n", firstKeyStart - 1) + 1);

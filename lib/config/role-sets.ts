@@ -35,7 +35,11 @@ export interface SourcedRole<R extends NamedRole> {
  * An account's roles in order: those of its role sets, in the order it lists them (each set's roles
  * in order), then its own. Sets that do not exist, or come again, are skipped (the check reports them).
  */
-export function sourcedRoles<R extends NamedRole>(roleSets: Readonly<Record<string, readonly R[]>>, account: AccountWithSets<R>, a: number): SourcedRole<R>[] {
+export function sourcedRoles<R extends NamedRole>(
+  roleSets: Readonly<Record<string, readonly R[]>>,
+  account: AccountWithSets<R>,
+  a: number,
+): SourcedRole<R>[] {
   const roles: SourcedRole<R>[] = [];
   account.roleSets.forEach((name, i) => {
     // A set listed twice is reported as such, and counted once.
@@ -58,12 +62,17 @@ export function isSelector(target: string): boolean {
  * `"<account>/<role>"` itself; `"<glob>/<role>"`, every account whose name matches the glob and has
  * that role; `"tag:<tag>/<role>"`, every account with that tag and that role.
  */
-export function expandTarget<R extends NamedRole>(target: string, accounts: readonly { readonly name: string; readonly tags: readonly string[]; readonly roles: readonly R[] }[]): string[] {
+export function expandTarget<R extends NamedRole>(
+  target: string,
+  accounts: readonly { readonly name: string; readonly tags: readonly string[]; readonly roles: readonly R[] }[],
+): string[] {
   const slash = target.lastIndexOf("/");
   const selector = target.slice(0, slash);
   const roleName = target.slice(slash + 1);
   if (!isSelector(target)) return [target];
-  const matches = selector.startsWith("tag:") ? (a: { tags: readonly string[] }) => a.tags.includes(selector.slice(4)) : picomatchName(selector);
+  const matches = selector.startsWith("tag:")
+    ? (a: { tags: readonly string[] }) => a.tags.includes(selector.slice(4))
+    : picomatchName(selector);
   return accounts.filter((a) => matches(a as any) && a.roles.some((r) => r.name === roleName)).map((a) => targetKey(a.name, roleName));
 }
 

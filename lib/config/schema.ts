@@ -105,11 +105,7 @@ const sessionDuration = z
 /** The longest account name: it prefixes stack names (`aws-<name>`) and Vault role names (`<name>-<role>`). */
 export const ACCOUNT_NAME_MAX = 40;
 /** Account names become stack names (`aws-<name>`) and prefixes of Vault role names. */
-export const ACCOUNT_NAME = pattern(
-  /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
-  "lowercase letters, digits and inner hyphens",
-  ACCOUNT_NAME_MAX,
-);
+export const ACCOUNT_NAME = pattern(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner hyphens", ACCOUNT_NAME_MAX);
 /**
  * IAM role names allow `[\w+=,.@-]` up to 64 characters; Vault role names (`<account>-<role>`) allow
  * `\w(([\w-.@]+)?\w)?`. A role name must satisfy both, so it keeps to their intersection.
@@ -121,11 +117,7 @@ export const ROLE_NAME = pattern(
 );
 /** Vault policy names are lowercased by Vault; keep them lowercase so what is written is what is stored. */
 const REQUESTER = pattern(REQUESTER_NAME, "lowercase letters, digits, '_' and inner '-'", 100);
-const VAULT_ROLE_NAME = pattern(
-  /^[A-Za-z0-9_](?:[A-Za-z0-9_.@-]*[A-Za-z0-9_])?$/,
-  "letters, digits, '_', and inner '.', '@' or '-'",
-  128,
-);
+const VAULT_ROLE_NAME = pattern(/^[A-Za-z0-9_](?:[A-Za-z0-9_.@-]*[A-Za-z0-9_])?$/, "letters, digits, '_', and inner '.', '@' or '-'", 128);
 const IAM_USER_NAME = pattern(/^[\w+=,.@-]+$/, "letters, digits and + = , . @ _ -", 64);
 const ACCOUNT_ID = z
   .string({
@@ -161,14 +153,18 @@ export function unquotedIdMessage(value: number, source?: string): string {
   else if (/^[-+]?0x/i.test(written)) reason = `YAML reads ${written} as a hexadecimal number`;
   else if (/^[-+]?0o/i.test(written)) reason = `YAML reads ${written} as an octal number`;
   else if (/e/i.test(written) && source !== undefined) reason = `YAML reads ${written} as a number in exponent form`;
-  else if (!Number.isSafeInteger(value)) reason = `YAML reads unquoted digits as a number, and ${written} is too large for one to hold exactly`;
+  else if (!Number.isSafeInteger(value))
+    reason = `YAML reads unquoted digits as a number, and ${written} is too large for one to hold exactly`;
   else reason = "YAML reads unquoted digits as a number, and an account id is a string";
   return `got the number ${value}: ${reason}; quote the id, e.g. ${source !== undefined ? `id: "${source}"` : UNQUOTED_ID_EXAMPLE}`;
 }
 
 /** An RFC 3339 time with its offset, as AWS's aws:TokenIssueTime compares it. */
 /** An RFC 3339 time with its offset: the kill switch's time. */
-export const RFC3339 = z.iso.datetime({ offset: true, error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input) });
+export const RFC3339 = z.iso.datetime({
+  offset: true,
+  error: (iss) => expected('an RFC 3339 time with its offset, such as "2026-11-26T13:00:00Z"', iss.input),
+});
 
 const REGION = pattern(/^[a-z]{2}(?:-[a-z]+)+-\d$/, "an AWS region such as us-east-1");
 
@@ -197,14 +193,16 @@ function checkBrokerIdentity(broker: { identity: "user" | "role"; roleName?: str
     ctx.addIssue({
       code: "custom",
       path: ["roleName"],
-      message: "is required with identity: role: name the existing IAM role Vault runs as (its instance profile's role, its IRSA or EKS Pod Identity role, or its ECS task role)",
+      message:
+        "is required with identity: role: name the existing IAM role Vault runs as (its instance profile's role, its IRSA or EKS Pod Identity role, or its ECS task role)",
     });
   }
   if (broker.keepUser && broker.identity === "user") {
     ctx.addIssue({
       code: "custom",
       path: ["keepUser"],
-      message: "is only for identity: role, while switching from a user (see docs/security.md, \"Switching an estate from user to role\"); with identity: user the user is always kept",
+      message:
+        'is only for identity: role, while switching from a user (see docs/security.md, "Switching an estate from user to role"); with identity: user the user is always kept',
     });
   }
 }
@@ -212,30 +210,34 @@ function checkBrokerIdentity(broker: { identity: "user" | "role"; roleName?: str
 const statement = z
   .looseObject({
     Sid: z.string().optional().describe("the statement's id"),
-    Effect: z.enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` }).describe("with Action or NotAction, and Resource or NotResource, as IAM takes them"),
+    Effect: z
+      .enum(["Allow", "Deny"], { error: (iss) => `expected "Allow" or "Deny", got ${show(iss.input)}` })
+      .describe("with Action or NotAction, and Resource or NotResource, as IAM takes them"),
   })
   .refine((st) => "Action" in st || "NotAction" in st, { error: "needs Action or NotAction" })
-  .refine((st) => "Resource" in st || "NotResource" in st, { error: "needs Resource or NotResource (a role's policy names what it acts on)" });
-const policyDocument = strict({
-    Version: z.literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` }).describe("the policy language version"),
-    Id: z.string().optional().describe("the policy's id"),
-    Statement: z.array(statement).min(1, { error: "needs at least one statement" }).describe("at least one statement"),
-  })
-  .superRefine((doc, ctx) => {
-    const size = JSON.stringify(doc).replace(/\s/g, "").length;
-    if (size > ROLE_INLINE_POLICY_CHARS) {
-      ctx.addIssue({
-        code: "custom",
-        message: `is ${size} characters without whitespace; IAM allows at most ${ROLE_INLINE_POLICY_CHARS} for a role's inline policies: use managedPolicyArns`,
-      });
-    }
+  .refine((st) => "Resource" in st || "NotResource" in st, {
+    error: "needs Resource or NotResource (a role's policy names what it acts on)",
   });
+const policyDocument = strict({
+  Version: z
+    .literal("2012-10-17", { error: (iss) => `expected "2012-10-17", got ${show(iss.input)}` })
+    .describe("the policy language version"),
+  Id: z.string().optional().describe("the policy's id"),
+  Statement: z.array(statement).min(1, { error: "needs at least one statement" }).describe("at least one statement"),
+}).superRefine((doc, ctx) => {
+  const size = JSON.stringify(doc).replace(/\s/g, "").length;
+  if (size > ROLE_INLINE_POLICY_CHARS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is ${size} characters without whitespace; IAM allows at most ${ROLE_INLINE_POLICY_CHARS} for a role's inline policies: use managedPolicyArns`,
+    });
+  }
+});
 
 const deploymentOverride = strict({
-    roleName: IAM_USER_NAME.optional().describe("the deployment role to assume in this account"),
-    profile: z.string().min(1).optional().describe("named AWS profile to use instead of a role"),
-  })
-  .refine((d) => !(d.roleName && d.profile), { error: "set roleName or profile, not both" });
+  roleName: IAM_USER_NAME.optional().describe("the deployment role to assume in this account"),
+  profile: z.string().min(1).optional().describe("named AWS profile to use instead of a role"),
+}).refine((d) => !(d.roleName && d.profile), { error: "set roleName or profile, not both" });
 
 const role = strict({
   name: ROLE_NAME.describe("IAM role name (letters, digits, _, inner . @ -; at most 64); unique in its account"),
@@ -246,27 +248,50 @@ const role = strict({
     })
     .refine((arns) => new Set(arns).size === arns.length, { error: "lists a policy twice: list each ARN once" })
     .default([])
-    .describe("managed policies to attach, at most 10 (IAM's default quota); an AWS managed policy's name must be in the shipped list (see unknownManagedPolicies)"),
-  inlinePolicy: policyDocument.optional().describe("an IAM policy document (at most 10,240 characters without whitespace), stored on the role as the policy named inline"),
-  maxSessionDuration: sessionDuration.optional().describe("the role's MaxSessionDuration, 1h to 12h and at least maxTtl. Default: the longer of 1h and the role's maxTtl"),
+    .describe(
+      "managed policies to attach, at most 10 (IAM's default quota); an AWS managed policy's name must be in the shipped list (see unknownManagedPolicies)",
+    ),
+  inlinePolicy: policyDocument
+    .optional()
+    .describe("an IAM policy document (at most 10,240 characters without whitespace), stored on the role as the policy named inline"),
+  maxSessionDuration: sessionDuration
+    .optional()
+    .describe("the role's MaxSessionDuration, 1h to 12h and at least maxTtl. Default: the longer of 1h and the role's maxTtl"),
   defaultTtl: stsTtl().optional().describe("this role's default_sts_ttl in Vault. Default: vault.defaultTtl"),
   maxTtl: stsTtl().optional().describe("this role's max_sts_ttl in Vault. Default: vault.maxTtl"),
   requesters: z.array(REQUESTER).default([]).describe("requester groups (declared under requesters) that may request this role"),
   // The kill switch: every session of this role issued before this time is denied everything.
-  revokeSessionsIssuedBefore: RFC3339.optional().describe("the kill switch: deny everything to every session of this role issued before this RFC 3339 time (see vault-aws revoke)"),
-  permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe("the role's permissions boundary: a managed policy ARN, or the path/name of a policy each account holds. Default: the top-level permissionsBoundary"),
+  revokeSessionsIssuedBefore: RFC3339.optional().describe(
+    "the kill switch: deny everything to every session of this role issued before this RFC 3339 time (see vault-aws revoke)",
+  ),
+  permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe(
+    "the role's permissions boundary: a managed policy ARN, or the path/name of a policy each account holds. Default: the top-level permissionsBoundary",
+  ),
 });
 
 /** A label on accounts, for selectors (`tag:<tag>/<role>`) and for grouping in reports. */
-export const TAG = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+export const TAG = pattern(
+  /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/,
+  "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod",
+  64,
+);
 
 /** The name of a role set under `roleSets:`. */
-export const ROLE_SET_NAME = pattern(/^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/, "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod", 64);
+export const ROLE_SET_NAME = pattern(
+  /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/,
+  "lowercase letters, digits, '_' and '-', starting and ending with a letter or digit, e.g. nonprod",
+  64,
+);
 
 const account = strict({
-  name: ACCOUNT_NAME.describe("lowercase letters, digits and inner hyphens (at most 40); unique; names the stack aws-<name> and prefixes its Vault roles"),
+  name: ACCOUNT_NAME.describe(
+    "lowercase letters, digits and inner hyphens (at most 40); unique; names the stack aws-<name> and prefixes its Vault roles",
+  ),
   id: ACCOUNT_ID.describe("the 12-digit account id, quoted (unquoted, YAML reads it as a number); unique"),
-  tags: z.array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) }).default([]).describe("labels for selectors (tag:<tag>/<role>) and reports, e.g. [nonprod, eu]"),
+  tags: z
+    .array(TAG, { error: (iss) => expected("a list of tags such as [nonprod, eu]", iss.input) })
+    .default([])
+    .describe("labels for selectors (tag:<tag>/<role>) and reports, e.g. [nonprod, eu]"),
   // The account's roles are those of these sets, in this order, then its own `roles:`.
   roleSets: z
     .array(ROLE_SET_NAME, { error: (iss) => expected("a list of role set names such as [baseline, nonprod]", iss.input) })
@@ -279,12 +304,18 @@ const account = strict({
 });
 
 /** A path of an auth method's mount, as `vault auth list` shows it without the trailing `/`. */
-const AUTH_MOUNT = pattern(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, "an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/')", 200);
+const AUTH_MOUNT = pattern(
+  /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/,
+  "an auth mount path such as oidc or ldap/corp (letters, digits, '_', '.', '-', joined by '/')",
+  200,
+);
 
 /** One external group that a requester stands for, on one auth method's mount. */
 const binding = strict({
   /** Path of the auth method's mount, e.g. `oidc`; its accessor is looked up, never asked for. */
-  authMount: AUTH_MOUNT.describe("path of the auth method's mount, e.g. oidc; its accessor is looked up, and the mount must exist before the vault stack is applied"),
+  authMount: AUTH_MOUNT.describe(
+    "path of the auth method's mount, e.g. oidc; its accessor is looked up, and the mount must exist before the vault stack is applied",
+  ),
   /** The group's name as the auth method reports it (OIDC/JWT groups claim, LDAP group). */
   name: z
     .string({ error: (iss) => expected("the external group's name as the auth method reports it", iss.input) })
@@ -299,18 +330,26 @@ const requester = strict({
     .string({ error: (iss) => expected("a sentence saying who this requester group is", iss.input) })
     .min(1, { error: "must not be empty" })
     .describe("who the group is; shown in the vault stack's requesters output and in access reports"),
-  groups: z.array(binding).default([]).describe("identity-provider groups bound to the requester: whoever logs in through that mount as a member gets its roles"),
+  groups: z
+    .array(binding)
+    .default([])
+    .describe("identity-provider groups bound to the requester: whoever logs in through that mount as a member gets its roles"),
 });
 
 const vaultRole = strict({
   name: VAULT_ROLE_NAME.describe("the Vault role's name, requested at <mount>/sts/<name>"),
   targets: z
     .array(
-      pattern(TARGET, `"<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`),
+      pattern(
+        TARGET,
+        `"<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", e.g. "prod/readonly", "payments-*/readonly", "tag:nonprod/readonly"`,
+      ),
       { error: (iss) => `expected a list of "<account>/<role>", "<glob>/<role>" or "tag:<tag>/<role>", got ${show(iss.input)}` },
     )
     .min(1, { error: "needs at least one target" })
-    .describe('the roles it spans: "<account>/<role>", "<glob>/<role>" (account names) or "tag:<tag>/<role>"; requesters pick one with role_arn='),
+    .describe(
+      'the roles it spans: "<account>/<role>", "<glob>/<role>" (account names) or "tag:<tag>/<role>"; requesters pick one with role_arn=',
+    ),
   defaultTtl: stsTtl().optional().describe("default_sts_ttl. Default: vault.defaultTtl"),
   maxTtl: stsTtl().optional().describe("max_sts_ttl. Default: vault.maxTtl"),
   requesters: z.array(REQUESTER).default([]).describe("requester groups that may request it"),
@@ -323,30 +362,60 @@ const AUDIT_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly stri
   socket: ["address", "socket_type", "write_timeout"],
 };
 const AUDIT_COMMON_OPTIONS = ["format", "prefix", "hmac_accessor", "elide_list_responses", "fallback"];
-const AUDIT_REQUIRED_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = { file: ["file_path"], syslog: [], socket: ["address"] };
+const AUDIT_REQUIRED_OPTIONS: Readonly<Record<"file" | "syslog" | "socket", readonly string[]>> = {
+  file: ["file_path"],
+  syslog: [],
+  socket: ["address"],
+};
 
 /** `vault.audit`: one audit device, whose log `vault-aws trace` reads. */
 const auditDevice = strict({
-  type: z.enum(["file", "syslog", "socket"], { error: (iss) => expected('"file", "syslog" or "socket"', iss.input) }).describe("the kind of audit device"),
+  type: z
+    .enum(["file", "syslog", "socket"], { error: (iss) => expected('"file", "syslog" or "socket"', iss.input) })
+    .describe("the kind of audit device"),
   // The device's path in Vault (`vault audit list`).
-  path: pattern(/^[A-Za-z0-9_-]+$/, "letters, digits, '_' and '-', e.g. vault-aws-file", 64).optional().describe("the device's path in Vault (vault audit list). Default: vault-aws-<type>"),
-  description: z.string({ error: (iss) => expected("a string", iss.input) }).optional().describe("the device's description in Vault"),
-  local: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false).describe("Enterprise replication: a device local to this cluster"),
-  options: z.record(z.string(), z.string({ error: (iss) => expected("a string (Vault takes every audit option as a string)", iss.input) })).default({}).describe("the device's options (file_path, mode, facility, tag, address, socket_type, …; never log_raw), each a string"),
+  path: pattern(/^[A-Za-z0-9_-]+$/, "letters, digits, '_' and '-', e.g. vault-aws-file", 64)
+    .optional()
+    .describe("the device's path in Vault (vault audit list). Default: vault-aws-<type>"),
+  description: z
+    .string({ error: (iss) => expected("a string", iss.input) })
+    .optional()
+    .describe("the device's description in Vault"),
+  local: z
+    .boolean({ error: (iss) => expected("true or false", iss.input) })
+    .default(false)
+    .describe("Enterprise replication: a device local to this cluster"),
+  options: z
+    .record(z.string(), z.string({ error: (iss) => expected("a string (Vault takes every audit option as a string)", iss.input) }))
+    .default({})
+    .describe("the device's options (file_path, mode, facility, tag, address, socket_type, …; never log_raw), each a string"),
 }).superRefine((device, ctx) => {
   const allowed = [...AUDIT_OPTIONS[device.type], ...AUDIT_COMMON_OPTIONS];
   for (const key of Object.keys(device.options)) {
     if (key === "log_raw") {
-      ctx.addIssue({ code: "custom", path: ["options", key], message: "is not allowed: log_raw writes every secret, the AWS secret keys among them, in clear to the log" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["options", key],
+        message: "is not allowed: log_raw writes every secret, the AWS secret keys among them, in clear to the log",
+      });
     } else if (!allowed.includes(key)) {
-      ctx.addIssue({ code: "custom", path: ["options", key], message: `is not an option of a ${device.type} audit device: use ${allowed.join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["options", key],
+        message: `is not an option of a ${device.type} audit device: use ${allowed.join(", ")}`,
+      });
     }
   }
   if (device.options.format !== undefined && device.options.format !== "json") {
-    ctx.addIssue({ code: "custom", path: ["options", "format"], message: `${show(device.options.format)} is not allowed: use "json", the format vault-aws trace reads` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["options", "format"],
+      message: `${show(device.options.format)} is not allowed: use "json", the format vault-aws trace reads`,
+    });
   }
   for (const key of AUDIT_REQUIRED_OPTIONS[device.type]) {
-    if (device.options[key] === undefined) ctx.addIssue({ code: "custom", path: ["options", key], message: `is required for a ${device.type} audit device` });
+    if (device.options[key] === undefined)
+      ctx.addIssue({ code: "custom", path: ["options", key], message: `is required for a ${device.type} audit device` });
   }
 });
 
@@ -359,22 +428,48 @@ const pipeline = strict({
   // The hub account: where the OIDC provider and the plan and apply roles live.
   account: ACCOUNT_NAME.describe("the hub account: where the OIDC provider and the plan and apply roles live"),
   // An OIDC provider the account already has; without it, the pipeline stack creates one.
-  oidcProviderArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[A-Za-z0-9.\/-]+$/, "an IAM OIDC provider ARN such as arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com").optional().describe("an OIDC provider the hub account already has. Default: the pipeline stack creates one"),
+  oidcProviderArn: pattern(
+    /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider\/[A-Za-z0-9.\/-]+$/,
+    "an IAM OIDC provider ARN such as arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+  )
+    .optional()
+    .describe("an OIDC provider the hub account already has. Default: the pipeline stack creates one"),
   github: strict({
-    repository: pattern(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "owner/name of the GitHub repository, e.g. acme/vault-aws-config", 140).describe("owner/name of the repository whose workflows plan and apply"),
+    repository: pattern(
+      /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
+      "owner/name of the GitHub repository, e.g. acme/vault-aws-config",
+      140,
+    ).describe("owner/name of the repository whose workflows plan and apply"),
     // The protected environment whose jobs may apply (required reviewers, deployment branch main).
-    environment: pattern(/^[A-Za-z0-9._-]+$/, "a GitHub environment name such as production", 255).default("production").describe("the protected environment whose jobs may apply"),
+    environment: pattern(/^[A-Za-z0-9._-]+$/, "a GitHub environment name such as production", 255)
+      .default("production")
+      .describe("the protected environment whose jobs may apply"),
     // The default branch, whose scheduled drift check runs with the (read-only) plan identity.
-    defaultBranch: pattern(/^[A-Za-z0-9._\/-]+$/, "a branch name such as main", 255).default("main").describe("the default branch, whose scheduled drift check runs as the plan identity"),
-  }).optional().describe("GitHub Actions: the repository and its protected environment"),
+    defaultBranch: pattern(/^[A-Za-z0-9._\/-]+$/, "a branch name such as main", 255)
+      .default("main")
+      .describe("the default branch, whose scheduled drift check runs as the plan identity"),
+  })
+    .optional()
+    .describe("GitHub Actions: the repository and its protected environment"),
   gitlab: strict({
-    project: pattern(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/, "the project's path, e.g. acme/platform/vault-aws-config", 255).describe("the project whose pipelines plan and apply"),
-    host: pattern(/^[a-z0-9.-]+$/, "the GitLab host name, e.g. gitlab.com").default("gitlab.com").describe("the GitLab host, the OIDC issuer"),
+    project: pattern(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+$/, "the project's path, e.g. acme/platform/vault-aws-config", 255).describe(
+      "the project whose pipelines plan and apply",
+    ),
+    host: pattern(/^[a-z0-9.-]+$/, "the GitLab host name, e.g. gitlab.com")
+      .default("gitlab.com")
+      .describe("the GitLab host, the OIDC issuer"),
     // The protected branch whose pipelines may apply.
-    ref: pattern(/^[A-Za-z0-9._\/-]+$/, "a protected branch name such as main", 255).default("main").describe("the protected branch whose pipelines may apply"),
-  }).optional().describe("GitLab CI: the project and its protected branch"),
+    ref: pattern(/^[A-Za-z0-9._\/-]+$/, "a protected branch name such as main", 255)
+      .default("main")
+      .describe("the protected branch whose pipelines may apply"),
+  })
+    .optional()
+    .describe("GitLab CI: the project and its protected branch"),
   // Create the read-only vault-aws-plan role in every account (a change to every account stack).
-  planRoles: z.boolean({ error: (iss) => expected("true or false", iss.input) }).default(false).describe("create the read-only vault-aws-plan role in every account (a change to every account stack)"),
+  planRoles: z
+    .boolean({ error: (iss) => expected("true or false", iss.input) })
+    .default(false)
+    .describe("create the read-only vault-aws-plan role in every account (a change to every account stack)"),
   // The Vault JWT auth mount the pipeline logs in with; the vault stack writes its two roles there.
   vaultAuthMount: AUTH_MOUNT.default("jwt").describe("the Vault JWT auth mount the pipeline logs in with"),
 }).refine((p) => (p.github === undefined) !== (p.gitlab === undefined), { error: "needs exactly one of github or gitlab" });
@@ -384,204 +479,245 @@ const pipeline = strict({
  * fit together) are added by `configSchema` (`./config-schema`), so this file needs none of them.
  */
 export const writtenSchema = strict({
-    partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws").describe("the AWS partition, used in every ARN"),
-    vault: strict({
-        mount: pattern(
-          /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/,
-          "lowercase path segments of letters, digits, '_' and '-', separated by '/'",
-          100,
-        )
-          .refine((mount) => !RESERVED_MOUNTS.includes(mount.split("/")[0]), {
-            error: (iss) => `${show(iss.input)} is reserved by Vault: do not use ${RESERVED_MOUNTS.join(", ")}`,
-          })
-          .default("aws")
-          .describe("path of the AWS secrets engine"),
-        region: REGION.default("us-east-1").describe("region of the engine's STS and IAM calls"),
-        defaultTtl: ttl("1h").describe("default_sts_ttl of every Vault role, 15m to 12h (durations: 900s, 15m, 1h, 1h30m)"),
-        maxTtl: ttl("1h").describe("max_sts_ttl of every Vault role, 15m to 12h, at least defaultTtl"),
-        address: z
-          .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
-          // The token and the broker's secret travel to this address: plain http only on loopback.
-          .refine((url) => plainHttpAllowed(url), {
-            error: (iss) => `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
-          })
-          .optional()
-          .describe("Vault's URL: https, or plain http on loopback only. The token always comes from VAULT_TOKEN, never from the config. Default: VAULT_ADDR"),
-        // How many `vault-roles-NN` stacks hold the Vault roles. Each account's roles go to the
-        // stack its name hashes to, so changing this number moves roles; see docs/scale.md, "The Vault stacks at 1,000 accounts".
-        roleStacks: z
-          .number({ error: (iss) => expected("a whole number from 1 to 64", iss.input) })
-          .int({ error: "must be a whole number" })
-          .min(1, { error: "must be 1 or more" })
-          .max(64, { error: "must be 64 or less" })
-          .default(16)
-          .describe("how many vault-roles-NN stacks hold the Vault roles (1 to 64); fixed once deployed, since each account's roles go to the stack its name hashes to"),
-        // Hardening, off by default so that existing estates synthesize unchanged; see docs/security.md, "Hardening switches".
-        // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
-        pinSessionNames: z
-          .boolean({ error: (iss) => expected("true or false", iss.input) })
-          .default(false)
-          .describe('hardening: every session name starts "vault-" (the engine\'s username_template), and the trust policies require it'),
-        // The mount's max lease TTL is the longest max TTL of any Vault role.
-        capMountLeaseTtl: z
-          .boolean({ error: (iss) => expected("true or false", iss.input) })
-          .default(false)
-          .describe("hardening: the mount's max lease TTL is the longest max TTL of any Vault role"),
-        // For the upgrade of an estate deployed before the ACL shards; see docs/upgrading.md.
-        keepLegacyLayout: z
-          .boolean({ error: (iss) => expected("true or false", iss.input) })
-          .default(false)
-          .describe("upgrade only: keep each requester group's whole policy in the vault stack beside the per-roles-stack policies, and the removed blocks of the roles move (docs/upgrading.md)"),
-        // A Vault audit device the vault stack manages (an estate may already have one); see docs/requesters.md.
-        audit: auditDevice.optional().describe("a Vault audit device the vault stack manages, whose log vault-aws trace reads (docs/requesters.md)"),
+  partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws").describe("the AWS partition, used in every ARN"),
+  vault: strict({
+    mount: pattern(
+      /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\/[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$/,
+      "lowercase path segments of letters, digits, '_' and '-', separated by '/'",
+      100,
+    )
+      .refine((mount) => !RESERVED_MOUNTS.includes(mount.split("/")[0]), {
+        error: (iss) => `${show(iss.input)} is reserved by Vault: do not use ${RESERVED_MOUNTS.join(", ")}`,
       })
-      .prefault({})
-      .describe("the Vault side: the engine's mount, its region, the TTLs every role starts from"),
-    broker: strict({
-      account: ACCOUNT_NAME.describe("name of the accounts entry holding the broker user (or the role Vault runs as)"),
-      userName: IAM_USER_NAME.default("vault-account").describe("the broker's IAM user name"),
-      organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5")
+      .default("aws")
+      .describe("path of the AWS secrets engine"),
+    region: REGION.default("us-east-1").describe("region of the engine's STS and IAM calls"),
+    defaultTtl: ttl("1h").describe("default_sts_ttl of every Vault role, 15m to 12h (durations: 900s, 15m, 1h, 1h30m)"),
+    maxTtl: ttl("1h").describe("max_sts_ttl of every Vault role, 15m to 12h, at least defaultTtl"),
+    address: z
+      .url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${show(iss.input)}` })
+      // The token and the broker's secret travel to this address: plain http only on loopback.
+      .refine((url) => plainHttpAllowed(url), {
+        error: (iss) =>
+          `${show(iss.input)} is plain http: Vault's token and the broker's secret would cross the network unencrypted; use https (http is allowed only for 127.0.0.1 or localhost)`,
+      })
+      .optional()
+      .describe(
+        "Vault's URL: https, or plain http on loopback only. The token always comes from VAULT_TOKEN, never from the config. Default: VAULT_ADDR",
+      ),
+    // How many `vault-roles-NN` stacks hold the Vault roles. Each account's roles go to the
+    // stack its name hashes to, so changing this number moves roles; see docs/scale.md, "The Vault stacks at 1,000 accounts".
+    roleStacks: z
+      .number({ error: (iss) => expected("a whole number from 1 to 64", iss.input) })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be 1 or more" })
+      .max(64, { error: "must be 64 or less" })
+      .default(16)
+      .describe(
+        "how many vault-roles-NN stacks hold the Vault roles (1 to 64); fixed once deployed, since each account's roles go to the stack its name hashes to",
+      ),
+    // Hardening, off by default so that existing estates synthesize unchanged; see docs/security.md, "Hardening switches".
+    // Every session name starts "vault-" (the engine's username_template), and trust policies require it.
+    pinSessionNames: z
+      .boolean({ error: (iss) => expected("true or false", iss.input) })
+      .default(false)
+      .describe('hardening: every session name starts "vault-" (the engine\'s username_template), and the trust policies require it'),
+    // The mount's max lease TTL is the longest max TTL of any Vault role.
+    capMountLeaseTtl: z
+      .boolean({ error: (iss) => expected("true or false", iss.input) })
+      .default(false)
+      .describe("hardening: the mount's max lease TTL is the longest max TTL of any Vault role"),
+    // For the upgrade of an estate deployed before the ACL shards; see docs/upgrading.md.
+    keepLegacyLayout: z
+      .boolean({ error: (iss) => expected("true or false", iss.input) })
+      .default(false)
+      .describe(
+        "upgrade only: keep each requester group's whole policy in the vault stack beside the per-roles-stack policies, and the removed blocks of the roles move (docs/upgrading.md)",
+      ),
+    // A Vault audit device the vault stack manages (an estate may already have one); see docs/requesters.md.
+    audit: auditDevice
+      .optional()
+      .describe("a Vault audit device the vault stack manages, whose log vault-aws trace reads (docs/requesters.md)"),
+  })
+    .prefault({})
+    .describe("the Vault side: the engine's mount, its region, the TTLs every role starts from"),
+  broker: strict({
+    account: ACCOUNT_NAME.describe("name of the accounts entry holding the broker user (or the role Vault runs as)"),
+    userName: IAM_USER_NAME.default("vault-account").describe("the broker's IAM user name"),
+    organizationId: pattern(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5")
+      .optional()
+      .describe("the AWS Organizations id; adds aws:ResourceOrgID to the broker's policies as a second fence"),
+    // Raising the generation has Vault rotate its key (config/rotate-root); see docs/security.md.
+    keyGeneration: z
+      .number({ error: (iss) => expected("a whole number from 1", iss.input) })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be 1 or more" })
+      .default(1)
+      .describe("generation of the access key Vault holds; raise it and Vault rotates the key"),
+    keepPreviousKey: z
+      .boolean({ error: (iss) => expected("true or false", iss.input) })
+      .default(false)
+      .describe("no longer used: Vault rotates the key with no gap; a warning says so"),
+    // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
+    // runs as, with no key at all. See docs/security.md, "Keyless broker: Vault's own role".
+    identity: z
+      .enum(["user", "role"], { error: (iss) => expected('"user" or "role"', iss.input) })
+      .default("user")
+      .describe("what Vault's engine authenticates with: user, an IAM user's access key; role, no key, the role Vault runs as"),
+    // IAM role and user names share a character set.
+    roleName: IAM_USER_NAME.optional().describe(
+      "the existing IAM role Vault runs as, in the broker's account; set with identity: user, it prepares the switch",
+    ),
+    attachmentSlots: z
+      .number({ error: (iss) => expected(`a whole number from 1 to ${IAM_QUOTAS.managedPoliciesPerRoleCeiling}`, iss.input) })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be 1 or more" })
+      .max(IAM_QUOTAS.managedPoliciesPerRoleCeiling, {
+        error: `must be ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} or less: IAM allows at most ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} managed policies per role, even with a raised quota`,
+      })
+      .default(DEFAULT_BROKER_ATTACHMENT_SLOTS)
+      .describe("how many of the role's managed-policy slots the broker's policies may fill (IAM counts the role's own attachments too)"),
+    keepUser: z
+      .boolean({ error: (iss) => expected("true or false", iss.input) })
+      .default(false)
+      .describe("with identity: role, keep the user, its key and its trust during the switch"),
+  })
+    .superRefine(checkBrokerIdentity)
+    .describe("Vault's own AWS identity, which assumes the roles"),
+  deployment: strict({
+    roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole").describe("the role Terraform assumes in each account"),
+    region: REGION.default("us-east-1").describe("region of each account's AWS provider"),
+  })
+    .prefault({})
+    .describe("how Terraform gets into the accounts"),
+  state: strict({
+    s3: strict({
+      bucket: pattern(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)",
+      ).describe("the bucket holding every stack's state, at <keyPrefix>/<stack>.tfstate, encrypted, locked with S3's lock file"),
+      region: REGION.describe("the bucket's region"),
+      // Terraform's S3 backend refuses keys with a leading or trailing "/" or with "//".
+      keyPrefix: pattern(
+        /^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/,
+        "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'",
+        900,
+      )
+        .default("vault-aws-multi-account")
+        .describe("key prefix of the state objects"),
+      roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
         .optional()
-        .describe("the AWS Organizations id; adds aws:ResourceOrgID to the broker's policies as a second fence"),
-      // Raising the generation has Vault rotate its key (config/rotate-root); see docs/security.md.
-      keyGeneration: z
-        .number({ error: (iss) => expected("a whole number from 1", iss.input) })
-        .int({ error: "must be a whole number" })
-        .min(1, { error: "must be 1 or more" })
-        .default(1)
-        .describe("generation of the access key Vault holds; raise it and Vault rotates the key"),
-      keepPreviousKey: z
-        .boolean({ error: (iss) => expected("true or false", iss.input) })
-        .default(false)
-        .describe("no longer used: Vault rotates the key with no gap; a warning says so"),
-      // Vault's own AWS identity: an IAM user whose key the engine holds, or the existing role Vault
-      // runs as, with no key at all. See docs/security.md, "Keyless broker: Vault's own role".
-      identity: z
-        .enum(["user", "role"], { error: (iss) => expected('"user" or "role"', iss.input) })
-        .default("user")
-        .describe("what Vault's engine authenticates with: user, an IAM user's access key; role, no key, the role Vault runs as"),
-      // IAM role and user names share a character set.
-      roleName: IAM_USER_NAME.optional().describe("the existing IAM role Vault runs as, in the broker's account; set with identity: user, it prepares the switch"),
-      attachmentSlots: z
-        .number({ error: (iss) => expected(`a whole number from 1 to ${IAM_QUOTAS.managedPoliciesPerRoleCeiling}`, iss.input) })
-        .int({ error: "must be a whole number" })
-        .min(1, { error: "must be 1 or more" })
-        .max(IAM_QUOTAS.managedPoliciesPerRoleCeiling, {
-          error: `must be ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} or less: IAM allows at most ${IAM_QUOTAS.managedPoliciesPerRoleCeiling} managed policies per role, even with a raised quota`,
+        .describe("a role Terraform assumes for the state bucket. Default: the credentials Terraform runs with"),
+      // These go both into the backend block, which Terraform reads as is, and into the
+      // terraform_remote_state of cross-stack references, where it evaluates templates: no one
+      // escape suits both, so they keep to characters that open no template.
+      kmsKeyId: pattern(/^[\w:/+=,.@-]+$/, "a KMS key id, key ARN or alias such as alias/terraform-state")
+        .optional()
+        .describe("the KMS key of the state objects. Default: the bucket's default encryption"),
+      profile: pattern(/^[\w:/+=,.@-]+$/, "the name of an AWS profile for the state bucket: letters, digits and _ : / + = , . @ -")
+        .optional()
+        .describe("a named AWS profile for the bucket"),
+      // Named so that it gets its own message rather than "unknown key".
+      dynamodbTable: z
+        .unknown()
+        .refine((value) => value === undefined, {
+          error:
+            "is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
         })
-        .default(DEFAULT_BROKER_ATTACHMENT_SLOTS)
-        .describe("how many of the role's managed-policy slots the broker's policies may fill (IAM counts the role's own attachments too)"),
-      keepUser: z
-        .boolean({ error: (iss) => expected("true or false", iss.input) })
-        .default(false)
-        .describe("with identity: role, keep the user, its key and its trust during the switch"),
-    })
-      .superRefine(checkBrokerIdentity)
-      .describe("Vault's own AWS identity, which assumes the roles"),
-    deployment: strict({
-        roleName: IAM_USER_NAME.default("OrganizationAccountAccessRole").describe("the role Terraform assumes in each account"),
-        region: REGION.default("us-east-1").describe("region of each account's AWS provider"),
-      })
-      .prefault({})
-      .describe("how Terraform gets into the accounts"),
-    state: strict({
-      s3: strict({
-        bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (lowercase letters, digits, '.', '-'; 3 to 63 characters)").describe(
-          "the bucket holding every stack's state, at <keyPrefix>/<stack>.tfstate, encrypted, locked with S3's lock file",
-        ),
-        region: REGION.describe("the bucket's region"),
-        // Terraform's S3 backend refuses keys with a leading or trailing "/" or with "//".
-        keyPrefix: pattern(/^[\w!.*'()-]+(?:\/[\w!.*'()-]+)*$/, "an S3 key prefix: segments of letters, digits and ! - _ . * ' ( ) joined by single '/'", 900).default("vault-aws-multi-account")
-          .describe("key prefix of the state objects"),
-        roleArn: pattern(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, "an IAM role ARN")
-          .optional()
-          .describe("a role Terraform assumes for the state bucket. Default: the credentials Terraform runs with"),
-        // These go both into the backend block, which Terraform reads as is, and into the
-        // terraform_remote_state of cross-stack references, where it evaluates templates: no one
-        // escape suits both, so they keep to characters that open no template.
-        kmsKeyId: pattern(/^[\w:/+=,.@-]+$/, "a KMS key id, key ARN or alias such as alias/terraform-state")
-          .optional()
-          .describe("the KMS key of the state objects. Default: the bucket's default encryption"),
-        profile: pattern(/^[\w:/+=,.@-]+$/, "the name of an AWS profile for the state bucket: letters, digits and _ : / + = , . @ -")
-          .optional()
-          .describe("a named AWS profile for the bucket"),
-        // Named so that it gets its own message rather than "unknown key".
-        dynamodbTable: z
-          .unknown()
-          .refine((value) => value === undefined, {
-            error: "is not used: every stack locks its state with S3's own lock file (use_lockfile, Terraform 1.11+), which replaces the DynamoDB lock table; remove dynamodbTable (the table can be deleted once no older Terraform uses it)",
-          })
-          .optional()
-          .describe("refused: S3's own lock file replaces the DynamoDB lock table"),
-      })
         .optional()
-        .describe("keep state in S3 (for teams and pipelines). Default: local files, terraform.<stack>.tfstate in the project folder"),
-    })
-      .prefault({})
-      .describe("where every stack keeps its Terraform state"),
-    accounts: z
-      .array(account, { error: "is required: list at least one account" })
-      .min(1, {
-        error: "is empty: list at least one account",
-      })
-      .describe("the AWS accounts, at least one; each becomes the stack aws-<name>"),
-    // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
-    iamPath: pattern(/^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/, "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /", 512)
-      .default("/")
-      .describe("IAM path of every managed role, e.g. /vault-aws/, so that one ARN pattern covers them all; choose it before the first deploy"),
-    // A service control policy that protects the broker and the managed roles; see docs/security.md, "Guardrails".
-    guardrails: strict({
-      // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
-      exemptPrincipalArns: z
-        .array(pattern(/^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/, "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass"))
-        .default([])
-        .describe("principals besides the deployment roles that may still change the broker and the roles (ARN patterns)"),
-      // Where the organization stack creates and attaches the policy; without it, vault-aws guardrails only prints it.
-      organization: strict({
-        managementAccountId: ACCOUNT_ID.describe("the organization's management account, where the policy is created"),
-        // The roots (r-…) and OUs (ou-…) the policy is attached to.
-        targets: z.array(pattern(/^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id"))
-          .min(1, { error: "needs at least one root or OU to attach to" })
-          .describe("the roots (r-…) and OUs (ou-…) the policy is attached to"),
-        roleName: IAM_USER_NAME.optional().describe("the role Terraform assumes in the management account. Default: deployment.roleName"),
-      })
-        .optional()
-        .describe("where the organization stack creates and attaches the policy. Default: vault-aws guardrails only prints it"),
+        .describe("refused: S3's own lock file replaces the DynamoDB lock table"),
     })
       .optional()
-      .describe("a service control policy that protects the broker and the managed roles. Default: none"),
-    // The permissions boundary of every role that does not name its own.
-    permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe("the permissions boundary of every role that does not name its own"),
-    // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
-    roleSets: z
-      .record(ROLE_SET_NAME, z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }), {
+      .describe("keep state in S3 (for teams and pipelines). Default: local files, terraform.<stack>.tfstate in the project folder"),
+  })
+    .prefault({})
+    .describe("where every stack keeps its Terraform state"),
+  accounts: z
+    .array(account, { error: "is required: list at least one account" })
+    .min(1, {
+      error: "is empty: list at least one account",
+    })
+    .describe("the AWS accounts, at least one; each becomes the stack aws-<name>"),
+  // IAM path of every managed role, e.g. /vault-aws/: one ARN pattern then covers them all (guardrails).
+  iamPath: pattern(
+    /^\/(?:[A-Za-z0-9_+=,.@-]+\/)*$/,
+    "an IAM path such as /vault-aws/: segments of letters, digits and _+=,.@- between slashes, starting and ending with /",
+    512,
+  )
+    .default("/")
+    .describe(
+      "IAM path of every managed role, e.g. /vault-aws/, so that one ARN pattern covers them all; choose it before the first deploy",
+    ),
+  // A service control policy that protects the broker and the managed roles; see docs/security.md, "Guardrails".
+  guardrails: strict({
+    // Principals besides the deployment roles that may still change the broker and the roles (ARN patterns).
+    exemptPrincipalArns: z
+      .array(
+        pattern(
+          /^arn:aws(?:-cn|-us-gov)?:(?:iam|sts)::(?:\d{12}|\*):[\w+=,.@/*-]+$/,
+          "an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/break-glass",
+        ),
+      )
+      .default([])
+      .describe("principals besides the deployment roles that may still change the broker and the roles (ARN patterns)"),
+    // Where the organization stack creates and attaches the policy; without it, vault-aws guardrails only prints it.
+    organization: strict({
+      managementAccountId: ACCOUNT_ID.describe("the organization's management account, where the policy is created"),
+      // The roots (r-…) and OUs (ou-…) the policy is attached to.
+      targets: z
+        .array(
+          pattern(
+            /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
+            "a root id such as r-a1b2, an OU id such as ou-a1b2-c3d4e5f6, or an account id",
+          ),
+        )
+        .min(1, { error: "needs at least one root or OU to attach to" })
+        .describe("the roots (r-…) and OUs (ou-…) the policy is attached to"),
+      roleName: IAM_USER_NAME.optional().describe("the role Terraform assumes in the management account. Default: deployment.roleName"),
+    })
+      .optional()
+      .describe("where the organization stack creates and attaches the policy. Default: vault-aws guardrails only prints it"),
+  })
+    .optional()
+    .describe("a service control policy that protects the broker and the managed roles. Default: none"),
+  // The permissions boundary of every role that does not name its own.
+  permissionsBoundary: PERMISSIONS_BOUNDARY.optional().describe("the permissions boundary of every role that does not name its own"),
+  // Named lists of roles that accounts take with roleSets: [...], each role as under accounts[].roles.
+  roleSets: z
+    .record(
+      ROLE_SET_NAME,
+      z.array(role, { error: (iss) => expected("a list of roles", iss.input) }).min(1, { error: "is empty: list at least one role" }),
+      {
         error: (iss) =>
           iss.code === "invalid_key"
             ? `${show(iss.input)} is not allowed as a role set name: use lowercase letters, digits, '_' and inner '-'`
             : expected("a mapping of role set names to lists of roles", iss.input),
-      })
-      .prefault({})
-      .describe("named lists of roles, each role as under accounts[].roles, that accounts take with roleSets"),
-    vaultRoles: z.array(vaultRole).prefault([]).describe("Vault roles spanning several accounts' roles"),
-    pipeline: pipeline.optional().describe("the GitOps pipeline whose identities the product makes (docs/pipeline.md)"),
-    // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
-    // apply otherwise), or a warning for policies newer than the snapshot.
-    unknownManagedPolicies: z
-      .enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) })
-      .default("error")
-      .describe("warn accepts AWS managed policy names the shipped list does not know (policies newer than it), with a warning"),
-    // Optional here so that a config without it gets one message listing the names it uses
-    // (see checkReferences), rather than a bare "required".
-    requesters: z
-      .record(REQUESTER, requester, {
-        error: (iss) =>
-          iss.code === "invalid_key"
-            ? `${show(iss.input)} is not allowed: use lowercase letters, digits, '_' and inner '-'`
-            : expected("a mapping of requester names to { description, groups }", iss.input),
-      })
-      .optional()
-      .describe("every requester group a role names, declared: each gets, in each roles stack holding one of its roles, the Vault ACL policy <mount>-<name>.vault-roles-NN. Required once any role names a requester"),
-  });
+      },
+    )
+    .prefault({})
+    .describe("named lists of roles, each role as under accounts[].roles, that accounts take with roleSets"),
+  vaultRoles: z.array(vaultRole).prefault([]).describe("Vault roles spanning several accounts' roles"),
+  pipeline: pipeline.optional().describe("the GitOps pipeline whose identities the product makes (docs/pipeline.md)"),
+  // An AWS managed policy name the shipped snapshot does not know: an error (a typo fails only at
+  // apply otherwise), or a warning for policies newer than the snapshot.
+  unknownManagedPolicies: z
+    .enum(["error", "warn"], { error: (iss) => expected('"error" or "warn"', iss.input) })
+    .default("error")
+    .describe("warn accepts AWS managed policy names the shipped list does not know (policies newer than it), with a warning"),
+  // Optional here so that a config without it gets one message listing the names it uses
+  // (see checkReferences), rather than a bare "required".
+  requesters: z
+    .record(REQUESTER, requester, {
+      error: (iss) =>
+        iss.code === "invalid_key"
+          ? `${show(iss.input)} is not allowed: use lowercase letters, digits, '_' and inner '-'`
+          : expected("a mapping of requester names to { description, groups }", iss.input),
+    })
+    .optional()
+    .describe(
+      "every requester group a role names, declared: each gets, in each roles stack holding one of its roles, the Vault ACL policy <mount>-<name>.vault-roles-NN. Required once any role names a requester",
+    ),
+});
 
 /** `accounts.yaml` as written, validated: role sets and selectors not yet expanded. */
 export type WrittenConfig = z.output<typeof writtenSchema>;
@@ -592,7 +728,10 @@ export type WrittenConfig = z.output<typeof writtenSchema>;
  * written either way synthesizes the same bytes.
  */
 export function expandRoleSets(config: WrittenConfig): WrittenConfig {
-  const accounts = config.accounts.map((account, a) => ({ ...account, roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role) }));
+  const accounts = config.accounts.map((account, a) => ({
+    ...account,
+    roles: sourcedRoles(config.roleSets, account, a).map((s) => s.role),
+  }));
   const vaultRoles = config.vaultRoles.map((vaultRole) => ({
     ...vaultRole,
     // Overlapping selectors name a role once, where it first appears.
@@ -619,14 +758,24 @@ export function noControlCharacters(): z.core.$ZodCheck<unknown> {
         if (found && !reported.has(JSON.stringify(path))) {
           const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
           const shown = jsonText(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-          payload.issues.push({ code: "custom", input: value, path: path as (string | number)[], message: `${shown} holds the control character ${code}: config text may not hold control or invisible formatting characters (tab and line feed excepted); remove it` });
+          payload.issues.push({
+            code: "custom",
+            input: value,
+            path: path as (string | number)[],
+            message: `${shown} holds the control character ${code}: config text may not hold control or invisible formatting characters (tab and line feed excepted); remove it`,
+          });
         }
       } else if (Array.isArray(value)) {
         value.forEach((item, i) => visit(item, [...path, i]));
       } else if (value !== null && typeof value === "object") {
         for (const [key, item] of Object.entries(value)) {
           if (REFUSED_CHARACTERS.test(key)) {
-            payload.issues.push({ code: "custom", input: key, path: path as (string | number)[], message: `the key ${jsonText(key)} holds a control character: config text may not hold control or invisible formatting characters; rename it` });
+            payload.issues.push({
+              code: "custom",
+              input: key,
+              path: path as (string | number)[],
+              message: `the key ${jsonText(key)} holds a control character: config text may not hold control or invisible formatting characters; rename it`,
+            });
           }
           visit(item, [...path, key]);
         }

@@ -12,7 +12,9 @@ export function configWarnings(config: AccountsConfig): string[] {
   const used = new Set(requesterUses(config).map(([name]) => name));
   const unusedRequesters = Object.keys(config.requesters ?? {})
     .filter((name) => !used.has(name))
-    .map((name) => `requesters.${name} grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound`);
+    .map(
+      (name) => `requesters.${name} grants nothing: no role and no Vault role names it, so it gets no policy and its groups are not bound`,
+    );
   // With unknownManagedPolicies: warn, what would have been an error: once where the role is
   // written, in a role set or in the account (an account's roles hold its sets' roles, expanded).
   const unknownPolicies: string[] = [];
@@ -34,7 +36,9 @@ export function configWarnings(config: AccountsConfig): string[] {
     .map((set) => `roleSets.${set} is taken by no account: no account lists it under roleSets:, so its roles are not created anywhere`);
   // Vault rotates the broker's key itself now (docs/pipeline.md), with no second key to keep.
   const keepPreviousKey = config.broker.keepPreviousKey
-    ? ["broker.keepPreviousKey does nothing any more: Vault holds the broker's key and rotates it itself when broker.keyGeneration is raised, with no gap; remove it"]
+    ? [
+        "broker.keepPreviousKey does nothing any more: Vault holds the broker's key and rotates it itself when broker.keyGeneration is raised, with no gap; remove it",
+      ]
     : [];
   return [...unusedRequesters, ...unusedSets, ...unknownPolicies, ...keepPreviousKey, ...lockedOutByGuardrails(config)];
 }

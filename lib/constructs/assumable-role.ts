@@ -42,8 +42,17 @@ export class AssumableRole extends Construct {
 
   constructor(scope: Construct, id: string, config: AssumableRoleConfig) {
     super(scope, id);
-    const { roleName, trustPolicy, maxSessionSeconds, managedPolicyArns, inlinePolicy, revokeSessionsIssuedBefore, permissionsBoundaryArn, path, ...rest } =
-      config;
+    const {
+      roleName,
+      trustPolicy,
+      maxSessionSeconds,
+      managedPolicyArns,
+      inlinePolicy,
+      revokeSessionsIssuedBefore,
+      permissionsBoundaryArn,
+      path,
+      ...rest
+    } = config;
     everyFieldTaken(rest);
     const role = new IamRole(this, "role", {
       name: roleName,

@@ -63,12 +63,19 @@ export class BrokerIdentity extends Construct {
     // Terraform forgets them without deleting them: Vault may hold one until it rotates it.
     const generation = keyGeneration ?? 1;
     const formerKeys = [generation - 1, generation].filter((g) => g >= 1).map((g) => formerKeyAddress(this, g));
-    TerraformStack.of(this).addOverride("removed", formerKeys.map((from) => ({ from, lifecycle: { destroy: false } })));
+    TerraformStack.of(this).addOverride(
+      "removed",
+      formerKeys.map((from) => ({ from, lifecycle: { destroy: false } })),
+    );
 
     // Group 0 always exists: it also holds the user's policy over its own keys, inline, so the user
     // joins no extra group (IAM allows 10 per user, all of which the assume-role policies may need).
     const groups: IamGroup[] = [new IamGroup(this, "assume-roles-group-0", { name: `${userName}-assume-roles-0` })];
-    new IamGroupPolicy(this, "own-keys", { name: "rotate-own-access-key", group: groups[0].name, policy: policyJson(brokerOwnKeysPolicy(user.arn)) });
+    new IamGroupPolicy(this, "own-keys", {
+      name: "rotate-own-access-key",
+      group: groups[0].name,
+      policy: policyJson(brokerOwnKeysPolicy(user.arn)),
+    });
 
     policies.forEach((document, index) => {
       // Policy numbers are chunk numbers of an append-only packing, not positions in the config.

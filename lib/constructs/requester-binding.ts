@@ -34,7 +34,12 @@ export class RequesterBinding extends Construct {
       name: config.groupName,
       type: "external",
       policies: [...config.policyNames],
-      metadata: { managed_by: "vault-aws-multi-account", requester: config.requester, auth_mount: config.authMount, external_group: config.externalGroup },
+      metadata: {
+        managed_by: "vault-aws-multi-account",
+        requester: config.requester,
+        auth_mount: config.authMount,
+        external_group: config.externalGroup,
+      },
     });
     new IdentityGroupAlias(this, "alias", {
       name: config.externalGroup,

@@ -49,7 +49,7 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
       ? join(homedir(), "Library", "Caches")
       : process.platform === "win32"
         ? (env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"))
-        : (env.XDG_CACHE_HOME || join(homedir(), ".cache"));
+        : env.XDG_CACHE_HOME || join(homedir(), ".cache");
   return join(base, "vault-aws", "credentials");
 }
 
@@ -114,7 +114,11 @@ export interface LockTiming {
  * the same key at the same time, in any process, make one `issue` call: the first takes a lock file
  * (created exclusively), the others wait for the entry it writes.
  */
-export async function cachedCredentials(file: string, issue: () => Promise<CacheEntry>, timing: LockTiming = {}): Promise<ProcessCredentials> {
+export async function cachedCredentials(
+  file: string,
+  issue: () => Promise<CacheEntry>,
+  timing: LockTiming = {},
+): Promise<ProcessCredentials> {
   const now = timing.now ?? Date.now;
   const lock = `${file}.lock`;
   mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });

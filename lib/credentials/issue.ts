@@ -37,7 +37,10 @@ async function call(request: IssueRequest, method: "GET" | "POST", path: string,
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new CredentialsError(CREDENTIALS_EXIT.unreachable, `Vault at ${request.address} did not answer (${why}): check VAULT_ADDR and your network or VPN`);
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.unreachable,
+      `Vault at ${request.address} did not answer (${why}): check VAULT_ADDR and your network or VPN`,
+    );
   }
   const text = await response.text();
   let parsed: any = {};
@@ -56,7 +59,10 @@ async function call(request: IssueRequest, method: "GET" | "POST", path: string,
 export async function issueCredentials(request: IssueRequest, now: () => number = Date.now): Promise<CacheEntry> {
   const path = `${request.mount.split("/").map(encodeURIComponent).join("/")}/sts/${encodeURIComponent(request.role)}`;
   const issuedAt = now();
-  const answer = await call(request, "POST", path, { ...(request.ttl && { ttl: request.ttl }), ...(request.roleArn && { role_arn: request.roleArn }) });
+  const answer = await call(request, "POST", path, {
+    ...(request.ttl && { ttl: request.ttl }),
+    ...(request.roleArn && { role_arn: request.roleArn }),
+  });
   const data = answer.body?.data;
   if (answer.status === 200 && data?.access_key && data?.secret_key) {
     const leaseSeconds = Number(answer.body.lease_duration ?? data.ttl ?? 0);
@@ -76,15 +82,28 @@ export async function issueCredentials(request: IssueRequest, now: () => number 
     // Vault answers 403 for a token it does not know too: tell the two apart with the token's own lookup.
     const self = await call(request, "GET", "auth/token/lookup-self");
     if (self.status === 403) {
-      throw new CredentialsError(CREDENTIALS_EXIT.tokenExpired, `your Vault token at ${request.address} expired or was revoked: log in again (\`vault login -method=oidc\`)`);
+      throw new CredentialsError(
+        CREDENTIALS_EXIT.tokenExpired,
+        `your Vault token at ${request.address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
+      );
     }
     const groups = await request.whoMay?.(request.role);
     const who =
-      groups === undefined ? "" : groups.length === 0 ? "; no requester group may get it" : `; requester groups that may get it: ${groups.join(", ")}`;
-    throw new CredentialsError(CREDENTIALS_EXIT.denied, `your Vault token may not get credentials for Vault role ${request.role}${request.roleArn ? ` (${request.roleArn})` : ""}${who}`);
+      groups === undefined
+        ? ""
+        : groups.length === 0
+          ? "; no requester group may get it"
+          : `; requester groups that may get it: ${groups.join(", ")}`;
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.denied,
+      `your Vault token may not get credentials for Vault role ${request.role}${request.roleArn ? ` (${request.roleArn})` : ""}${who}`,
+    );
   }
   if (answer.status === 400 && request.roleArn === undefined && /role_arn|role arn/i.test(vaultSays)) {
-    throw new CredentialsError(CREDENTIALS_EXIT.roleArnNeeded, `Vault role ${request.role} spans several role ARNs: choose one with --role-arn (Vault says: ${vaultSays})`);
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.roleArnNeeded,
+      `Vault role ${request.role} spans several role ARNs: choose one with --role-arn (Vault says: ${vaultSays})`,
+    );
   }
   throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault refused credentials for ${request.role}: ${vaultSays}`);
 }

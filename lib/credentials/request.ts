@@ -29,7 +29,13 @@ export function credentialsRequest(options: CredentialsRequestOptions, env: Node
 }
 
 /** The flags the fast path understands; any other argument sends the call to the whole program. */
-const FLAGS: Readonly<Record<string, keyof CredentialsRequestOptions>> = { "--role": "role", "--role-arn": "roleArn", "--ttl": "ttl", "--mount": "mount", "--address": "address" };
+const FLAGS: Readonly<Record<string, keyof CredentialsRequestOptions>> = {
+  "--role": "role",
+  "--role-arn": "roleArn",
+  "--ttl": "ttl",
+  "--mount": "mount",
+  "--address": "address",
+};
 
 /**
  * The options of a `credentials` command line (`--flag value` or `--flag=value`), or undefined
@@ -38,7 +44,9 @@ const FLAGS: Readonly<Record<string, keyof CredentialsRequestOptions>> = { "--ro
 export function parseCredentialsArgs(args: readonly string[]): CredentialsRequestOptions | undefined {
   const options: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
+    const [flag, inline] = args[i].includes("=")
+      ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)]
+      : [args[i], undefined];
     const name = FLAGS[flag];
     const value = inline ?? args[++i];
     if (name === undefined || value === undefined || value === "" || name in options) return undefined;

@@ -46,7 +46,10 @@ export function vaultToken(env: NodeJS.ProcessEnv): string {
   }
   if (!token) {
     const where = helper === undefined ? "VAULT_TOKEN nor ~/.vault-token" : "VAULT_TOKEN nor the token helper";
-    throw new CredentialsError(CREDENTIALS_EXIT.noToken, `no Vault token: neither ${where} holds one; log in with \`vault login -method=oidc\` (or set VAULT_TOKEN)`);
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.noToken,
+      `no Vault token: neither ${where} holds one; log in with \`vault login -method=oidc\` (or set VAULT_TOKEN)`,
+    );
   }
   return token;
 }

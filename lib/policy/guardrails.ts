@@ -51,7 +51,19 @@ export const ROLE_ACTIONS = [
 ] as const;
 
 /** Every IAM action that writes, in few characters: what a role named like a deployment role, where it is not one, may not do. */
-export const WRITE_ACTIONS = ["iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:PassRole", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Update*", "iam:Upload*"] as const;
+export const WRITE_ACTIONS = [
+  "iam:Add*",
+  "iam:Attach*",
+  "iam:Create*",
+  "iam:Delete*",
+  "iam:Detach*",
+  "iam:PassRole",
+  "iam:Put*",
+  "iam:Remove*",
+  "iam:Set*",
+  "iam:Update*",
+  "iam:Upload*",
+] as const;
 
 /** What the guardrail protects, and who may still change it. */
 export interface GuardrailInput {
@@ -104,7 +116,8 @@ export interface GuardrailInput {
 export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   const iam = `arn:${input.partition}:iam::`;
   const broker = `${iam}${input.brokerAccountId}`;
-  const roles = input.iamPath !== "/" ? [`${iam}*:role${input.iamPath}*`] : [...new Set(input.roleNames)].sort().map((name) => `${iam}*:role/${name}`);
+  const roles =
+    input.iamPath !== "/" ? [`${iam}*:role${input.iamPath}*`] : [...new Set(input.roleNames)].sort().map((name) => `${iam}*:role/${name}`);
   const byName = new Map<string, string[]>([[input.defaultDeploymentRoleName, []]]);
   for (const { accountId, roleName } of input.deploymentRoleOverrides) byName.set(roleName, [...(byName.get(roleName) ?? []), accountId]);
   const deploymentRoles = [...byName.keys()].map((name) => `${iam}*:role/${name}`);
@@ -118,22 +131,28 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
     // Vault's rotate-root: the broker user creates its own next key and deletes the old one (IAM caps
     // it at two), so it is exempt here beside the deployment roles; nobody else may touch its keys.
     deny("ProtectVaultBrokerKeys", BROKER_KEY_ACTIONS, [user], { ArnNotLike: { "aws:PrincipalArn": [...exemptArns, user] } });
-    deny("ProtectVaultBroker", [...BROKER_ACTIONS, ...POLICY_ACTIONS], [
-      user,
-      `${broker}:group/${input.brokerUserName}-assume-roles-*`,
-      `${broker}:policy/${input.brokerUserName}-assume-roles-*`,
-    ]);
+    deny(
+      "ProtectVaultBroker",
+      [...BROKER_ACTIONS, ...POLICY_ACTIONS],
+      [user, `${broker}:group/${input.brokerUserName}-assume-roles-*`, `${broker}:policy/${input.brokerUserName}-assume-roles-*`],
+    );
   }
   if (input.brokerRoleName !== undefined) {
     const role = input.brokerRoleName;
     // PassRole: a workload given the role acts as Vault, whatever else protects it.
-    deny("ProtectVaultBrokerRole", [...ROLE_ACTIONS, "iam:PassRole", ...POLICY_ACTIONS], [`${broker}:role/${role}`, `${broker}:policy/${role}-assume-*`]);
+    deny(
+      "ProtectVaultBrokerRole",
+      [...ROLE_ACTIONS, "iam:PassRole", ...POLICY_ACTIONS],
+      [`${broker}:role/${role}`, `${broker}:policy/${role}-assume-*`],
+    );
   }
   deny("ProtectVaultManagedRoles", ROLE_ACTIONS, roles);
   const policies = [...new Set(input.accountPolicyNames)].sort().map((name) => `${iam}*:policy/${name}`);
   if (policies.length > 0) deny("ProtectVaultManagedRolePolicies", POLICY_ACTIONS, policies);
   // Whoever could change a deployment role's trust, or pass it to a workload, would be exempt from everything above.
-  deny("ProtectDeploymentRoles", [...ROLE_ACTIONS, "iam:PassRole"], deploymentRoles, { ArnNotLike: { "aws:PrincipalArn": deploymentRoles } });
+  deny("ProtectDeploymentRoles", [...ROLE_ACTIONS, "iam:PassRole"], deploymentRoles, {
+    ArnNotLike: { "aws:PrincipalArn": deploymentRoles },
+  });
 
   const guarded = [...new Set(statements.flatMap((st) => st.Resource as string[]))];
   // Accounts whose deployment role is not the default one (an override naming the default is no override).
@@ -142,7 +161,10 @@ export function guardrailPolicy(input: GuardrailInput): PolicyDocument {
   [...byName.entries()].forEach(([name, accountIds], n) => {
     const impostor = { ArnLike: { "aws:PrincipalArn": `${iam}*:role/${name}` } };
     // The default name is the deployment role everywhere but in the few accounts listed; another name, only in those listed.
-    const account: Conditions = n === 0 ? { StringEquals: { "aws:PrincipalAccount": elsewhere } } : { StringNotEquals: { "aws:PrincipalAccount": [...accountIds].sort() } };
+    const account: Conditions =
+      n === 0
+        ? { StringEquals: { "aws:PrincipalAccount": elsewhere } }
+        : { StringNotEquals: { "aws:PrincipalAccount": [...accountIds].sort() } };
     if (n === 0 && elsewhere.length === 0) return;
     deny(`PinDeploymentRoles${n}`, WRITE_ACTIONS, guarded, { ...impostor, ...account });
   });

@@ -76,7 +76,10 @@ export function brokerTrustPolicy(config: BrokerTrustConfig): PolicyDocument {
         Effect: "Allow",
         Principal: { AWS: config.brokerAccountRootArn },
         Action: "sts:AssumeRole",
-        Condition: config.sessionNamePrefix === undefined ? { StringEquals: stringEquals } : { StringEquals: stringEquals, StringLike: { "sts:RoleSessionName": `${config.sessionNamePrefix}*` } },
+        Condition:
+          config.sessionNamePrefix === undefined
+            ? { StringEquals: stringEquals }
+            : { StringEquals: stringEquals, StringLike: { "sts:RoleSessionName": `${config.sessionNamePrefix}*` } },
       },
     ],
   };

@@ -33,4 +33,3 @@ export function stsRoleBody(config: StsRoleSettings): Record<string, unknown> {
     external_id: externalId ?? "",
   };
 }
-

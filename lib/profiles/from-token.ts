@@ -4,7 +4,9 @@ import type { ProfileGrant } from "./profiles";
 /** Vault's answer to `sys/internal/ui/resultant-acl`: the token's own policies, merged. */
 export interface ResultantAcl {
   readonly root?: boolean;
-  readonly exact_paths?: Readonly<Record<string, { readonly capabilities?: readonly string[]; readonly allowed_parameters?: Readonly<Record<string, unknown>> }>>;
+  readonly exact_paths?: Readonly<
+    Record<string, { readonly capabilities?: readonly string[]; readonly allowed_parameters?: Readonly<Record<string, unknown>> }>
+  >;
   readonly glob_paths?: Readonly<Record<string, unknown>>;
 }
 
@@ -16,7 +18,10 @@ export interface ResultantAcl {
 export function tokenGrants(acl: ResultantAcl, mount: string): { grants: ProfileGrant[]; notes: string[] } {
   const prefix = `${mount}/sts/`;
   const notes: string[] = [];
-  if (acl.root) notes.push("this is a root token: it may get every role, so the list cannot come from its policy; use --requester with the accounts file");
+  if (acl.root)
+    notes.push(
+      "this is a root token: it may get every role, so the list cannot come from its policy; use --requester with the accounts file",
+    );
   const grants: ProfileGrant[] = [];
   for (const [path, rule] of Object.entries(acl.exact_paths ?? {})) {
     if (!path.startsWith(prefix) || !(rule.capabilities ?? []).some((c) => c === "update" || c === "create")) continue;
@@ -26,15 +31,21 @@ export function tokenGrants(acl: ResultantAcl, mount: string): { grants: Profile
     if (Array.isArray(arns) && arns.length > 0) {
       for (const arn of arns) grants.push({ vaultRole, roleArn: String(arn), spanning: true });
     } else if (Array.isArray(arns)) {
-      notes.push(`${vaultRole}: your policy lets you pass any role_arn, so it does not say which ARNs the role spans; ask your Vault admins, or run vault-aws profiles --requester with the accounts file`);
+      notes.push(
+        `${vaultRole}: your policy lets you pass any role_arn, so it does not say which ARNs the role spans; ask your Vault admins, or run vault-aws profiles --requester with the accounts file`,
+      );
     } else {
       grants.push({ vaultRole, spanning: false });
     }
   }
   for (const path of Object.keys(acl.glob_paths ?? {})) {
-    if (path.startsWith(prefix) || prefix.startsWith(path)) notes.push(`${path}*: a glob path names no role; use --requester with the accounts file to list them`);
+    if (path.startsWith(prefix) || prefix.startsWith(path))
+      notes.push(`${path}*: a glob path names no role; use --requester with the accounts file to list them`);
   }
-  return { grants: grants.sort((a, b) => a.vaultRole.localeCompare(b.vaultRole) || (a.roleArn ?? "").localeCompare(b.roleArn ?? "")), notes };
+  return {
+    grants: grants.sort((a, b) => a.vaultRole.localeCompare(b.vaultRole) || (a.roleArn ?? "").localeCompare(b.roleArn ?? "")),
+    notes,
+  };
 }
 
 /** The token's resultant ACL, or a `CredentialsError` saying why it cannot be read. */
@@ -47,9 +58,17 @@ export async function readResultantAcl(address: string, token: string, namespace
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CredentialsError(CREDENTIALS_EXIT.unreachable, `Vault at ${address} did not answer (${cause?.code ?? (error as Error).message}): check VAULT_ADDR and your network or VPN`);
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.unreachable,
+      `Vault at ${address} did not answer (${cause?.code ?? (error as Error).message}): check VAULT_ADDR and your network or VPN`,
+    );
   }
-  if (response.status === 403) throw new CredentialsError(CREDENTIALS_EXIT.tokenExpired, `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`);
-  if (response.status !== 200) throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${response.status} to sys/internal/ui/resultant-acl`);
+  if (response.status === 403)
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.tokenExpired,
+      `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
+    );
+  if (response.status !== 200)
+    throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${response.status} to sys/internal/ui/resultant-acl`);
   return ((await response.json()) as { data?: ResultantAcl }).data ?? {};
 }

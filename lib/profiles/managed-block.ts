@@ -38,15 +38,22 @@ export function withManagedBlock(text: string, block: string, file: string, prof
     if (before !== "") before += "\n";
     after = "";
   } else if (begins.length === 1 && ends.length === 1 && begins[0] < ends[0]) {
-    before = lines.slice(0, begins[0]).map((l) => `${l}\n`).join("");
+    before = lines
+      .slice(0, begins[0])
+      .map((l) => `${l}\n`)
+      .join("");
     after = lines.slice(ends[0] + 1).join("\n");
   } else {
-    throw new Error(`${file}: the vault-aws block's marker lines are damaged (${begins.length} begin, ${ends.length} end lines): fix or remove them by hand, then run again`);
+    throw new Error(
+      `${file}: the vault-aws block's marker lines are damaged (${begins.length} begin, ${ends.length} end lines): fix or remove them by hand, then run again`,
+    );
   }
   const outside = new Set(sectionNames(before + after));
   const clash = profileNames.filter((n) => outside.has(n));
   if (clash.length > 0) {
-    throw new Error(`${file}: ${clash.join(", ")} ${clash.length === 1 ? "is" : "are"} already defined outside the vault-aws block: rename ${clash.length === 1 ? "it" : "them"} there, or choose other names with --name`);
+    throw new Error(
+      `${file}: ${clash.join(", ")} ${clash.length === 1 ? "is" : "are"} already defined outside the vault-aws block: rename ${clash.length === 1 ? "it" : "them"} there, or choose other names with --name`,
+    );
   }
   return before + block + after;
 }

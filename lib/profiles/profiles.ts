@@ -55,9 +55,13 @@ export function profileName(pattern: string, grant: ProfileGrant): string {
 /** Checks a `--name` pattern: only known placeholders, and names the AWS config file can hold. */
 export function checkNamePattern(pattern: string): void {
   const unknown = [...pattern.matchAll(/\{(\w*)\}/g)].map((m) => m[1]).filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new Error(`--name ${JSON.stringify(pattern)}: {${unknown[0]}} is not a placeholder: use {account}, {role}, {accountId} or {vaultRole}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `--name ${JSON.stringify(pattern)}: {${unknown[0]}} is not a placeholder: use {account}, {role}, {accountId} or {vaultRole}`,
+    );
   const sample = pattern.replace(/\{\w+\}/g, "x");
-  if (!PROFILE_NAME.test(sample)) throw new Error(`--name ${JSON.stringify(pattern)}: a profile name may hold only letters, digits and _ . @ + = -`);
+  if (!PROFILE_NAME.test(sample))
+    throw new Error(`--name ${JSON.stringify(pattern)}: a profile name may hold only letters, digits and _ . @ + = -`);
 }
 
 /** Whether a name (from Vault, through a token) can be written as a profile name and a command-line word. */

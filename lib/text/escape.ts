@@ -31,6 +31,7 @@ export function shellWord(word: string): string {
  * key. Refused, not altered, when it holds a line break or another control character.
  */
 export function iniValue(value: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`${JSON.stringify(value)} holds a line break or control character: it cannot be written to an AWS config file`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new Error(`${JSON.stringify(value)} holds a line break or control character: it cannot be written to an AWS config file`);
   return value;
 }

@@ -3,10 +3,16 @@ import { inline, managed } from "./helpers";
 
 describe("adminManagedPolicy", () => {
   test("AdministratorAccess is admin", () => {
-    expect(adminManagedPolicy(managed("AdministratorAccess"))).toEqual({ level: "admin", reason: "AdministratorAccess allows every action on every resource" });
+    expect(adminManagedPolicy(managed("AdministratorAccess"))).toEqual({
+      level: "admin",
+      reason: "AdministratorAccess allows every action on every resource",
+    });
   });
   test("IAMFullAccess is admin: the role can grant itself anything", () => {
-    expect(adminManagedPolicy(managed("IAMFullAccess"))).toEqual({ level: "admin", reason: "IAMFullAccess can grant the role itself any permission" });
+    expect(adminManagedPolicy(managed("IAMFullAccess"))).toEqual({
+      level: "admin",
+      reason: "IAMFullAccess can grant the role itself any permission",
+    });
   });
   test("in another partition too", () => {
     expect(adminManagedPolicy({ kind: "managed", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" })?.level).toBe("admin");

@@ -4,4 +4,7 @@ import type { RolePolicy } from "../../../lib/policy/privilege";
 export const managed = (name: string): RolePolicy => ({ kind: "managed", policyArn: `arn:aws:iam::aws:policy/${name}` });
 
 /** An inline policy of the given statements. */
-export const inline = (...Statement: Record<string, unknown>[]): RolePolicy => ({ kind: "inline", document: { Version: "2012-10-17", Statement } });
+export const inline = (...Statement: Record<string, unknown>[]): RolePolicy => ({
+  kind: "inline",
+  document: { Version: "2012-10-17", Statement },
+});

@@ -2,7 +2,10 @@ import { inlineAllowsAllOfIam } from "../../../lib/policy/privilege";
 import { inline } from "./helpers";
 
 describe("inlineAllowsAllOfIam", () => {
-  const admin = { level: "admin", reason: "the inline policy allows all of IAM (iam:*) on every resource, so the role can grant itself any permission" };
+  const admin = {
+    level: "admin",
+    reason: "the inline policy allows all of IAM (iam:*) on every resource, so the role can grant itself any permission",
+  };
 
   test("iam:* on every resource is admin", () => {
     expect(inlineAllowsAllOfIam(inline({ Effect: "Allow", Action: ["IAM:*"], Resource: "*" }))).toEqual(admin);
@@ -14,7 +17,9 @@ describe("inlineAllowsAllOfIam", () => {
     expect(inlineAllowsAllOfIam(inline({ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }))).toBeUndefined();
   });
   test("iam:* on one role is not", () => {
-    expect(inlineAllowsAllOfIam(inline({ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::222222222222:role/app" }))).toBeUndefined();
+    expect(
+      inlineAllowsAllOfIam(inline({ Effect: "Allow", Action: "iam:*", Resource: "arn:aws:iam::222222222222:role/app" })),
+    ).toBeUndefined();
   });
   test("a few IAM actions are not", () => {
     expect(inlineAllowsAllOfIam(inline({ Effect: "Allow", Action: ["iam:GetRole", "iam:ListRoles"], Resource: "*" }))).toBeUndefined();

@@ -8,7 +8,14 @@ describe("inlineAllowsEverything", () => {
     expect(inlineAllowsEverything(inline({ Effect: "Allow", Action: "*", Resource: "*" }))).toEqual(admin);
   });
   test("as lists, among other statements", () => {
-    expect(inlineAllowsEverything(inline({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, { Effect: "Allow", Action: ["ec2:*", "*"], Resource: ["arn:aws:s3:::x", "*"] }))).toEqual(admin);
+    expect(
+      inlineAllowsEverything(
+        inline(
+          { Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+          { Effect: "Allow", Action: ["ec2:*", "*"], Resource: ["arn:aws:s3:::x", "*"] },
+        ),
+      ),
+    ).toEqual(admin);
   });
   test("with NotResource, which is every resource but a few", () => {
     expect(inlineAllowsEverything(inline({ Effect: "Allow", Action: "*", NotResource: "arn:aws:s3:::secrets/*" }))).toEqual(admin);

@@ -8,7 +8,14 @@ import { allowStatements } from "./statements";
  */
 export const inlineAllowsAllOfIam: PrivilegeRule = (policy) => {
   const found = allowStatements(policy)?.some(
-    (s) => s.everyResource && (s.actions?.includes("iam:*") || (s.notActions !== undefined && !s.notActions.some((a) => a === "*" || a.startsWith("iam:")))),
+    (s) =>
+      s.everyResource &&
+      (s.actions?.includes("iam:*") || (s.notActions !== undefined && !s.notActions.some((a) => a === "*" || a.startsWith("iam:")))),
   );
-  return found ? { level: "admin", reason: "the inline policy allows all of IAM (iam:*) on every resource, so the role can grant itself any permission" } : undefined;
+  return found
+    ? {
+        level: "admin",
+        reason: "the inline policy allows all of IAM (iam:*) on every resource, so the role can grant itself any permission",
+      }
+    : undefined;
 };

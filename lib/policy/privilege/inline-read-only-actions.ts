@@ -10,6 +10,7 @@ const READ_VERBS = /^[a-z0-9-]+:(get|list|describe|batchget|view)/;
  */
 export const inlineReadOnlyActions: PrivilegeRule = (policy) => {
   const statements = allowStatements(policy);
-  if (statements === undefined || !statements.every((s) => s.actions !== undefined && s.actions.every((a) => READ_VERBS.test(a)))) return undefined;
+  if (statements === undefined || !statements.every((s) => s.actions !== undefined && s.actions.every((a) => READ_VERBS.test(a))))
+    return undefined;
   return { level: "read", reason: "every action the inline policy allows is a Get, List, Describe, BatchGet or View action" };
 };

@@ -7,7 +7,13 @@ import { readOnlyManagedPolicy } from "./read-only-managed-policy";
 import { awsManagedPolicyName } from "./statements";
 
 /** The rules in the order they are tried on each policy: the admin rules before the read rules. */
-export const PRIVILEGE_RULES: readonly PrivilegeRule[] = [adminManagedPolicy, inlineAllowsEverything, inlineAllowsAllOfIam, readOnlyManagedPolicy, inlineReadOnlyActions];
+export const PRIVILEGE_RULES: readonly PrivilegeRule[] = [
+  adminManagedPolicy,
+  inlineAllowsEverything,
+  inlineAllowsAllOfIam,
+  readOnlyManagedPolicy,
+  inlineReadOnlyActions,
+];
 
 /** One policy's level: the first rule that recognizes it, else `write` (it may change something). */
 export function policyPrivilege(policy: RolePolicy): PrivilegeFinding {
@@ -32,7 +38,10 @@ export interface RolePrivilege {
  * A role's privilege: the highest level over its managed policies and its inline policy. A role
  * with no policy can do nothing, and is `read`.
  */
-export function rolePrivilege(role: { readonly managedPolicyArns: readonly string[]; readonly inlinePolicy?: Readonly<Record<string, unknown>> }): RolePrivilege {
+export function rolePrivilege(role: {
+  readonly managedPolicyArns: readonly string[];
+  readonly inlinePolicy?: Readonly<Record<string, unknown>>;
+}): RolePrivilege {
   const policies: RolePolicy[] = role.managedPolicyArns.map((policyArn) => ({ kind: "managed", policyArn }));
   if (role.inlinePolicy) policies.push({ kind: "inline", document: role.inlinePolicy });
   if (policies.length === 0) return { level: "read", reasons: ["the role has no policy, so it can do nothing"] };
