@@ -6,7 +6,6 @@ import { accessTerminal } from "../report/terminal";
 import { CONTROL_CHARACTERS, jsonText, markdownCode, markdownText, terminalText } from "../lib/output-text";
 import { baseConfig, configOf, modelOf } from "./helpers";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const commonmark = require("commonmark");
 /** Markdown as a CommonMark renderer turns it into HTML. */
 const rendered = (markdown: string): string => new commonmark.HtmlRenderer().render(new commonmark.Parser().parse(markdown));
@@ -89,6 +88,7 @@ describe("terminal output never carries a control character", () => {
   test("with colour: the only escapes are the program's own colour codes", () => {
     for (const by of ["requester", "account"] as const) {
       const text = accessTerminal(hostileReport(), { by, color: true, privileged: false });
+      // eslint-disable-next-line no-control-regex -- the colour sequences are what it removes
       const withoutColours = text.replace(/\u001b\[(?:1;31|33|32|0)m/g, "").replace(/\n/g, "");
       expect(withoutColours.match(CONTROL_CHARACTERS)).toBeNull();
     }

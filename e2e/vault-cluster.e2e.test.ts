@@ -54,7 +54,6 @@ beforeAll(async () => {
   await cluster.root.write("sys/auth/jwt", { type: "jwt" });
 });
 afterAll(async () => {
-  // eslint-disable-next-line no-console
   console.log(`[cluster figures] ${JSON.stringify({ clusterSeconds, ...figures }, null, 2)}`);
   await cluster?.stop();
   await emulator?.stop();

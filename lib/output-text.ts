@@ -9,6 +9,8 @@
  * - JSON: `jsonText`
  * - HTML and SVG: `escapeXml` (report/svg.ts), and `scriptJson` (report/html-data.ts) inside `<script>`
  * - Terraform JSON: `terraformLiteral` (lib/terraform-literal.ts)
+ * - a command line the AWS CLI splits (`credential_process`): `shellWord`
+ * - an INI value of the AWS config file: `iniValue`
  */
 
 /**
@@ -17,6 +19,7 @@
  * formatting characters that reorder or hide text (bidirectional overrides, zero-width characters,
  * line and paragraph separators, the byte order mark).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /** `\n`, `\t`, `\x1b`, `\u202e`: a control character as visible text. */
@@ -65,6 +68,7 @@ export function markdownCode(text: string): string {
  */
 export function jsonText(value: unknown, indent?: number): string {
   // JSON.stringify escapes every C0 control inside strings; the line breaks left are its indentation.
+  // eslint-disable-next-line no-control-regex -- a range that starts at U+0000 on purpose
   return JSON.stringify(value, null, indent).replace(/[^\u0000-\u007e\u00a0-\u200a]/g, (c) =>
     c.match(CONTROL_CHARACTERS) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c,
   );
@@ -73,9 +77,37 @@ export function jsonText(value: unknown, indent?: number): string {
 /** Plain data with `fn` applied to every string and every object key; other values as they are. */
 export function mapStrings<T>(value: T, fn: (text: string) => string): T {
   if (typeof value === "string") return fn(value) as T;
-  if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => mapStrings(item, fn)) as T;
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [fn(key), mapStrings(item, fn)])) as T;
   }
+  return value;
+}
+
+/** Characters a POSIX shell word may hold unquoted. */
+const SHELL_SAFE = /^[A-Za-z0-9_./:=@,+%-]+$/;
+
+/** Whether `text` holds a character of `CONTROL_CHARACTERS` (the regular expression is global, so `test` alone would keep state). */
+function hasControl(text: string): boolean {
+  return text.match(CONTROL_CHARACTERS) !== null;
+}
+
+/**
+ * One argument of a command line that the AWS CLI and SDKs split the POSIX way (botocore's
+ * `shlex.split` of `credential_process`): unquoted when plainly safe, else in single quotes.
+ * Refused, not altered, when it holds a control character.
+ */
+export function shellWord(word: string): string {
+  if (hasControl(word)) throw new Error(`${jsonText(word)} holds a control character: it cannot go into a command line`);
+  return SHELL_SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A value of an INI file such as `~/.aws/config`: one line, so that it cannot add a section or a
+ * key. Refused, not altered, when it holds a line break or another control character.
+ */
+export function iniValue(value: string): string {
+  if (hasControl(value))
+    throw new Error(`${jsonText(value)} holds a line break or control character: it cannot be written to an AWS config file`);
   return value;
 }

@@ -33,6 +33,6 @@ export function vaultAddressProblem(configured: string | undefined, env: NodeJS.
 export function configuredVaultAddress(stacksDir: string): string | undefined {
   const file = join(stacksDir, "vault", "cdk.tf.json");
   if (!existsSync(file)) return undefined;
-  const providers = JSON.parse(readFileSync(file, "utf8")).provider?.vault ?? [];
-  return providers.map((p: any) => p.address).find((a: unknown): a is string => typeof a === "string");
+  const stack = JSON.parse(readFileSync(file, "utf8")) as { provider?: { vault?: { address?: unknown }[] } };
+  return (stack.provider?.vault ?? []).map((p) => p.address).find((a): a is string => typeof a === "string");
 }

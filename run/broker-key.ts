@@ -71,7 +71,7 @@ async function rotateRoot(vault: VaultClient, mount: string, timeoutMs: number):
   for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
     try {
       const answer = await vault.write(`${mount}/config/rotate-root`);
-      return answer.data.access_key;
+      return String((answer as { data: { access_key: unknown } }).data.access_key);
     } catch (error) {
       if (
         Date.now() + wait > deadline ||

@@ -1,3 +1,7 @@
+import { vaultErrors } from "../lib/vault-answer";
+
+export { vaultErrors };
+
 /** A Vault HTTP API answer: the status and the parsed body (`{}` when there is none). */
 export interface VaultResponse {
   readonly status: number;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { freePort } from "./emulator";
 import { killOnInterrupt } from "./interrupt";
 import { apiAddress, type VaultNodeSpec, vaultNodeConfig } from "./vault-cluster-config";
-import { VaultClient } from "../run/vault-client";
+import { VaultClient, vaultErrors } from "../run/vault-client";
 import { signalGroup, type VaultEndpoint } from "./vault-server";
 
 /** One `vault server` of a `VaultCluster`. */
@@ -308,7 +308,8 @@ class NodeProcess implements VaultNode {
         .request("PUT", "sys/unseal", { key })
         .catch((e: Error) => ({ status: 0, body: { errors: [e.message] } }));
       if (answer.status === 200 && answer.body.sealed === false) return;
-      last = answer.body?.errors?.join("; ") ?? `sealed (progress ${answer.body?.progress})`;
+      const errors = vaultErrors(answer.body);
+      last = errors.length > 0 ? errors.join("; ") : `sealed (progress ${String(answer.body?.progress)})`;
       await sleep(250);
     }
     throw new Error(`${this.nodeId} is still sealed: ${last || "it exited"}`);

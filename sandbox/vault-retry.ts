@@ -1,4 +1,4 @@
-import { type VaultResponse, VaultClient, VaultError } from "../run/vault-client";
+import { type VaultResponse, VaultClient, VaultError, vaultErrors } from "../run/vault-client";
 
 /**
  * How a requester retries a Vault call: the policy docs/vault-cluster.md recommends, and the one the
@@ -62,7 +62,7 @@ export class RetryingVaultClient {
       try {
         response = await new VaultClient(address, this.token).request("POST", path, body);
         if (response.status >= 200 && response.status < 300) return { body: response.body, retries: retry };
-        failure = (response.body?.errors ?? []).join("; ");
+        failure = vaultErrors(response.body).join("; ");
       } catch (error) {
         failure = (error as Error).message;
       }

@@ -100,23 +100,23 @@ describe("pipelineTrustPolicy (GitHub), evaluated as AWS evaluates it", () => {
     });
   });
   test("a pull request's token may assume the plan identity and not the apply identity", async () => {
-    expect(await webIdentity(plan, host, "repo:acme/vault-config:pull_request")).toBe("Allowed");
-    expect(await webIdentity(apply, host, "repo:acme/vault-config:pull_request")).toBe("ImplicitlyDenied");
+    expect(webIdentity(plan, host, "repo:acme/vault-config:pull_request")).toBe("Allowed");
+    expect(webIdentity(apply, host, "repo:acme/vault-config:pull_request")).toBe("ImplicitlyDenied");
   });
   test("the default branch (the nightly drift check) gets the plan identity, not the apply identity", async () => {
-    expect(await webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("Allowed");
-    expect(await webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/feature")).toBe("ImplicitlyDenied");
-    expect(await webIdentity(apply, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("ImplicitlyDenied");
+    expect(webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("Allowed");
+    expect(webIdentity(plan, host, "repo:acme/vault-config:ref:refs/heads/feature")).toBe("ImplicitlyDenied");
+    expect(webIdentity(apply, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("ImplicitlyDenied");
   });
   test("the apply identity works only from the protected environment", async () => {
-    expect(await webIdentity(apply, host, "repo:acme/vault-config:environment:production")).toBe("Allowed");
-    expect(await webIdentity(apply, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("ImplicitlyDenied");
-    expect(await webIdentity(apply, host, "repo:acme/vault-config:environment:staging")).toBe("ImplicitlyDenied");
-    expect(await webIdentity(apply, host, "repo:acme/other:environment:production")).toBe("ImplicitlyDenied");
+    expect(webIdentity(apply, host, "repo:acme/vault-config:environment:production")).toBe("Allowed");
+    expect(webIdentity(apply, host, "repo:acme/vault-config:ref:refs/heads/main")).toBe("ImplicitlyDenied");
+    expect(webIdentity(apply, host, "repo:acme/vault-config:environment:staging")).toBe("ImplicitlyDenied");
+    expect(webIdentity(apply, host, "repo:acme/other:environment:production")).toBe("ImplicitlyDenied");
   });
   test("another audience or repository gets neither", async () => {
-    expect(await webIdentity(plan, host, "repo:acme/vault-config:pull_request", "https://github.com/acme")).toBe("ImplicitlyDenied");
-    expect(await webIdentity(plan, host, "repo:evil/vault-config:pull_request")).toBe("ImplicitlyDenied");
+    expect(webIdentity(plan, host, "repo:acme/vault-config:pull_request", "https://github.com/acme")).toBe("ImplicitlyDenied");
+    expect(webIdentity(plan, host, "repo:evil/vault-config:pull_request")).toBe("ImplicitlyDenied");
   });
 });
 
@@ -135,10 +135,10 @@ describe("pipelineTrustPolicy (GitLab)", () => {
         "gitlab.com:sub": "project_path:acme/platform/vault-config:ref_type:branch:ref:main",
       },
     });
-    expect(await webIdentity(apply, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:main")).toBe("Allowed");
-    expect(await webIdentity(apply, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:feature")).toBe("ImplicitlyDenied");
-    expect(await webIdentity(plan, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:feature")).toBe("Allowed");
-    expect(await webIdentity(plan, host, "project_path:acme/platform/other:ref_type:branch:ref:feature")).toBe("ImplicitlyDenied");
+    expect(webIdentity(apply, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:main")).toBe("Allowed");
+    expect(webIdentity(apply, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:feature")).toBe("ImplicitlyDenied");
+    expect(webIdentity(plan, host, "project_path:acme/platform/vault-config:ref_type:branch:ref:feature")).toBe("Allowed");
+    expect(webIdentity(plan, host, "project_path:acme/platform/other:ref_type:branch:ref:feature")).toBe("ImplicitlyDenied");
   });
 });
 

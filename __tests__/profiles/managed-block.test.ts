@@ -1,7 +1,7 @@
 import { BLOCK_BEGIN, BLOCK_END, managedBlock, withManagedBlock } from "../../lib/profiles/managed-block";
 import { checkNamePattern, profileName, requesterGrants } from "../../lib/profiles/profiles";
 import { tokenGrants } from "../../lib/profiles/from-token";
-import { iniValue, shellWord, terminalText } from "../../lib/text/escape";
+import { iniValue, shellWord, terminalText } from "../../lib/output-text";
 import { loadConfig } from "../../lib/config/load";
 import { buildModel } from "../../lib/model";
 import { join } from "node:path";
@@ -99,7 +99,7 @@ describe("profile names and grants", () => {
 
 describe("the escaping boundary", () => {
   test("terminal text shows control characters instead of acting on them", () => {
-    expect(terminalText("a\u001b[2Jb\r\n")).toBe("a\\u001b[2Jb\\u000d\\u000a");
+    expect(terminalText("a\u001b[2Jb\r\n")).toBe("a\\x1b[2Jb\\x0d\\n");
   });
   test("shell words: plain ones bare, others single-quoted, a quote closed and escaped", () => {
     expect(shellWord("/usr/bin/node")).toBe("/usr/bin/node");

@@ -23,7 +23,7 @@ describe("RetryingVaultClient", () => {
   function node(statuses: number[]): Promise<{ server: Server; address: string; hits: string[] }> {
     const hits: string[] = [];
     const server = createServer((request, response) => {
-      hits.push(`${request.method} ${request.url} ${request.headers["x-vault-token"]}`);
+      hits.push(`${request.method} ${request.url} ${String(request.headers["x-vault-token"])}`);
       const status = statuses.shift() ?? 200;
       response.writeHead(status, { "Content-Type": "application/json" });
       response.end(JSON.stringify(status === 200 ? { data: { access_key: "AKIA" } } : { errors: [`status ${status}`] }));

@@ -3,7 +3,7 @@ import { cachedCredentials } from "../../lib/credentials/cache";
 import { CredentialsError } from "../../lib/credentials/errors";
 import { issueCredentials } from "../../lib/credentials/issue";
 import { credentialsRequest, type CredentialsRequestOptions } from "../../lib/credentials/request";
-import { terminalText } from "../../lib/text/escape";
+import { terminalText } from "../../lib/output-text";
 import type { CommandHandler } from "../context";
 
 /** `vault-aws credentials`: its flags, and the accounts file for the message of a denial. */

@@ -6,7 +6,7 @@ import { CredentialsError } from "../../lib/credentials/errors";
 import { vaultAddress, vaultToken } from "../../lib/credentials/vault-token";
 import { type AwsProfile, managedBlock, withManagedBlock } from "../../lib/profiles/managed-block";
 import { checkNamePattern, DEFAULT_NAME_PATTERN, type ProfileGrant, profileName, safeProfileName } from "../../lib/profiles/profiles";
-import { iniValue, shellWord, terminalText } from "../../lib/text/escape";
+import { iniValue, shellWord, terminalText } from "../../lib/output-text";
 import type { CommandHandler } from "../context";
 
 /** `vault-aws profiles`. */

@@ -1,7 +1,7 @@
 import { accessSync, constants, createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { type Issuance, parseTraceTarget, type TraceQuery, traceLog, type TraceStats } from "../../lib/audit/trace";
-import { terminalText } from "../../lib/text/escape";
+import { terminalText } from "../../lib/output-text";
 import type { CommandHandler } from "../context";
 
 /** `vault-aws trace`. */

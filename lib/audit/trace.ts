@@ -54,7 +54,7 @@ export function issuanceOf(entry: any): Issuance | undefined {
     sessionArn: clear(entry.response.data.arn),
     displayName: clear(auth.display_name),
     entityId: clear(auth.entity_id),
-    policies: Array.isArray(auth.policies) ? auth.policies.map(String) : [],
+    policies: Array.isArray(auth.policies) ? (auth.policies as unknown[]).map(String) : [],
     metadata: Object.fromEntries(Object.entries(auth.metadata ?? {}).map(([k, v]) => [k, String(v)])),
     requestId: clear(entry.request.id),
     remoteAddress: clear(entry.request.remote_address),

@@ -1,3 +1,4 @@
+import { vaultErrors } from "../vault-answer";
 import type { CacheEntry } from "./cache";
 import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
 
@@ -77,7 +78,7 @@ export async function issueCredentials(request: IssueRequest, now: () => number 
       },
     };
   }
-  const vaultSays = (answer.body?.errors ?? []).join("; ").replace(/\s+/g, " ").trim() || `HTTP ${answer.status}`;
+  const vaultSays = vaultErrors(answer.body).join("; ").replace(/\s+/g, " ").trim() || `HTTP ${answer.status}`;
   if (answer.status === 403) {
     // Vault answers 403 for a token it does not know too: tell the two apart with the token's own lookup.
     const self = await call(request, "GET", "auth/token/lookup-self");
