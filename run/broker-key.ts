@@ -52,7 +52,14 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
   if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error(`IAM created no usable key for user ${userName}`);
   try {
-    await vault.write(`${mount}/config/root`, { access_key: key.AccessKeyId, secret_key: key.SecretAccessKey });
+    // Vault 1.21 resets username_template to its default on a config/root write that leaves it out
+    // (every other field is kept): carry the template Terraform wrote, or sessions stop naming the login.
+    const template = (root?.data as { username_template?: unknown } | undefined)?.username_template;
+    await vault.write(`${mount}/config/root`, {
+      access_key: key.AccessKeyId,
+      secret_key: key.SecretAccessKey,
+      ...(typeof template === "string" && template !== "" && { username_template: template }),
+    });
   } catch (error) {
     await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId }));
     throw error;
