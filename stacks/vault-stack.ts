@@ -1,7 +1,7 @@
 import { VaultAuditDevice } from "../lib/constructs/vault-audit-device";
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { DataVaultAuthBackend } from "@cdktf/provider-vault/lib/data-vault-auth-backend";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { dependable, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "../lib/backend";
 import { RequesterBinding } from "../lib/constructs/requester-binding";
@@ -48,8 +48,11 @@ export class VaultStack extends TerraformStack {
 
     // keepLegacyLayout says which ACL policies this stack holds (below), and audit is a device of Vault's: nothing of the engine's.
     const { keepLegacyLayout: _layout, audit, ...engine } = model.vault;
+    // The audit device first: Vault answers a request 500 when enabling a device races its response's
+    // audit entry, and the provider's retry of a create then meets what the first try made ("group
+    // already exists"). Every other resource of the stack waits for it (below).
+    const device = audit ? new VaultAuditDevice(this, "audit", audit) : undefined;
     new VaultAwsEngine(this, "engine", { ...engine, keyGeneration: config.keyGeneration, awsEndpoint: config.sandbox?.awsEndpoint });
-    if (audit) new VaultAuditDevice(this, "audit", audit);
     // The configured path rather than the engine's attribute: a reference would become a
     // cross-stack output, and the roles stacks would wait on this stack's state for a constant.
     this.mountPath = model.vault.mount;
@@ -86,6 +89,13 @@ export class VaultStack extends TerraformStack {
         policies: policy.policyNames,
         groups: policy.bindings.map((b) => `${b.authMount}: ${b.externalGroup}`),
       };
+    }
+    if (device) {
+      for (const resource of this.node.findAll()) {
+        if (resource instanceof TerraformResource && !resource.node.path.startsWith(device.node.path)) {
+          resource.dependsOn = [...(resource.dependsOn ?? []), dependable(device.device)];
+        }
+      }
     }
     new TerraformOutput(this, "requesters", {
       description:

@@ -30,6 +30,23 @@ describe("vault.audit", () => {
       options: { file_path: "/var/log/vault/audit.log", hmac_accessor: "false" },
     });
   });
+  test("every other resource of the vault stack waits for the device (a create racing its enabling gets a 500, then a retry meets itself)", () => {
+    const config = baseConfig();
+    config.requesters.developers.groups = [{ authMount: "oidc", name: "eng" }];
+    config.vault = { audit: { type: "file", options: { file_path: "/var/log/vault/audit.log" } } };
+    const { vault } = synth(config).stacks;
+    const [deviceId] = Object.keys(resources(vault, "vault_audit"));
+    const others = Object.entries<any>(vault.resource).filter(([type]) => type !== "vault_audit");
+    expect(others.map(([type]) => type).sort()).toEqual([
+      "vault_aws_secret_backend",
+      "vault_generic_endpoint",
+      "vault_identity_group",
+      "vault_identity_group_alias",
+    ]);
+    for (const [, byId] of others)
+      for (const resource of Object.values<any>(byId)) expect(resource.depends_on).toContain(`vault_audit.${deviceId}`);
+    expect(Object.values<any>(resources(synth(baseConfig()).stacks.vault, "vault_aws_secret_backend"))[0].depends_on).toBeUndefined();
+  });
   test("a valid socket and syslog device", () => {
     expect(problems({ type: "socket", path: "siem", options: { address: "127.0.0.1:9090", socket_type: "tcp" } })).toEqual([]);
     expect(problems({ type: "syslog", options: { tag: "vault" } })).toEqual([]);

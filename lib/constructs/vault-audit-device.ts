@@ -7,9 +7,12 @@ import type { VaultAuditModel } from "../model";
  * engine's access key ids in clear, each AWS session leads back to the login that asked for it.
  */
 export class VaultAuditDevice extends Construct {
+  /** The device, for resources that must wait for it. */
+  public readonly device: Audit;
+
   constructor(scope: Construct, id: string, config: VaultAuditModel) {
     super(scope, id);
-    new Audit(this, "device", {
+    this.device = new Audit(this, "device", {
       type: config.type,
       path: config.path,
       description: config.description ?? "vault-aws-multi-account: who requested which AWS credentials (vault-aws trace)",
