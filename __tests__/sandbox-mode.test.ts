@@ -77,8 +77,8 @@ describe("sandbox mode", () => {
   });
   test("reaches the sandbox's own Vault through VAULT_ADDR, even when the config names an address", () => {
     const withAddress = { ...example, vault: { ...example.vault, address: "https://vault.example.com" } };
-    expect(synth(withAddress).stacks.vault.provider.vault[0]).toEqual({ address: "https://vault.example.com", max_retries: 10 });
-    expect(synth(withAddress, { sandbox }).stacks.vault.provider.vault[0]).toEqual({ max_retries: 10 });
+    expect(synth(withAddress).stacks.vault.provider.vault[0]).toEqual({ address: "https://vault.example.com" });
+    expect(synth(withAddress, { sandbox }).stacks.vault.provider.vault[0]).toEqual({});
   });
   test("gives every stack a local state file in the sandbox's folder", () => {
     expect(sandboxed["aws-dev"].terraform.backend).toEqual({ local: { path: "/tmp/sandbox-state/aws-dev.tfstate" } });

@@ -121,12 +121,12 @@ describe("broker", () => {
 describe("vault stack", () => {
   const vault = stacks.vault;
   test("takes address and token from the environment when the config names no address", () => {
-    expect(vault.provider.vault).toEqual([{ max_retries: 10 }]);
+    expect(vault.provider.vault).toEqual([{}]);
   });
   test("uses the configured address, and never a token", () => {
     const config = structuredClone(example);
     config.vault.address = "https://vault.example.com:8200";
-    expect(synth(config).stacks.vault.provider.vault).toEqual([{ address: "https://vault.example.com:8200", max_retries: 10 }]);
+    expect(synth(config).stacks.vault.provider.vault).toEqual([{ address: "https://vault.example.com:8200" }]);
   });
   test("configures the engine with no key and reads no other stack's state (Vault holds the key)", () => {
     const [engine] = Object.values(resources(vault, "vault_aws_secret_backend")) as any[];
@@ -205,7 +205,7 @@ describe("vault-roles-NN stacks", () => {
   test("write under the configured mount, reach Vault like the vault stack, and keep state beside it", () => {
     const [, dev] = rolesStacks.find(([name]) => name === "vault-roles-10")!;
     expect(resourceWhere(dev, "vault_generic_endpoint", "path", "aws/roles/dev-ec2-admin")).toBeDefined();
-    expect(dev.provider.vault).toEqual([{ max_retries: 10 }]);
+    expect(dev.provider.vault).toEqual([{}]);
     expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform.vault-roles-10.tfstate" } });
   });
   test("each holds one ACL policy per requester granted one of its roles, over those roles' STS paths only", () => {
