@@ -115,7 +115,7 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     const applyOne = async (stack: SynthesizedStack) => {
       log(`[${stack.name}] applying…`);
       // A group Vault committed while its answer was lost (a leader killed mid-apply) blocks every
-      // later apply until the state holds it; a vault-aws apply adopts it the same way.
+      // later apply until the state holds it; `vault-aws plan` (not --read-only) adopts it the same way.
       if (options.vault && stack === vaultStack) {
         await ensureInit(stack.name, stack.dir, envOf(stack));
         await adoptUnrecordedGroups({ stackName: stack.name, dir: stack.dir, env: envOf(stack), vault: options.vault.root, log });
