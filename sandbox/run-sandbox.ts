@@ -18,6 +18,8 @@ import { type SynthesizedStack, stacksInOrder } from "../run/stacks";
 import { accountIam, checkStoredRoles, type StoredRoleResult } from "./stored-roles";
 import { CreateAccessKeyCommand, DeleteAccessKeyCommand } from "@aws-sdk/client-iam";
 import { ensureBrokerKey } from "../run/broker-key";
+import { adoptUnrecordedGroups } from "../run/adopt-groups";
+import { ensureInit } from "../run/runner";
 import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { proveThroughVault } from "./vault-checks";
@@ -112,6 +114,12 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     let done = 0;
     const applyOne = async (stack: SynthesizedStack) => {
       log(`[${stack.name}] applying…`);
+      // A group Vault committed while its answer was lost (a leader killed mid-apply) blocks every
+      // later apply until the state holds it; `vault-aws plan` (not --read-only) adopts it the same way.
+      if (options.vault && stack === vaultStack) {
+        await ensureInit(stack.name, stack.dir, envOf(stack));
+        await adoptUnrecordedGroups({ stackName: stack.name, dir: stack.dir, env: envOf(stack), vault: options.vault.root, log });
+      }
       const outcome = await applyStack(stack, envOf(stack));
       keepApplied(stack, appliedDir);
       report(outcome, ++done, stacks.length);
@@ -155,7 +163,9 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
   );
   for (const r of storedRoles.filter((r) => !r.ok)) log(`stored role ${r.accountName}/${r.roleName} differs: ${r.problems.join("; ")}`);
   log(
-    `stored roles: ${storedRoles.filter((r) => r.ok).length}/${storedRoles.length} hold the synthesized trust policy, session length and managed policies`,
+    `stored roles: ${storedRoles.filter((r) => r.ok).length}/${
+      storedRoles.length
+    } hold the synthesized trust policy, session length and managed policies`,
   );
 
   // What Vault's engine uses: (keyless) the session its environment holds; or the user's rights,
@@ -346,7 +356,9 @@ export async function withVault<T>(build: VaultBuild, options: WithVaultOptions,
   const env = awsCredentials ? awsEnvironment(awsCredentials, options.awsRegion ?? "us-east-1") : undefined;
   const vault = await startVault({ binary: build.binary, logDir: join(resolve(workDir), "vault"), env });
   log(
-    `vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only${env ? "; AWS credentials of the broker role's session in its environment" : ""})`,
+    `vault ${build.version} dev server at ${vault.address} (root token random, kept in memory only${
+      env ? "; AWS credentials of the broker role's session in its environment" : ""
+    })`,
   );
   const release = killOnInterrupt(vault.process);
   try {

@@ -13,12 +13,17 @@ export interface VaultInventory {
   readonly aliases: readonly string[];
 }
 
-/** The inventory the config describes. */
+/**
+ * The inventory the config describes. Its ACL policies are the roles stacks' shard policies (one
+ * per roles stack and requester group granted a role there), and with `keepLegacyLayout` each
+ * group's whole policy too: the names a group carries for empty shards name no policy.
+ */
 export function expectedInventory(model: Model): VaultInventory {
   const bindings = model.requesterPolicies.flatMap((p) => p.bindings);
+  const legacy = model.vault.keepLegacyLayout ? model.requesterPolicies.map((p) => p.name) : [];
   return {
     roles: model.vaultRoles.map((r) => r.name).sort(),
-    policies: model.requesterPolicies.map((p) => p.name).sort(),
+    policies: [...legacy, ...model.shardPolicies.map((p) => p.name)].sort(),
     groups: bindings.map((b) => b.identityGroupName).sort(),
     aliases: bindings.map((b) => `${b.identityGroupName} <- ${b.externalGroup}`).sort(),
   };
@@ -26,8 +31,8 @@ export function expectedInventory(model: Model): VaultInventory {
 
 /**
  * The inventory as one node answers it: every role under the config's mount, and every policy and
- * identity group whose name starts with `<mount>-` (requester policies are `<mount>-<requester>`,
- * and their groups start with the policy's name), with every alias pointing at one of those groups.
+ * identity group whose name starts with `<mount>-` (requester policies are `<mount>-<requester>`
+ * or `<mount>-<requester>.<stack>`, and their groups start with `<mount>-<requester>`), with every alias pointing at one of those groups.
  */
 export async function readInventory(client: VaultClient, model: Model): Promise<VaultInventory> {
   const prefix = `${model.vault.mount}-`;

@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isVaultStack } from "../../lib/names";
+import { isVaultStack, VAULT_STACK_NAME } from "../../lib/names";
+import { adoptUnrecordedGroups } from "../../run/adopt-groups";
+import { VaultClient } from "../../run/vault-client";
 import { type Shard, shardOf, type SynthOutput, type Wave } from "../../pipeline/changes";
 import { type BaseFlags, chosenBase, computeChanges, namesVaultAddress, vaultSkipReason } from "../../pipeline/compute";
 import { asPlanIdentity, PLAN_FOLDER_MARKER } from "../../pipeline/plan-identity";
 import { configuredVaultAddress, vaultAddressProblem } from "../../pipeline/vault-address";
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
 import { inPool } from "../../run/pool";
-import { copyStack, pipelineEnv, planToFile, progress } from "../../run/runner";
+import { copyStack, ensureInit, pipelineEnv, planToFile, progress } from "../../run/runner";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws plan`. */
@@ -75,7 +77,9 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
   const predicted = (stack: string) =>
     set.changes.create.includes(stack) ? "create" : set.changes.update.includes(stack) ? "update" : "destroy";
   ctx.log(
-    `plan: ${jobs.length} of ${set.changes.create.length + set.changes.update.length + set.changes.destroy.length} changed stacks${options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ""}; ${set.changes.unchanged} unchanged stacks are not planned`,
+    `plan: ${jobs.length} of ${set.changes.create.length + set.changes.update.length + set.changes.destroy.length} changed stacks${
+      options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : ""
+    }; ${set.changes.unchanged} unchanged stacks are not planned`,
   );
   await inPool(jobs, options.parallelism, async ({ stack, action }) => {
     const started = Date.now();
@@ -89,6 +93,13 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
       );
     const planFile = join(out, `${stack}.tfplan`);
     const lock = options.readOnly ? false : undefined;
+    // The plan that will be applied first adopts identity groups a lost answer left out of state
+    // (see adoptUnrecordedGroups); a read-only plan writes no state.
+    if (!options.readOnly && stack === VAULT_STACK_NAME && action !== "destroy" && env.VAULT_ADDR && env.VAULT_TOKEN) {
+      await ensureInit(stack, dir, env);
+      const vault = new VaultClient(env.VAULT_ADDR, env.VAULT_TOKEN);
+      await adoptUnrecordedGroups({ stackName: stack, dir, env, vault, log: ctx.log });
+    }
     const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout, lock });
     const counts = countChanges(changes);
     stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
