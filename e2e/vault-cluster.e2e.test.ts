@@ -284,7 +284,12 @@ describe("a Raft snapshot, the engine's mount deleted, the snapshot restored", (
     deleted = {
       checks: await proveThroughVault(modelA, cluster.root, aws()),
       roles: (await readInventory(cluster.root, modelA)).roles,
-      plan: (await planExitCode(vaultStacks.find((s) => s.name === "vault")!, vaultEnv())).code,
+      plan: (
+        await planExitCode(
+          vaultStacks.find((s) => s.name === "vault")!,
+          vaultEnv(),
+        )
+      ).code,
     };
     const restoreStarted = Date.now();
     await cluster.restore(snapshot);
