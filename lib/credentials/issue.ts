@@ -1,19 +1,9 @@
 import { vaultErrors } from "../vault-answer";
-import type { CacheEntry } from "./cache";
+import type { CacheEntry, CacheKey } from "./cache";
 import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
 
-/** One `vault write <mount>/sts/<role>` on behalf of the engineer. */
-export interface IssueRequest {
-  readonly address: string;
-  readonly token: string;
-  /** `X-Vault-Namespace` @default - the root namespace */
-  readonly namespace?: string;
-  readonly mount: string;
-  readonly role: string;
-  /** @default - the Vault role's only ARN */
-  readonly roleArn?: string;
-  /** @default - the Vault role's default TTL */
-  readonly ttl?: string;
+/** One `vault write <mount>/sts/<role>` on behalf of the engineer: what the cache keys on, and where a denial's message looks. */
+export interface IssueRequest extends CacheKey {
   /**
    * The requester groups that may get `role`, when the accounts file is at hand, for the message of a denial.
    * @default - the message names no group
