@@ -11,6 +11,7 @@ import { type AwsCredentials, type AwsEndpoint, BrokerAssumeRole, type CheckResu
 import { deployWithCdktf } from "./cdktf-deploy";
 import { applyStack, destroyStack, keepApplied, orphanedStacks, planExitCode, type StackOutcome } from "./deploy";
 import { inPool } from "../run/pool";
+import { StackFailure } from "../run/runner";
 import { printTable } from "./report";
 import { type Emulator, startEmulator } from "./emulator";
 import { SANDBOX_KEY, sandboxProfiles } from "./profiles";
@@ -118,7 +119,10 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
       // later apply until the state holds it; `vault-aws plan` (not --read-only) adopts it the same way.
       if (options.vault && stack === vaultStack) {
         await ensureInit(stack.name, stack.dir, envOf(stack));
-        await adoptUnrecordedGroups({ stackName: stack.name, dir: stack.dir, env: envOf(stack), vault: options.vault.root, log });
+        const vault = options.vault.root;
+        await namingStack(stack.name, "reading Vault's identity groups", () =>
+          adoptUnrecordedGroups({ stackName: stack.name, dir: stack.dir, env: envOf(stack), vault, log }),
+        );
       }
       const outcome = await applyStack(stack, envOf(stack));
       keepApplied(stack, appliedDir);
@@ -271,7 +275,23 @@ async function sandboxBrokerKey(
   if (model.broker.identity !== "user" || !model.broker.user) return;
   const account = model.accounts.find((a) => a.name === model.broker.accountName)!;
   const iam = await accountIam(model, account, aws, DEPLOYER, deployRoleName);
-  await ensureBrokerKey({ mount: model.vault.mount, userName: model.broker.user.userName, vault: vault.root, iam, log });
+  const userName = model.broker.user.userName;
+  await namingStack(VAULT_STACK_NAME, "giving Vault's engine the broker's key", () =>
+    ensureBrokerKey({ mount: model.vault.mount, userName, vault: vault.root, iam, log }),
+  );
+}
+
+/**
+ * Runs a Vault-side step of a stack's apply; a failure (Vault unreachable, a leader lost) names the
+ * stack and the step, as a failed apply does, so a rerun knows where it stopped.
+ */
+async function namingStack<T>(stackName: string, step: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof StackFailure) throw error;
+    throw new StackFailure(stackName, (error as Error).message, `${step} failed`);
+  }
 }
 
 /**
