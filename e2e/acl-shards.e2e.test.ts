@@ -101,7 +101,9 @@ describe("ACL shards against a real Vault", () => {
       mkdirSync(legacyDir, { recursive: true });
       writeFileSync(
         join(legacyDir, "cdk.tf.json"),
-        text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint),
+        withoutTerraformKey(
+          text.replaceAll("/sandbox-state", join(dir, "state")).replaceAll("http://sandbox-endpoint:5000", servers.emulator.endpoint),
+        ),
       );
       expect(stacks.some((s) => s.name === name)).toBe(true);
       expect((await applyStack({ name, dir: legacyDir, dependencies: [] }, { ...env, ...servers.vault.env })).action).toBe("applied");
@@ -193,3 +195,20 @@ describe("ACL shards against a real Vault", () => {
     expect((await tokens["sre via group"].request("POST", "aws/sts/qa-tester", { ttl: "15m" })).status).toBe(403);
   });
 });
+
+/**
+ * The previous release's vault stack as it would be after this release's key change (docs/pipeline.md,
+ * "No live secret"): it read the broker's key from the broker stack's state, which no longer holds
+ * one, since Vault holds it. So the engine takes no key from Terraform and leaves config/root's fields
+ * to Vault, as this release's engine does; the ACL layout, what this file tests, is the previous one.
+ */
+function withoutTerraformKey(text: string): string {
+  const stack = JSON.parse(text) as { data?: Record<string, unknown>; resource: Record<string, Record<string, Record<string, unknown>>> };
+  delete stack.data?.terraform_remote_state;
+  for (const engine of Object.values(stack.resource.vault_aws_secret_backend ?? {})) {
+    delete engine.access_key;
+    delete engine.secret_key;
+    engine.lifecycle = { ignore_changes: ["access_key", "secret_key", "region", "sts_endpoint", "iam_endpoint", "username_template"] };
+  }
+  return JSON.stringify(stack, null, 2);
+}
