@@ -41,7 +41,7 @@ describe("vault.pinSessionNames and vault.capMountLeaseTtl in real Vault", () =>
     });
     const me = await sts.send(new GetCallerIdentityCommand({}));
     // A token made by the root token has the display name "token".
-    expect(me.Arn).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\/vault-token-dev-ec2-admin-\d{10}-[A-Za-z0-9]{8}$/);
+    expect(me.Arn).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\/vault-token-dev-ec2-admin-\d{10}-[A-Za-z0-9]{10}$/);
   });
 
   test("the mount's max lease TTL is the longest role max TTL", async () => {
