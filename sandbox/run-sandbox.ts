@@ -264,8 +264,11 @@ async function ensureStateBucket(bucket: string, region: string, endpoint: strin
 /** The emulator's throwaway credentials, as the sandbox's deployer. */
 const DEPLOYER = { accessKeyId: SANDBOX_KEY.AWS_ACCESS_KEY_ID, secretAccessKey: SANDBOX_KEY.AWS_SECRET_ACCESS_KEY };
 
-/** `vault-aws broker-key`'s work against the sandbox's Vault and emulator (key mode only). */
-async function sandboxBrokerKey(
+/**
+ * `vault-aws broker-key`'s work against the sandbox's Vault and emulator (key mode only): what the
+ * pipeline's apply job runs after the stacks, and what an upgrade runs once after applying.
+ */
+export async function sandboxBrokerKey(
   model: Model,
   vault: VaultEndpoint,
   aws: AwsEndpoint,
