@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { ensureVault } from "../sandbox/vault-build";
+import type { PlannedChange } from "../run/runner";
 import type { VaultClient } from "../run/vault-client";
 import { startVault, type VaultServer } from "../sandbox/vault-server";
 
@@ -139,4 +140,20 @@ export function keepIssuing(
       return { ok, failures };
     },
   };
+}
+
+/**
+ * A planned change in one line, `<stack> <actions> <type>[ (<fields>)]`: an update names the
+ * top-level fields whose value changes, so that a test states what an update does, not only that
+ * it happens.
+ */
+export function changeLine(stack: string, change: PlannedChange, address = change.type): string {
+  const line = `${stack} ${change.actions.join("+")} ${address}`;
+  if (change.actions.join("+") !== "update") return line;
+  const before = (change.before ?? {}) as Record<string, unknown>;
+  const after = (change.after ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .sort();
+  return `${line} (${fields.join(", ")})`;
 }

@@ -7,7 +7,7 @@ import { applyStack, plannedChanges } from "../sandbox/deploy";
 import { createBrokerCheckKey, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { terraform } from "../run/runner";
 import { requesterTokens } from "../sandbox/vault-checks";
-import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
+import { changeLine, collector, keepIssuing, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
 
 /**
  * An estate deployed with the single `vault` stack (engine, policies and every role, with the
@@ -66,7 +66,7 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
     const planned: string[] = [];
     for (const stack of stacks.filter((s) => isVaultStack(s.name))) {
       for (const c of await plannedChanges(stack, { ...env, ...servers.vault.env })) {
-        if (c.actions[0] !== "no-op") planned.push(`${stack.name} ${c.actions.join("+")} ${c.address.replace(/_[0-9A-F]{8}$/, "")}`);
+        if (c.actions[0] !== "no-op") planned.push(changeLine(stack.name, c, c.address.replace(/_[0-9A-F]{8}$/, "")));
       }
     }
     const roleStack = (role: string) => model.vaultRoles.find((r) => r.name === role)!.stackName;
@@ -79,6 +79,8 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
         "vault delete terraform_data.role-primary-readonly_external-id-marker",
         // The engine's config/root without the key: the key an old estate gave Vault stays there.
         "vault create vault_generic_endpoint.engine_root",
+        // This release's other engine changes: the key-id and ARN in clear in the audit log (issue 22).
+        "vault update vault_aws_secret_backend.engine (audit_non_hmac_request_keys, audit_non_hmac_response_keys)",
         `${roleStack("dev-ec2-admin")} create vault_generic_endpoint.role-dev-ec2-admin_role`,
         `${roleStack("primary-readonly")} create vault_generic_endpoint.role-primary-readonly_role`,
         // The requesters' shard policies; vault keeps their whole policies, unchanged, while the flag is set.
