@@ -127,6 +127,11 @@ describe("the GitOps loop on the emulator, state in S3", () => {
     const run = succeeded(await vaultAws(["plan", "--base", base, "--out", plans]));
     const summary = JSON.parse(readFileSync(join(plans, "summary.json"), "utf8"));
     expect(planFiles(plans)).toEqual([...summary.changes.create, ...summary.changes.update, ...summary.changes.destroy].sort());
+    // Each plan's text beside it: the changes, none of terraform's per-resource refresh lines.
+    const qaText = readFileSync(join(plans, "aws-qa.txt"), "utf8");
+    expect(qaText).toMatch(/# aws_iam_role\.[^ ]+ will be created/);
+    expect(qaText).not.toMatch(/Refreshing state|\x1b\[/);
+    expect(summary.stacks["aws-qa"]).toMatchObject({ planText: "aws-qa.txt", planTextBytes: Buffer.byteLength(qaText) });
     // The destroy plan of aws-prod deletes its resources and nothing else.
     const prod = await showPlan(
       "aws-prod",

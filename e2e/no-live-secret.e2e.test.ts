@@ -1,11 +1,11 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config/load";
 import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
-import { planToFile } from "../run/runner";
+import { planText, planToFile } from "../run/runner";
 import { enforceCredentials } from "../sandbox/emulator";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { proveThroughVault } from "../sandbox/vault-checks";
@@ -72,15 +72,13 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
     started = Date.now();
     const result = await runSandbox({ configFile: first, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
     if (!result.ok) throw new Error(`the sandbox run failed:\n${progress.lines.join("\n")}`);
-    // What a main-branch plan job writes and uploads: a saved plan of every stack, in one folder.
     const { stacks, env } = await synthForSandbox(first, dir, servers.emulator.endpoint, () => undefined);
+    // What a main-branch plan job writes and uploads: a saved plan of every stack and its text, in one folder.
     for (const stack of stacks) {
-      await planToFile(
-        stack.name,
-        stack.dir,
-        join(artifacts, `${stack.name}.tfplan`),
-        isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env,
-      );
+      const stackEnv = isVaultStack(stack.name) ? { ...env, ...servers.vault.env } : env;
+      const planFile = join(artifacts, `${stack.name}.tfplan`);
+      await planToFile(stack.name, stack.dir, planFile, stackEnv);
+      writeFileSync(join(artifacts, `${stack.name}.txt`), await planText(stack.name, stack.dir, planFile, stackEnv));
     }
   });
   afterEach(async () => enforceCredentials(servers.emulator, false));

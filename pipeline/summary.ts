@@ -35,6 +35,10 @@ export interface StackPlan {
   /** Resources replaced (counted in both add and destroy). */
   readonly replace: number;
   readonly planFile: string;
+  /** The plan as text (`terraform show -no-color`), beside the plan: `<stack>.txt`. */
+  readonly planText: string;
+  /** Its size in bytes. */
+  readonly planTextBytes: number;
 }
 
 /** `summary.json` of a plan folder. */
@@ -157,10 +161,20 @@ export function summaryMarkdown(summary: PlanSummary): string {
     );
   out.push("### Access", ...accessChangesMarkdown(summary.accessKnown ? changes.access : undefined));
   out.push("### Stacks");
-  const rows = stacks.map((s) => [markdownText(s.stack), s.predicted, ...[s.add, s.change, s.destroy, s.replace].map(String)]);
-  out.push(foldedTable(["stack", "change", "add", "change", "destroy", "of which replace"], rows, "stacks", [2, 3, 4, 5]));
+  const rows = stacks.map((s) => [
+    markdownText(s.stack),
+    s.predicted,
+    ...[s.add, s.change, s.destroy, s.replace].map(String),
+    `${markdownCode(s.planText)} ${kilobytes(s.planTextBytes)}`,
+  ]);
+  out.push(foldedTable(["stack", "change", "add", "change", "destroy", "of which replace", "plan text"], rows, "stacks", [2, 3, 4, 5]));
   out.push(
     `Waves: ${summary.waves.map((w, i) => `${i + 1}. ${w.action} ${w.stacks.length}`).join("; ") || "none"}. Unchanged stacks: ${changes.unchanged}.`,
   );
   return `${out.join("\n\n")}\n`;
+}
+
+/** A size as a reader takes it in: `812 B`, `3.1 KB`. */
+function kilobytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
 }

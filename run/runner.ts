@@ -103,6 +103,16 @@ export async function showPlan(stack: string, dir: string, planFile: string, env
     }));
 }
 
+/**
+ * A saved plan as a reviewer reads it: `terraform show -no-color`, the changes only (none of the
+ * per-resource refresh lines `terraform plan` prints), sensitive values masked by Terraform.
+ */
+export async function planText(stack: string, dir: string, planFile: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const show = await terraform(dir, ["show", "-no-color", resolve(planFile)], env);
+  if (show.code !== 0) throw new StackFailure(stack, show.output, "terraform show");
+  return show.output;
+}
+
 /** Thrown when a saved plan no longer matches the state: the stack must be planned again. */
 export class StalePlanError extends StackFailure {
   constructor(stackName: string, output: string) {

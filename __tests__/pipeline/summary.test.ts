@@ -109,7 +109,18 @@ describe("summaryMarkdown", () => {
     stacks: Object.fromEntries(
       Array.from({ length: stacks }, (_, i) => [
         `aws-${i}`,
-        { stack: `aws-${i}`, action: "apply", predicted: "create", add: 2, change: 0, destroy: 0, replace: 0, planFile: `aws-${i}.tfplan` },
+        {
+          stack: `aws-${i}`,
+          action: "apply",
+          predicted: "create",
+          add: 2,
+          change: 0,
+          destroy: 0,
+          replace: 0,
+          planFile: `aws-${i}.tfplan`,
+          planText: `aws-${i}.txt`,
+          planTextBytes: 2048 + i,
+        },
       ]),
     ),
     danger: [{ stack: "aws-prod", address: "aws_iam_role.r", reason: "destroys an assumable IAM role" }],
@@ -122,7 +133,7 @@ describe("summaryMarkdown", () => {
     expect(md).toContain("- **aws-prod** `aws_iam_role.r`: destroys an assumable IAM role");
     expect(md).toContain("- developers may now request qa-0: arn:aws:iam::333333333333:role/r0");
     expect(md).toContain("1000 unchanged");
-    expect(md).toContain("| aws-0 | create | 2 | 0 | 0 | 0 |");
+    expect(md).toContain("| aws-0 | create | 2 | 0 | 0 | 0 | `aws-0.txt` 2.0 KB |");
   });
 
   test("a --base from the command line is shown as text, not markdown", () => {

@@ -9,7 +9,7 @@ import { asPlanIdentity, PLAN_FOLDER_MARKER } from "../../pipeline/plan-identity
 import { configuredVaultAddress, vaultAddressProblem } from "../../pipeline/vault-address";
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
 import { inPool } from "../../run/pool";
-import { copyStack, ensureInit, pipelineEnv, planToFile, progress } from "../../run/runner";
+import { copyStack, ensureInit, pipelineEnv, planText, planToFile, progress } from "../../run/runner";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws plan`. */
@@ -38,8 +38,8 @@ export interface PlanOptions extends BaseFlags {
 
 /**
  * `vault-aws plan`: `terraform init` and `plan -out` of exactly the stacks `changes` lists (their
- * removal for stacks to destroy), each in `<out>/stacks/<stack>`, the plans as `<out>/<stack>.tfplan`,
- * and `summary.json` and `summary.md` for the reviewer.
+ * removal for stacks to destroy), each in `<out>/stacks/<stack>`, the plans as `<out>/<stack>.tfplan`
+ * with their text as `<out>/<stack>.txt`, and `summary.json` and `summary.md` for the reviewer.
  */
 export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => {
   const chosen = chosenBase(options);
@@ -102,7 +102,17 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
     }
     const changes = await planToFile(stack, dir, planFile, env, { destroy: action === "destroy", lockTimeout: options.lockTimeout, lock });
     const counts = countChanges(changes);
-    stacks[stack] = { stack, action, predicted: predicted(stack), ...counts, planFile: `${stack}.tfplan` };
+    const text = await planText(stack, dir, planFile, env);
+    writeFileSync(join(out, `${stack}.txt`), text);
+    stacks[stack] = {
+      stack,
+      action,
+      predicted: predicted(stack),
+      ...counts,
+      planFile: `${stack}.tfplan`,
+      planText: `${stack}.txt`,
+      planTextBytes: Buffer.byteLength(text),
+    };
     const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
     danger.push(...dangerFlags(stack, changes, json(base), json(current)));
     done(
