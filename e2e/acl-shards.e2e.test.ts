@@ -1,4 +1,3 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config/load";
@@ -7,7 +6,17 @@ import { isVaultStack } from "../lib/names";
 import { applyStack, plannedChanges } from "../sandbox/deploy";
 import { runSandbox, sandboxBrokerKey, synthForSandbox } from "../sandbox/run-sandbox";
 import type { VaultClient } from "../run/vault-client";
-import { changeLine, collector, keepIssuing, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
+import {
+  changeLine,
+  collector,
+  type JwtIdentityProvider,
+  jwtIdentityProvider,
+  keepIssuing,
+  sandboxServers,
+  smallConfig,
+  workDir,
+  writeConfig,
+} from "./fixtures";
 
 /**
  * The ACL shards against a real Vault: what Vault does with a policy name that does not exist yet,
@@ -30,18 +39,9 @@ describe("ACL shards against a real Vault", () => {
   config.requesters.developers.groups = [{ authMount: "jwt", name: "devs" }];
   config.requesters.sre.groups = [{ authMount: "jwt", name: "sre" }];
   const configFile = (data: Record<string, any>) => writeConfig(dir, "accounts.yaml", data);
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  let idp: JwtIdentityProvider;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** A requester's token from a JWT login as `sub`, member of `groups`: what a person gets from their identity provider. */
-  const login = async (sub: string, groups: string[]): Promise<VaultClient> => {
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    const now = Math.floor(Date.now() / 1000);
-    const unsigned = `${part({ alg: "RS256", typ: "JWT" })}.${part({ sub, groups, aud: "vault", iat: now, nbf: now, exp: now + 3600 })}`;
-    const jwt = `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(privateKey, "base64url")}`;
-    const answer = await servers.vault.root.write("auth/jwt/login", { role: "requester", jwt });
-    return servers.vault.root.withToken(answer.auth.client_token);
-  };
   const run = (file: string) => runSandbox({ configFile: file, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
   const policiesInVault = async () =>
     ((await servers.vault.root.read("sys/policies/acl?list=true")).data.keys as string[]).filter((p) => p.startsWith("aws-")).sort();
@@ -62,17 +62,7 @@ describe("ACL shards against a real Vault", () => {
   const tokens: Record<string, VaultClient> = {};
 
   beforeAll(async () => {
-    const root = servers.vault.root;
-    await root.write("sys/auth/jwt", { type: "jwt" });
-    await root.write("auth/jwt/config", { jwt_validation_pubkeys: [publicKey.export({ type: "spki", format: "pem" })] });
-    await root.write("auth/jwt/role/requester", {
-      role_type: "jwt",
-      user_claim: "sub",
-      groups_claim: "groups",
-      bound_audiences: ["vault"],
-      token_no_default_policy: true,
-      token_ttl: "2h",
-    });
+    idp = await jwtIdentityProvider(servers.vault.root, { role: "requester", noDefaultPolicy: true, ttl: "2h" });
   });
 
   test("Vault accepts a token and a group naming a policy that does not exist yet; it grants nothing until written, then at the next request", async () => {
@@ -80,7 +70,7 @@ describe("ACL shards against a real Vault", () => {
     const { accessor } = (await root.read("sys/auth")).data["jwt/"];
     const group = await root.write("identity/group", { name: "probe", type: "external", policies: ["probe-later-group"] });
     await root.write("identity/group-alias", { name: "probe", mount_accessor: accessor, canonical_id: group.data.id });
-    const member = await login("probe-user", ["probe"]);
+    const member = await idp.login("probe-user", ["probe"]);
     const direct = root.withToken(await root.createToken(["probe-later-token"]));
     for (const token of [member, direct]) expect((await token.request("GET", "sys/mounts")).status).toBe(403);
     for (const name of ["probe-later-group", "probe-later-token"])
@@ -117,8 +107,8 @@ describe("ACL shards against a real Vault", () => {
       progress.log,
     );
     expect(await policiesInVault()).toEqual(["aws-developers", "aws-sre"]);
-    tokens["dev via group"] = await login("alice", ["devs"]);
-    tokens["sre via group"] = await login("bob", ["sre"]);
+    tokens["dev via group"] = await idp.login("alice", ["devs"]);
+    tokens["sre via group"] = await idp.login("bob", ["sre"]);
     tokens["dev naming aws-developers"] = servers.vault.root.withToken(await servers.vault.root.createToken(["aws-developers"]));
     tokens["sre naming aws-sre"] = servers.vault.root.withToken(await servers.vault.root.createToken(["aws-sre"]));
     for (const [name, token] of Object.entries(tokens)) {

@@ -3,12 +3,20 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { exportSPKI, generateKeyPair, type KeyLike, SignJWT } from "jose";
 import { freePort } from "../sandbox/emulator";
 import { runSandbox } from "../sandbox/run-sandbox";
 import type { VaultClient } from "../run/vault-client";
 import { AWS_PROVIDER, offlineTerraformEnv } from "../run/terraform";
-import { collector, runVaultAws, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
+import {
+  collector,
+  type JwtIdentityProvider,
+  jwtIdentityProvider,
+  runVaultAws,
+  sandboxServers,
+  smallConfig,
+  workDir,
+  writeConfig,
+} from "./fixtures";
 
 const exec = promisify(execFile);
 
@@ -22,27 +30,13 @@ describe("credentials, profiles and trace, end to end", () => {
   const servers = sandboxServers("credentials");
   const dir = workDir("credentials");
   const auditLog = join(dir, "audit.log");
-  const issuer = "https://idp.sandbox.test";
   const progress = collector();
-  let privateKey: KeyLike;
   let configFile: string;
   let alice: VaultClient;
   let bob: VaultClient;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Logs in through the JWT auth mount as `subject`, a member of `groups`. */
-  const login = async (subject: string, groups: string[]) => {
-    const jwt = await new SignJWT({ groups })
-      .setProtectedHeader({ alg: "RS256" })
-      .setSubject(subject)
-      .setIssuer(issuer)
-      .setAudience("vault")
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(privateKey);
-    const answer = await servers.vault.root.withToken("").write("auth/jwt/login", { role: "engineer", jwt });
-    return servers.vault.root.withToken(answer.auth.client_token);
-  };
+  let idp: JwtIdentityProvider;
   /** The environment of an engineer's shell: their token, their own cache, config files and no ~/.vault-token. */
   const shell = (token: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -86,18 +80,7 @@ describe("credentials, profiles and trace, end to end", () => {
 
   beforeAll(async () => {
     mkdirSync(join(dir, "home"), { recursive: true });
-    const keys = await generateKeyPair("RS256");
-    privateKey = keys.privateKey;
-    await servers.vault.root.write("sys/auth/jwt", { type: "jwt" });
-    await servers.vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
-    await servers.vault.root.write("auth/jwt/role/engineer", {
-      role_type: "jwt",
-      user_claim: "sub",
-      groups_claim: "groups",
-      bound_audiences: ["vault"],
-      token_policies: ["default"],
-      token_ttl: "15m",
-    });
+    idp = await jwtIdentityProvider(servers.vault.root, { tokenPolicies: ["default"] });
     const config = smallConfig();
     config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }];
     config.vaultRoles = [{ name: "ec2-anywhere", targets: ["dev/ec2-admin", "primary/readonly"], requesters: ["developers"] }];
@@ -106,8 +89,8 @@ describe("credentials, profiles and trace, end to end", () => {
     expect(
       (await runSandbox({ configFile, workDir: join(dir, "sandbox"), vault: servers.vault, log: progress.log }, servers.emulator)).ok,
     ).toBe(true);
-    alice = await login("alice", ["eng-developers"]);
-    bob = await login("bob", ["eng-developers"]);
+    alice = await idp.login("alice", ["eng-developers"]);
+    bob = await idp.login("bob", ["eng-developers"]);
   });
 
   describe("every session names its person", () => {
@@ -158,7 +141,7 @@ describe("credentials, profiles and trace, end to end", () => {
       expect(arn).toMatch(/\/vault-jwt-bob-dev-ec2-admin-\d{10}-/);
     });
     test("a long login name is cut, never the time and random part: the session stays within 64 and unique", async () => {
-      const long = await login("alice.with.a.very.long.name@example.com", ["eng-developers"]);
+      const long = await idp.login("alice.with.a.very.long.name@example.com", ["eng-developers"]);
       const own = await long.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
       const name = (
         await callerOf({ AccessKeyId: own.data.access_key, SecretAccessKey: own.data.secret_key, SessionToken: own.data.security_token })
@@ -257,7 +240,7 @@ describe("credentials, profiles and trace, end to end", () => {
         3,
         "vault-aws: no Vault token: neither VAULT_TOKEN nor ~/.vault-token holds one; log in with `vault login -method=oidc` (or set VAULT_TOKEN)",
       ]);
-      const gone = await login("carol", ["eng-developers"]);
+      const gone = await idp.login("carol", ["eng-developers"]);
       await gone.write("auth/token/revoke-self");
       const revoked = await vaultAws(["credentials", "--role", "dev-ec2-admin"], shell(gone.token));
       expect([revoked.code, revoked.stderr.trim()]).toEqual([

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { stringify } from "yaml";
 import { type Emulator, startEmulator } from "../sandbox/emulator";
 import { ensureVault } from "../sandbox/vault-build";
@@ -156,4 +157,59 @@ export function changeLine(stack: string, change: PlannedChange, address = chang
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
     .sort();
   return `${line} (${fields.join(", ")})`;
+}
+
+/** An identity provider for the tests: requesters log in through Vault's JWT auth, as people do. */
+export interface JwtIdentityProvider {
+  /** Logs in as `subject`, a member of `groups` (the `groups` claim), and returns a client holding Vault's token. */
+  login(subject: string, groups: readonly string[]): Promise<VaultClient>;
+}
+
+/**
+ * Mounts Vault's JWT auth at `jwt`, trusting a key pair made here, with one login role (`role`) that
+ * maps the `groups` claim to external groups: the bindings of a config then turn those into the
+ * requesters' identity groups. `tokenPolicies` are what every login gets besides its groups'.
+ */
+export async function jwtIdentityProvider(
+  vault: VaultClient,
+  options: { role?: string; tokenPolicies?: readonly string[]; noDefaultPolicy?: boolean; ttl?: string } = {},
+): Promise<JwtIdentityProvider> {
+  const issuer = "https://idp.sandbox.test";
+  const role = options.role ?? "engineer";
+  const keys = await generateKeyPair("RS256");
+  await vault.write("sys/auth/jwt", { type: "jwt" });
+  await vault.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
+  await vault.write(`auth/jwt/role/${role}`, {
+    role_type: "jwt",
+    user_claim: "sub",
+    groups_claim: "groups",
+    bound_audiences: ["vault"],
+    token_policies: [...(options.tokenPolicies ?? [])],
+    token_no_default_policy: options.noDefaultPolicy ?? false,
+    token_ttl: options.ttl ?? "15m",
+  });
+  return {
+    async login(subject, groups) {
+      const jwt = await new SignJWT({ groups: [...groups] })
+        .setProtectedHeader({ alg: "RS256" })
+        .setSubject(subject)
+        .setIssuer(issuer)
+        .setAudience("vault")
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(keys.privateKey);
+      const answer = await vault.withToken("").write("auth/jwt/login", { role, jwt });
+      return vault.withToken(answer.auth.client_token as string);
+    },
+  };
+}
+
+/** Writes the small config, changed by `change`, to a file of its own in `dir` each call, and returns its path. */
+export function smallConfigFiles(dir: string): (change?: (config: Record<string, any>) => void) => string {
+  let written = 0;
+  return (change = () => undefined) => {
+    const data = smallConfig();
+    change(data);
+    return writeConfig(dir, `accounts-${++written}.yaml`, data);
+  };
 }

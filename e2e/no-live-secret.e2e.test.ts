@@ -9,7 +9,7 @@ import { planText, planToFile } from "../run/runner";
 import { enforceCredentials } from "../sandbox/emulator";
 import { runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
 import { proveThroughVault } from "../sandbox/vault-checks";
-import { collector, keepIssuing, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
+import { collector, smallConfigFiles, keepIssuing, sandboxServers, smallConfig, workDir, writeConfig } from "./fixtures";
 import { requesterTokens } from "../sandbox/vault-checks";
 
 /**
@@ -59,12 +59,8 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
   const dir = workDir("no-live-secret");
   const artifacts = join(dir, "artifact");
   const progress = collector();
-  let written = 0;
-  const config = (change: (c: Record<string, any>) => void = () => undefined) => {
-    const data = smallConfig();
-    change(data);
-    return writeConfig(dir, `accounts-${++written}.yaml`, data);
-  };
+  /** The small config with a change, in a file of its own. */
+  const config = smallConfigFiles(dir);
   const first = config();
   let started = 0;
 

@@ -7,11 +7,20 @@ import { buildModel } from "../lib/model";
 import { isVaultStack } from "../lib/names";
 import { plannedChanges, StackFailure } from "../sandbox/deploy";
 import { ROOT, runSandbox, synthForSandbox } from "../sandbox/run-sandbox";
-import { exportSPKI, generateKeyPair, type KeyLike, SignJWT } from "jose";
 import { checkTarget, checkTargets } from "../sandbox/checks";
 import { requesterTokens, VaultSts } from "../sandbox/vault-checks";
 import type { VaultClient } from "../run/vault-client";
-import { collector, keepIssuing, smallConfig, sandboxServers, workDir, writeConfig } from "./fixtures";
+import {
+  collector,
+  smallConfigFiles,
+  type JwtIdentityProvider,
+  jwtIdentityProvider,
+  keepIssuing,
+  sandboxServers,
+  smallConfig,
+  workDir,
+  writeConfig,
+} from "./fixtures";
 
 /**
  * The Vault half against a real Vault dev server (built from the pinned wrapper module) and the
@@ -80,13 +89,8 @@ describe("changes with Vault in the loop", () => {
   const servers = sandboxServers("changes");
   const dir = workDir("vault-changes");
   const progress = collector();
-  let written = 0;
   /** The small config with a change, in a file of its own. */
-  const config = (change: (c: Record<string, any>) => void = () => undefined) => {
-    const data = smallConfig();
-    change(data);
-    return writeConfig(dir, `accounts-${++written}.yaml`, data);
-  };
+  const config = smallConfigFiles(dir);
   const sandbox = (configFile: string) =>
     runSandbox({ configFile, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
   const devToken = async () => (await requesterTokens(servers.vault.root, buildModel(loadConfig(config())))).get("developers")!;
@@ -253,42 +257,12 @@ describe("a requester bound to an identity-provider group, end to end through Va
   const servers = sandboxServers("binding");
   const dir = workDir("vault-binding");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const issuer = "https://idp.sandbox.test";
-  let privateKey: KeyLike;
   let configFile: string;
-
-  /** A token the identity provider would sign for `subject`, a member of `groups`. */
-  const idToken = (subject: string, groups: string[]) =>
-    new SignJWT({ groups })
-      .setProtectedHeader({ alg: "RS256" })
-      .setSubject(subject)
-      .setIssuer(issuer)
-      .setAudience("vault")
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(privateKey);
-  /** Logs in through the JWT auth mount and returns a client holding the token Vault gave. */
-  const login = async (subject: string, groups: string[]) => {
-    const answer = await servers.vault.root
-      .withToken("")
-      .write("auth/jwt/login", { role: "engineer", jwt: await idToken(subject, groups) });
-    return servers.vault.root.withToken(answer.auth.client_token);
-  };
+  let idp: JwtIdentityProvider;
 
   beforeAll(async () => {
     // The identity provider: a key pair made here, trusted by a JWT auth mount in the dev Vault.
-    const keys = await generateKeyPair("RS256");
-    privateKey = keys.privateKey;
-    await servers.vault.root.write("sys/auth/jwt", { type: "jwt" });
-    await servers.vault.root.write("auth/jwt/config", { jwt_validation_pubkeys: [await exportSPKI(keys.publicKey)], bound_issuer: issuer });
-    await servers.vault.root.write("auth/jwt/role/engineer", {
-      role_type: "jwt",
-      user_claim: "sub",
-      groups_claim: "groups",
-      bound_audiences: ["vault"],
-      token_policies: [],
-      token_ttl: "15m",
-    });
+    idp = await jwtIdentityProvider(servers.vault.root);
     const config = smallConfig();
     config.requesters.developers.groups = [{ authMount: "jwt", name: "eng-developers" }];
     config.accounts.push({
@@ -306,7 +280,7 @@ describe("a requester bound to an identity-provider group, end to end through Va
     expect(group).toMatchObject({ type: "external", policies: shards, alias: { name: "eng-developers", mount_path: "auth/jwt/" } });
   });
   test("alice from eng-developers logs in and gets dev credentials that are dev's assumed role", async () => {
-    const alice = await login("alice", ["eng-developers"]);
+    const alice = await idp.login("alice", ["eng-developers"]);
     const model = buildModel(loadConfig(configFile));
     const target = checkTargets(model).find((t) => t.vaultRole === "dev-ec2-admin")!;
     const check = await checkTarget(new VaultSts(alice, "alice"), target, model, {
@@ -317,12 +291,12 @@ describe("a requester bound to an identity-provider group, end to end through Va
     expect(check.detail).toMatch(/^arn:aws:sts::222222222222:assumed-role\/ec2-admin\//);
   });
   test("the same login is refused prod, and the sre role of the primary account", async () => {
-    const alice = await login("alice", ["eng-developers"]);
+    const alice = await idp.login("alice", ["eng-developers"]);
     expect((await alice.request("POST", "aws/sts/prod-ec2-admin", { ttl: "15m" })).status).toBe(403);
     expect((await alice.request("POST", "aws/sts/primary-readonly", { ttl: "15m" })).status).toBe(403);
   });
   test("a user outside eng-developers logs in but gets no AWS role at all", async () => {
-    const bob = await login("bob", ["eng-sales"]);
+    const bob = await idp.login("bob", ["eng-sales"]);
     expect((await bob.request("POST", "aws/sts/dev-ec2-admin", { ttl: "15m" })).status).toBe(403);
   });
 });

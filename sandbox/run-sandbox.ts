@@ -106,7 +106,19 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     log(`[${index}/${total}] ${outcome.stack.padEnd(24)} ${outcome.action} ${outcome.detail} (${outcome.seconds.toFixed(1)}s)`);
   };
 
+  /**
+   * A group Vault committed while its answer was lost (a leader killed mid-apply) blocks every later
+   * apply until the state holds it; `vault-aws plan` (not --read-only) adopts it the same way.
+   */
+  const adoptGroups = async (vault: VaultEndpoint) => {
+    await ensureInit(vaultStack.name, vaultStack.dir, envOf(vaultStack));
+    await namingStack(vaultStack.name, "reading Vault's identity groups", () =>
+      adoptUnrecordedGroups({ stackName: vaultStack.name, dir: vaultStack.dir, env: envOf(vaultStack), vault: vault.root, log }),
+    );
+  };
+
   if (options.via === "cdktf") {
+    if (options.vault) await adoptGroups(options.vault);
     const deployed = await deployWithCdktf(applied, vaultEnv, options.parallelism ?? 2, log);
     deployed.forEach((outcome, i) => report(outcome, i + 1, stacks.length));
     for (const stack of applied) keepApplied(stack, appliedDir);
@@ -115,15 +127,7 @@ export async function runSandbox(options: SandboxRunOptions, emulator?: Emulator
     let done = 0;
     const applyOne = async (stack: SynthesizedStack) => {
       log(`[${stack.name}] applying…`);
-      // A group Vault committed while its answer was lost (a leader killed mid-apply) blocks every
-      // later apply until the state holds it; `vault-aws plan` (not --read-only) adopts it the same way.
-      if (options.vault && stack === vaultStack) {
-        await ensureInit(stack.name, stack.dir, envOf(stack));
-        const vault = options.vault.root;
-        await namingStack(stack.name, "reading Vault's identity groups", () =>
-          adoptUnrecordedGroups({ stackName: stack.name, dir: stack.dir, env: envOf(stack), vault, log }),
-        );
-      }
+      if (options.vault && stack === vaultStack) await adoptGroups(options.vault);
       const outcome = await applyStack(stack, envOf(stack));
       keepApplied(stack, appliedDir);
       report(outcome, ++done, stacks.length);
