@@ -260,7 +260,7 @@ jobs:
     expect(github["vault-aws-drift.yml"].jobs.drift.steps.find((s: any) => s.name === "Drift").run).toContain("drift --read-only ");
   });
 
-  test("what each job uploads: a pull request's plan job only its summary; main's plan job the plans apply downloads", () => {
+  test("what each job uploads: a pull request's plan job only its summary and the plans' text, never a plan; main's plan job the plans apply downloads", () => {
     const uploads = (name: string) =>
       Object.fromEntries(
         Object.entries<any>(github[name].jobs).map(([id, job]) => [
@@ -268,7 +268,7 @@ jobs:
           (job.steps ?? []).filter((s: any) => s.uses?.startsWith("actions/upload-artifact@")).map((s: any) => s.with.path),
         ]),
       );
-    expect(uploads("vault-aws-pr.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}/summary.md"], comment: [] });
+    expect(uploads("vault-aws-pr.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}/summary.md\n${{ env.OUT }}/*.txt\n"], comment: [] });
     expect(uploads("vault-aws-main.yml")).toEqual({ changes: [], plan: ["${{ env.OUT }}\n!${{ env.OUT }}/**/.terraform/**\n"], apply: [] });
     expect(uploads("vault-aws-drift.yml")).toEqual({ drift: [] });
   });
@@ -422,8 +422,11 @@ describe("GitLab pipeline", () => {
     expect(resolvedJob(gitlab, "drift").script.join("\n")).toContain("drift --read-only ");
   });
 
-  test("what each job uploads: a merge request's plans only their summaries; the default branch's the plans apply applies", () => {
-    expect(resolvedJob(gitlab, "plan-mr").artifacts).toEqual({ paths: ["plans/shard-*/summary.md"], expire_in: "1 week" });
+  test("what each job uploads: a merge request's plans only their summaries and text, never a plan; the default branch's the plans apply applies", () => {
+    expect(resolvedJob(gitlab, "plan-mr").artifacts).toEqual({
+      paths: ["plans/shard-*/summary.md", "plans/shard-*/*.txt"],
+      expire_in: "1 week",
+    });
     expect(resolvedJob(gitlab, "plan").artifacts.paths).toEqual(["plans/"]);
     expect(resolvedJob(gitlab, "plan-summary").needs).toEqual(["changes", "plan-mr"]);
   });
