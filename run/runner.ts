@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { run } from "./process";
+import { parsePlanJson, readStackJson, type TerraformValues } from "./terraform-json";
 
 /**
  * Runs Terraform on synthesized stacks: init, plan to a file, the plan's JSON, apply of a saved
@@ -17,8 +18,9 @@ export interface PlannedChange {
   readonly name: string;
   /** e.g. ["create"], ["update"], ["no-op"], ["delete", "create"] for a replacement. */
   readonly actions: readonly string[];
-  readonly before: any;
-  readonly after: any;
+  /** The resource's attributes before and after; `null` before a create and after a delete. */
+  readonly before: TerraformValues | null;
+  readonly after: TerraformValues | null;
 }
 
 /** Thrown when Terraform fails on a stack; names the stack so a rerun knows where it stopped. */
@@ -62,9 +64,9 @@ export async function ensureInit(stack: string, dir: string, env: NodeJS.Process
  */
 export function copyStack(fromDir: string, to: string): void {
   mkdirSync(to, { recursive: true });
-  const json = JSON.parse(readFileSync(join(fromDir, "cdk.tf.json"), "utf8"));
+  const json = readStackJson(fromDir);
   const local = json.terraform?.backend?.local;
-  if (local?.path && !isAbsolute(local.path)) local.path = resolve(fromDir, local.path);
+  if (typeof local?.path === "string" && local.path !== "" && !isAbsolute(local.path)) local.path = resolve(fromDir, local.path);
   writeFileSync(join(to, "cdk.tf.json"), `${JSON.stringify(json, null, 2)}\n`);
   if (existsSync(join(fromDir, ".terraform.lock.hcl"))) copyFileSync(join(fromDir, ".terraform.lock.hcl"), join(to, ".terraform.lock.hcl"));
 }
@@ -91,9 +93,9 @@ export async function planToFile(
 export async function showPlan(stack: string, dir: string, planFile: string, env: NodeJS.ProcessEnv): Promise<PlannedChange[]> {
   const show = await terraform(dir, ["show", "-json", resolve(planFile)], env);
   if (show.code !== 0) throw new StackFailure(stack, show.output, "terraform show");
-  return ((JSON.parse(show.output) as { resource_changes?: any[] }).resource_changes ?? [])
-    .filter((c: any) => c.mode === "managed")
-    .map((c: any) => ({
+  return (parsePlanJson(show.output).resource_changes ?? [])
+    .filter((c) => c.mode === "managed")
+    .map((c) => ({
       address: c.address,
       type: c.type,
       name: c.name,
