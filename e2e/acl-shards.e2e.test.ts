@@ -44,7 +44,7 @@ describe("ACL shards against a real Vault", () => {
 
   const run = (file: string) => runSandbox({ configFile: file, workDir: dir, vault: servers.vault, log: progress.log }, servers.emulator);
   const policiesInVault = async () =>
-    ((await servers.vault.root.read("sys/policies/acl?list=true")).data.keys as string[]).filter((p) => p.startsWith("aws-")).sort();
+    ((await servers.vault.root.read("sys/policies/acl?list=true")).data!.keys as string[]).filter((p) => p.startsWith("aws-")).sort();
   /** Issuing loops for each token, every 100 ms, stopped and checked by `expectNoFailure`. */
   const issuing = (tokens: Record<string, VaultClient>) =>
     Object.entries(tokens).map(([name, token]) => ({
@@ -67,9 +67,9 @@ describe("ACL shards against a real Vault", () => {
 
   test("Vault accepts a token and a group naming a policy that does not exist yet; it grants nothing until written, then at the next request", async () => {
     const root = servers.vault.root;
-    const { accessor } = (await root.read("sys/auth")).data["jwt/"];
+    const { accessor } = (await root.read("sys/auth")).data!["jwt/"] as { accessor: string };
     const group = await root.write("identity/group", { name: "probe", type: "external", policies: ["probe-later-group"] });
-    await root.write("identity/group-alias", { name: "probe", mount_accessor: accessor, canonical_id: group.data.id });
+    await root.write("identity/group-alias", { name: "probe", mount_accessor: accessor, canonical_id: group.data!.id });
     const member = await idp.login("probe-user", ["probe"]);
     const direct = root.withToken(await root.createToken(["probe-later-token"]));
     for (const token of [member, direct]) expect((await token.request("GET", "sys/mounts")).status).toBe(403);

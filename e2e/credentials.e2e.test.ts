@@ -134,9 +134,9 @@ describe("credentials, profiles and trace, end to end", () => {
       expect((await bob.request("POST", "auth/token/create", { display_name: "jwt-alice", policies: ["default"] })).status).toBe(403);
       const own = await bob.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
       const arn = await callerOf({
-        AccessKeyId: own.data.access_key,
-        SecretAccessKey: own.data.secret_key,
-        SessionToken: own.data.security_token,
+        AccessKeyId: own.data!.access_key as string,
+        SecretAccessKey: own.data!.secret_key as string,
+        SessionToken: own.data!.security_token as string,
       });
       expect(arn).toMatch(/\/vault-jwt-bob-dev-ec2-admin-\d{10}-/);
     });
@@ -144,7 +144,11 @@ describe("credentials, profiles and trace, end to end", () => {
       const long = await idp.login("alice.with.a.very.long.name@example.com", ["eng-developers"]);
       const own = await long.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
       const name = (
-        await callerOf({ AccessKeyId: own.data.access_key, SecretAccessKey: own.data.secret_key, SessionToken: own.data.security_token })
+        await callerOf({
+          AccessKeyId: own.data!.access_key as string,
+          SecretAccessKey: own.data!.secret_key as string,
+          SessionToken: own.data!.security_token as string,
+        })
       )
         .split("/")
         .pop()!;
@@ -271,9 +275,9 @@ describe("credentials, profiles and trace, end to end", () => {
       const issued = await alice.write("aws/sts/dev-ec2-admin", { ttl: "15m" });
       const before = Date.now();
       const arn = await callerOf({
-        AccessKeyId: issued.data.access_key,
-        SecretAccessKey: issued.data.secret_key,
-        SessionToken: issued.data.security_token,
+        AccessKeyId: issued.data!.access_key as string,
+        SecretAccessKey: issued.data!.secret_key as string,
+        SessionToken: issued.data!.security_token as string,
       });
       // A CloudTrail record of that call, in the documented format (the emulator keeps no trail).
       const record = {
@@ -283,7 +287,7 @@ describe("credentials, profiles and trace, end to end", () => {
           principalId: `AROAEXAMPLE:${arn.split("/").pop()}`,
           arn,
           accountId: "222222222222",
-          accessKeyId: issued.data.access_key,
+          accessKeyId: issued.data!.access_key as string,
         },
         eventTime: new Date(before).toISOString(),
         eventSource: "sts.amazonaws.com",
@@ -297,7 +301,7 @@ describe("credentials, profiles and trace, end to end", () => {
         .split("\n")
         .map((l) => JSON.parse(l));
       expect(found).toMatchObject({
-        accessKeyId: issued.data.access_key,
+        accessKeyId: issued.data!.access_key as string,
         mount: "aws",
         vaultRole: "dev-ec2-admin",
         ttl: "15m",
@@ -312,7 +316,7 @@ describe("credentials, profiles and trace, end to end", () => {
           .trim()
           .split("\n")
           .map((l) => JSON.parse(l).accessKeyId),
-      ).toEqual([issued.data.access_key]);
+      ).toEqual([issued.data!.access_key as string]);
       const text = await vaultAws(["trace", record.userIdentity.accessKeyId, "--log", auditLog], shell(undefined));
       expect(text.stdout).toMatch(/jwt-alice \(entity [\w-]+\)\s+got \S+\s+from aws\/sts\/dev-ec2-admin\s+ttl 15m\s+login role=engineer/);
     });

@@ -63,15 +63,15 @@ describe("the deploying token's Vault policy", () => {
     for (const stack of stacks)
       expect({ stack: stack.name, ...(await planExitCode(stack, env)) }).toMatchObject({ stack: stack.name, code: 0 });
     // What it wrote is there: the engine, a role, the requester's policy and its identity group.
-    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data.role_arns).toEqual(["arn:aws:iam::222222222222:role/ec2-admin"]);
+    expect((await vault.root.read("aws/roles/dev-ec2-admin")).data!.role_arns).toEqual(["arn:aws:iam::222222222222:role/ec2-admin"]);
     // The group carries one shard policy per roles stack; the shards that exist grant its roles' paths.
-    const carried = (await vault.root.read("identity/group/name/aws-developers--jwt--eng-developers")).data.policies as string[];
+    const carried = (await vault.root.read("identity/group/name/aws-developers--jwt--eng-developers")).data!.policies as string[];
     expect(carried.length).toBeGreaterThan(1);
     expect(carried.every((name) => /^aws-developers\.vault-roles-\d{2}$/.test(name))).toBe(true);
-    const listed = (await vault.root.read("sys/policies/acl?list=true")).data.keys as string[];
+    const listed = (await vault.root.read("sys/policies/acl?list=true")).data!.keys as string[];
     const shards = listed.filter((name) => carried.includes(name));
     const granted = await Promise.all(
-      shards.map(async (name) => (await vault.root.read(`sys/policies/acl/${name}`)).data.policy as string),
+      shards.map(async (name) => (await vault.root.read(`sys/policies/acl/${name}`)).data!.policy as string),
     );
     expect(granted.join("\n")).toContain('path "aws/sts/dev-ec2-admin"');
     expect(granted.join("\n")).toContain('path "aws/sts/dev-any"');
@@ -91,9 +91,9 @@ describe("the deploying token's Vault policy", () => {
   });
 
   test("it destroys what it applied", async () => {
-    expect(Object.keys((await vault.root.read("sys/mounts")).data)).toContain("aws/");
+    expect(Object.keys((await vault.root.read("sys/mounts")).data!)).toContain("aws/");
     for (const stack of [...stacks].reverse()) progress.log(JSON.stringify(await destroyStack(stack, env)));
-    expect(Object.keys((await vault.root.read("sys/mounts")).data)).not.toContain("aws/");
+    expect(Object.keys((await vault.root.read("sys/mounts")).data!)).not.toContain("aws/");
     expect((await vault.root.request("GET", "sys/policies/acl/aws-developers")).status).toBe(404);
   });
 });

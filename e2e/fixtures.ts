@@ -199,7 +199,7 @@ export async function jwtIdentityProvider(
         .setExpirationTime("5m")
         .sign(keys.privateKey);
       const answer = await vault.withToken("").write("auth/jwt/login", { role, jwt });
-      return vault.withToken(answer.auth.client_token as string);
+      return vault.withToken(answer.auth!.client_token as string);
     },
   };
 }

@@ -34,9 +34,9 @@ describe("vault.pinSessionNames and vault.capMountLeaseTtl in real Vault", () =>
       endpoint: servers.emulator.endpoint,
       region: "us-east-1",
       credentials: {
-        accessKeyId: issued.data.access_key,
-        secretAccessKey: issued.data.secret_key,
-        sessionToken: issued.data.session_token,
+        accessKeyId: issued.data!.access_key as string,
+        secretAccessKey: issued.data!.secret_key as string,
+        sessionToken: issued.data!.session_token as string,
       },
     });
     const me = await sts.send(new GetCallerIdentityCommand({}));
@@ -46,6 +46,6 @@ describe("vault.pinSessionNames and vault.capMountLeaseTtl in real Vault", () =>
 
   test("the mount's max lease TTL is the longest role max TTL", async () => {
     const tune = await servers.vault.root.read("sys/mounts/aws/tune");
-    expect(tune.data.max_lease_ttl).toBe(7200);
+    expect(tune.data!.max_lease_ttl).toBe(7200);
   });
 });

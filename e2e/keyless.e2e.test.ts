@@ -92,7 +92,7 @@ describe("a keyless estate: Vault runs as a role, and no IAM user or key exists"
     ]);
     for (const check of viaVault)
       expect(check.detail).toMatch(new RegExp(`^arn:aws:sts::${check.target.accountId}:assumed-role/${check.target.role.name}/`));
-    expect((await servers.vault.root.read("aws/config/root")).data.access_key).toBe("");
+    expect((await servers.vault.root.read("aws/config/root")).data!.access_key).toBe("");
     expect(progress.lines.join("\n")).toContain("2 Vault role ARNs: 2/2 assumed with the broker role's session; 2/2 issued through Vault");
     expect(result.ok).toBe(true);
   });
@@ -152,7 +152,7 @@ describe("switching an estate from user to role, step by step, while a requester
     }
     return planned.sort();
   };
-  const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data.access_key as string;
+  const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data!.access_key as string;
   let loop: ReturnType<typeof keepIssuing> | undefined;
   afterAll(async () => {
     await loop?.stop();

@@ -29,7 +29,8 @@ describe("moving from the single vault stack to vault + vault-roles-NN", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The Vault role names Vault holds now. */
-  const rolesInVault = async () => ((await servers.vault.root.request("GET", "aws/roles?list=true")).body.data?.keys ?? []).sort();
+  const rolesInVault = async () =>
+    (((await servers.vault.root.request("GET", "aws/roles?list=true")).body.data?.keys ?? []) as string[]).sort();
 
   test("the old layout deploys: the AWS stacks, then the single vault stack holding every role", async () => {
     expect((await runSandbox({ configFile, workDir: dir, log: progress.log }, servers.emulator)).ok).toBe(true);

@@ -165,7 +165,7 @@ describe("key mode leaves no live key in state, plans or artifacts", () => {
   });
 
   test("raising keyGeneration: Vault rotates its key with no gap in issuance, and the old key is refused", async () => {
-    const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data.access_key as string;
+    const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data!.access_key as string;
     const before = await keyInVault();
     const token = (await requesterTokens(servers.vault.root, buildModel(loadConfig(first)))).get("developers")!;
     const loop = keepIssuing(token, "aws/sts/dev-ec2-admin", { ttl: "15m" });

@@ -40,7 +40,7 @@ describe("the pipeline's Vault JWT roles and policies, on a real Vault", () => {
   /** Vault's answer to a login as `role` with a token for `sub`: a client holding its token, or the HTTP status. */
   const login = async (role: string, sub: string, audience?: string): Promise<VaultClient | number> => {
     const answer = await vault.root.withToken("").request("POST", "auth/jwt/login", { role, jwt: await ciToken(sub, audience) });
-    return answer.status === 200 ? vault.root.withToken(answer.body.auth.client_token) : answer.status;
+    return answer.status === 200 ? vault.root.withToken(answer.body.auth!.client_token as string) : answer.status;
   };
   const as = async (role: string, sub: string) => {
     const client = await login(role, sub);

@@ -103,7 +103,7 @@ describe("the shipped example, applied with plain terraform per stack (the GitOp
   });
   test("prints a table and never the broker's key (whose secret only Vault holds)", async () => {
     const text = progress.lines.join("\n");
-    const keyId = (await vault.root.read("aws/config/root")).data.access_key as string;
+    const keyId = (await vault.root.read("aws/config/root")).data!.access_key as string;
     expect(keyId.length).toBeGreaterThan(10);
     expect(text).not.toContain(keyId);
     expect(text).toContain("21 passed, 0 failed");

@@ -77,7 +77,9 @@ describe("three servers with integrated storage", () => {
         .sort(),
     );
     const config = await cluster.root.read("sys/storage/raft/configuration");
-    expect(config.data.config.servers.map((s: any) => [s.node_id, s.voter]).sort()).toEqual([
+    expect(
+      (config.data!.config as { servers: { node_id: string; voter: boolean }[] }).servers.map((s) => [s.node_id, s.voter]).sort(),
+    ).toEqual([
       ["vault-1", true],
       ["vault-2", true],
       ["vault-3", true],

@@ -60,7 +60,7 @@ describe("denials in real Vault, on the shipped example", () => {
     expect((await as("auditors").request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside })).status).toBe(403);
     const asRoot = await servers.vault.root.request("POST", "aws/sts/readonly-nonprod", { ttl: "1h", role_arn: outside });
     expect(asRoot.status).toBe(400);
-    expect(asRoot.body.errors.join(" ")).toContain(outside);
+    expect((asRoot.body.errors as string[]).join(" ")).toContain(outside);
   });
   test("a spanning role without role_arn is refused, since it cannot guess the account", async () => {
     expect((await as("auditors").request("POST", "aws/sts/readonly-nonprod", { ttl: "1h" })).status).toBe(400);
@@ -156,11 +156,11 @@ describe("changes with Vault in the loop", () => {
     const path = "aws/roles/external-id-probe";
     const role = { credential_type: "assumed_role", role_arns: ["arn:aws:iam::222222222222:role/ec2-admin"] };
     await servers.vault.root.write(path, { ...role, external_id: "probe-1" });
-    expect((await servers.vault.root.read(path)).data.external_id).toBe("probe-1");
+    expect((await servers.vault.root.read(path)).data!.external_id).toBe("probe-1");
     await servers.vault.root.write(path, role);
-    expect((await servers.vault.root.read(path)).data.external_id).toBe("probe-1"); // a body without the field keeps it
+    expect((await servers.vault.root.read(path)).data!.external_id).toBe("probe-1"); // a body without the field keeps it
     await servers.vault.root.write(path, { ...role, external_id: "" });
-    expect((await servers.vault.root.read(path)).data.external_id).toBe("");
+    expect((await servers.vault.root.read(path)).data!.external_id).toBe("");
     await servers.vault.root.request("DELETE", path);
   });
 
@@ -174,19 +174,19 @@ describe("changes with Vault in the loop", () => {
       expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/),
     ]);
     expect((await sandbox(withId)).ok).toBe(true);
-    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("dev-ext-1");
+    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data!.external_id).toBe("dev-ext-1");
 
     const withoutId = config((c) => c.accounts.push(qa));
     expect(await vaultStackChanges(withoutId)).toEqual([
       expect.stringMatching(/^vault-roles-\d\d update vault_generic_endpoint\.role-dev-ec2-admin_/),
     ]);
     expect((await sandbox(withoutId)).ok).toBe(true);
-    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data.external_id).toBe("");
+    expect((await servers.vault.root.read("aws/roles/dev-ec2-admin")).data!.external_id).toBe("");
   });
 
   test("rotating the broker's key: Vault rotates it itself, the old key is deleted, and issuance never fails", async () => {
     const loop = await issuing();
-    const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data.access_key as string;
+    const keyInVault = async () => (await servers.vault.root.read("aws/config/root")).data!.access_key as string;
     const activeKeys = async () => {
       const sts = new STSClient({
         endpoint: servers.emulator.endpoint,

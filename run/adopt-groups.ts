@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isJsonObject } from "../lib/json";
 import { StackFailure, terraform } from "./runner";
+import { readStackJson, type StackJson, type TerraformValues } from "./terraform-json";
 import type { VaultClient } from "./vault-client";
 
 /** The `managed_by` metadata every identity group of this product carries (see `RequesterBinding`). */
@@ -22,10 +22,10 @@ export interface UnrecordedGroup {
  * and its state (`terraform state list`) does not hold: what a create whose answer was lost leaves
  * behind. The pure half of `adoptUnrecordedGroups`.
  */
-export function unrecordedGroups(stackJson: any, stateAddresses: readonly string[]): UnrecordedGroup[] {
+export function unrecordedGroups(stackJson: StackJson, stateAddresses: readonly string[]): UnrecordedGroup[] {
   const inState = new Set(stateAddresses);
-  const groups: Record<string, any> = stackJson?.resource?.vault_identity_group ?? {};
-  const aliases: Record<string, any> = stackJson?.resource?.vault_identity_group_alias ?? {};
+  const groups: Record<string, TerraformValues> = stackJson.resource?.vault_identity_group ?? {};
+  const aliases: Record<string, TerraformValues> = stackJson.resource?.vault_identity_group_alias ?? {};
   const result: UnrecordedGroup[] = [];
   for (const [key, group] of Object.entries(groups)) {
     const groupAddress = `vault_identity_group.${key}`;
@@ -35,8 +35,8 @@ export function unrecordedGroups(stackJson: any, stateAddresses: readonly string
     if (inState.has(groupAddress) && !aliasMissing) continue;
     result.push({
       groupAddress,
-      groupName: group.name,
-      ...(aliasMissing && { aliasAddress, aliasName: aliasEntry![1].name }),
+      groupName: String(group.name),
+      ...(aliasMissing && { aliasAddress, aliasName: String(aliasEntry![1].name) }),
     });
   }
   return result;
@@ -69,7 +69,7 @@ export async function adoptUnrecordedGroups(options: AdoptGroupsOptions): Promis
   if (list.code !== 0 && list.output.includes("No state file was found")) return [];
   if (list.code !== 0) throw new StackFailure(stackName, list.output, "terraform state list");
   const addresses = list.output.split("\n").map((line) => line.trim());
-  const stackJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  const stackJson = readStackJson(dir);
   const imported: string[] = [];
   const importOne = async (address: string, id: string) => {
     const result = await terraform(dir, ["import", "-input=false", address, id], env);
@@ -80,10 +80,11 @@ export async function adoptUnrecordedGroups(options: AdoptGroupsOptions): Promis
   for (const missing of unrecordedGroups(stackJson, addresses)) {
     const found = await vault.request("GET", `identity/group/name/${encodeURIComponent(missing.groupName)}`);
     const group = found.status === 200 ? found.body.data : undefined;
-    if (!group || group.metadata?.managed_by !== MANAGED_BY) continue;
-    if (!addresses.includes(missing.groupAddress)) await importOne(missing.groupAddress, group.id);
-    if (missing.aliasAddress && group.alias?.id && group.alias.name === missing.aliasName)
-      await importOne(missing.aliasAddress, group.alias.id);
+    if (!group || !isJsonObject(group.metadata) || group.metadata.managed_by !== MANAGED_BY) continue;
+    if (!addresses.includes(missing.groupAddress)) await importOne(missing.groupAddress, String(group.id));
+    const alias = isJsonObject(group.alias) ? group.alias : undefined;
+    if (missing.aliasAddress && typeof alias?.id === "string" && alias.id && alias.name === missing.aliasName)
+      await importOne(missing.aliasAddress, alias.id);
   }
   return imported;
 }

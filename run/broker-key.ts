@@ -36,7 +36,7 @@ export interface BrokerKeyOptions {
 export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<BrokerKeyOutcome> {
   const { mount, userName, vault, iam, log } = options;
   const root = await vault.read(`${mount}/config/root`);
-  const held = root?.data?.access_key;
+  const held = root.data?.access_key;
   if (typeof held === "string" && held !== "") {
     log(
       `broker key: Vault's ${mount} engine already holds a key of user ${userName}; nothing to do (raise broker.keyGeneration to rotate it)`,
@@ -54,7 +54,7 @@ export async function ensureBrokerKey(options: BrokerKeyOptions): Promise<Broker
   try {
     // Vault 1.21 resets username_template to its default on a config/root write that leaves it out
     // (every other field is kept): carry the template Terraform wrote, or sessions stop naming the login.
-    const template = (root?.data as { username_template?: unknown } | undefined)?.username_template;
+    const template = root.data?.username_template;
     await vault.write(`${mount}/config/root`, {
       access_key: key.AccessKeyId,
       secret_key: key.SecretAccessKey,
@@ -78,7 +78,9 @@ async function rotateRoot(vault: VaultClient, mount: string, timeoutMs: number):
   for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
     try {
       const answer = await vault.write(`${mount}/config/rotate-root`);
-      return String((answer as { data: { access_key: unknown } }).data.access_key);
+      const key = answer.data?.access_key;
+      if (typeof key !== "string") throw new Error(`Vault's answer to write ${mount}/config/rotate-root holds no data.access_key`);
+      return key;
     } catch (error) {
       if (
         Date.now() + wait > deadline ||

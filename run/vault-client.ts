@@ -1,11 +1,11 @@
-import { vaultErrors } from "../lib/vault-answer";
+import { parseVaultBody, type VaultBody, vaultErrors } from "../lib/vault-answer";
 
 export { vaultErrors };
 
 /** A Vault HTTP API answer: the status and the parsed body (`{}` when there is none). */
 export interface VaultResponse {
   readonly status: number;
-  readonly body: any;
+  readonly body: VaultBody;
 }
 
 /** Thrown when Vault answers a request with an error status. */
@@ -43,16 +43,16 @@ export class VaultClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {} };
+    return { status: response.status, body: parseVaultBody(text) };
   }
 
   /** `vault write`: POST, throwing `VaultError` unless Vault answers 2xx. */
-  async write(path: string, body: Record<string, unknown> = {}): Promise<any> {
+  async write(path: string, body: Record<string, unknown> = {}): Promise<VaultBody> {
     return this.ok(await this.request("POST", path, body), `write ${path}`);
   }
 
   /** `vault read`: GET, throwing `VaultError` unless Vault answers 2xx. */
-  async read(path: string): Promise<any> {
+  async read(path: string): Promise<VaultBody> {
     return this.ok(await this.request("GET", path), `read ${path}`);
   }
 
@@ -62,11 +62,13 @@ export class VaultClient {
    */
   async createToken(policies: readonly string[], ttl = "1h"): Promise<string> {
     const answer = await this.write("auth/token/create", { policies, no_default_policy: true, ttl, renewable: false });
-    return answer.auth.client_token as string;
+    const token = answer.auth?.client_token;
+    if (typeof token !== "string") throw new Error("write auth/token/create: Vault's answer holds no auth.client_token");
+    return token;
   }
 
-  private ok(response: VaultResponse, what: string): any {
+  private ok(response: VaultResponse, what: string): VaultBody {
     if (response.status >= 200 && response.status < 300) return response.body;
-    throw new VaultError(response.status, response.body?.errors ?? [], what);
+    throw new VaultError(response.status, vaultErrors(response.body), what);
   }
 }

@@ -24,11 +24,15 @@ export class VaultSts implements CredentialSource {
 
   async issue(target: CheckTarget): Promise<IssuedCredentials> {
     const answer = await this.client.write(target.stsPath, stsRequest(target));
+    const data = answer.data;
+    if (typeof data?.access_key !== "string" || typeof data.secret_key !== "string")
+      throw new Error(`write ${target.stsPath}: Vault's answer holds no data.access_key and data.secret_key`);
+    const sessionToken = data.session_token ?? data.security_token;
     return {
-      accessKeyId: answer.data.access_key,
-      secretAccessKey: answer.data.secret_key,
-      sessionToken: answer.data.session_token ?? answer.data.security_token,
-      leaseSeconds: answer.lease_duration,
+      accessKeyId: data.access_key,
+      secretAccessKey: data.secret_key,
+      sessionToken: typeof sessionToken === "string" ? sessionToken : undefined,
+      leaseSeconds: typeof answer.lease_duration === "number" ? answer.lease_duration : undefined,
     };
   }
 }

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { freePort } from "./emulator";
 import { killOnInterrupt } from "./interrupt";
 import { apiAddress, type VaultNodeSpec, vaultNodeConfig } from "./vault-cluster-config";
-import { VaultClient, vaultErrors } from "../run/vault-client";
+import { isJsonObject } from "../lib/json";
+import { VaultClient, vaultErrors, type VaultResponse } from "../run/vault-client";
 import { signalGroup, type VaultEndpoint } from "./vault-server";
 
 /** One `vault server` of a `VaultCluster`. */
@@ -95,7 +96,10 @@ export async function startVaultCluster(options: StartVaultClusterOptions): Prom
     await Promise.all(nodes.map((node) => node.launch()));
     await Promise.all(nodes.map((node) => node.waitListening(timeoutMs)));
     const init = await anonymous(nodes[0].address).write("sys/init", { secret_shares: 1, secret_threshold: 1 });
-    secrets = { unsealKey: init.keys_base64[0], rootToken: init.root_token };
+    const unsealKey: unknown = Array.isArray(init.keys_base64) ? init.keys_base64[0] : undefined;
+    if (typeof unsealKey !== "string" || typeof init.root_token !== "string")
+      throw new Error("sys/init: Vault's answer holds no keys_base64 and root_token");
+    secrets = { unsealKey, rootToken: init.root_token };
     // The first node becomes active before the others ask it to join.
     await nodes[0].unseal(secrets.unsealKey, timeoutMs);
     await Promise.all(nodes.slice(1).map((node) => node.unseal(secrets!.unsealKey, timeoutMs)));
@@ -201,7 +205,9 @@ async function clusterProblem(nodes: readonly NodeProcess[], rootToken: string):
   }
   if (!active) return "no node is active";
   const answer = await new VaultClient(active.address, rootToken).request("GET", "sys/storage/raft/configuration").catch(() => undefined);
-  const servers: { node_id: string; voter: boolean }[] = answer?.body?.data?.config?.servers ?? [];
+  const config = answer?.body.data?.config;
+  const listed: unknown = isJsonObject(config) ? config.servers : undefined;
+  const servers = Array.isArray(listed) ? listed.filter(isJsonObject) : [];
   const voters = servers.filter((s) => s.voter).map((s) => s.node_id);
   const missing = nodes.filter((n) => !voters.includes(n.nodeId)).map((n) => n.nodeId);
   return missing.length ? `not yet Raft voters: ${missing.join(", ")}` : "";
@@ -306,7 +312,7 @@ class NodeProcess implements VaultNode {
     while (Date.now() < deadline && this.running) {
       const answer = await anonymous(this.address)
         .request("PUT", "sys/unseal", { key })
-        .catch((e: Error) => ({ status: 0, body: { errors: [e.message] } }));
+        .catch((e: Error): VaultResponse => ({ status: 0, body: { errors: [e.message] } }));
       if (answer.status === 200 && answer.body.sealed === false) return;
       const errors = vaultErrors(answer.body);
       last = errors.length > 0 ? errors.join("; ") : `sealed (progress ${String(answer.body?.progress)})`;

@@ -1,4 +1,5 @@
 import type { Model } from "../lib/model";
+import { isJsonObject, type JsonObject } from "../lib/json";
 import type { VaultClient } from "../run/vault-client";
 
 /**
@@ -36,18 +37,29 @@ export function expectedInventory(model: Model): VaultInventory {
  */
 export async function readInventory(client: VaultClient, model: Model): Promise<VaultInventory> {
   const prefix = `${model.vault.mount}-`;
-  const list = async (path: string): Promise<any> => {
+  const list = async (path: string): Promise<JsonObject> => {
     const answer = await client.request("GET", `${path}?list=true`);
     if (answer.status === 404) return { keys: [], key_info: {} };
     if (answer.status !== 200) throw new Error(`list ${path} through ${client.address}: HTTP ${answer.status}`);
+    if (!answer.body.data) throw new Error(`list ${path} through ${client.address}: Vault's answer holds no data`);
     return answer.body.data;
   };
-  const groupsById: Record<string, { name: string }> = (await list("identity/group/id")).key_info ?? {};
-  const aliases: Record<string, { name: string; canonical_id: string }> = (await list("identity/group-alias/id")).key_info ?? {};
+  const keys = async (path: string): Promise<string[]> => {
+    const listed = (await list(path)).keys;
+    if (!Array.isArray(listed)) throw new Error(`list ${path} through ${client.address}: Vault's answer holds no keys`);
+    return listed.map(String);
+  };
+  /** `key_info` of a list, by id: the entries of the shape the inventory reads. */
+  const keyInfo = async <T>(path: string, is: (entry: unknown) => entry is T): Promise<Record<string, T>> => {
+    const info = (await list(path)).key_info;
+    return Object.fromEntries(Object.entries(isJsonObject(info) ? info : {}).filter((entry): entry is [string, T] => is(entry[1])));
+  };
+  const groupsById = await keyInfo("identity/group/id", isNamed);
+  const aliases = await keyInfo("identity/group-alias/id", isAlias);
   const ours = (name: string) => name.startsWith(prefix);
   return {
-    roles: ((await list(`${model.vault.mount}/roles`)).keys as string[]).sort(),
-    policies: ((await list("sys/policies/acl")).keys as string[]).filter(ours).sort(),
+    roles: (await keys(`${model.vault.mount}/roles`)).sort(),
+    policies: (await keys("sys/policies/acl")).filter(ours).sort(),
     groups: Object.values(groupsById)
       .map((g) => g.name)
       .filter(ours)
@@ -58,4 +70,22 @@ export async function readInventory(client: VaultClient, model: Model): Promise<
       .filter((alias) => ours(alias) || alias.startsWith("(no group "))
       .sort(),
   };
+}
+
+/** An entry of `key_info` in a list of identity groups: its name. */
+interface Named {
+  readonly name: string;
+}
+
+/** An entry of `key_info` in a list of group aliases: its name and its group's id. */
+interface Alias extends Named {
+  readonly canonical_id: string;
+}
+
+function isNamed(entry: unknown): entry is Named {
+  return isJsonObject(entry) && typeof entry.name === "string";
+}
+
+function isAlias(entry: unknown): entry is Alias {
+  return isJsonObject(entry) && typeof entry.name === "string" && typeof entry.canonical_id === "string";
 }

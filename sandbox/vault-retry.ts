@@ -1,3 +1,4 @@
+import type { VaultBody } from "../lib/vault-answer";
 import { type VaultResponse, VaultClient, VaultError, vaultErrors } from "../run/vault-client";
 
 /**
@@ -53,7 +54,7 @@ export class RetryingVaultClient {
   ) {}
 
   /** `vault write` with retries; throws `VaultError` with the last answer once the budget is spent, or at once if not retryable. */
-  async write(path: string, body: Record<string, unknown> = {}): Promise<{ body: any; retries: number }> {
+  async write(path: string, body: Record<string, unknown> = {}): Promise<{ body: VaultBody; retries: number }> {
     const started = Date.now();
     for (let retry = 0; ; retry++) {
       const address = this.addresses[this.next % this.addresses.length];

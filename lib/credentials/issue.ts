@@ -1,4 +1,4 @@
-import { vaultErrors } from "../vault-answer";
+import { parseVaultBody, type VaultBody, vaultErrors } from "../vault-answer";
 import type { CacheEntry, CacheKey } from "./cache";
 import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
 
@@ -12,7 +12,12 @@ export interface IssueRequest extends CacheKey {
 }
 
 /** Vault's answer to one HTTP call, or the reason it could not be reached. */
-async function call(request: IssueRequest, method: "GET" | "POST", path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  request: IssueRequest,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: VaultBody }> {
   let response: Response;
   try {
     response = await fetch(`${request.address}/v1/${path}`, {
@@ -34,9 +39,9 @@ async function call(request: IssueRequest, method: "GET" | "POST", path: string,
     );
   }
   const text = await response.text();
-  let parsed: any = {};
+  let parsed: VaultBody;
   try {
-    parsed = text ? JSON.parse(text) : {};
+    parsed = parseVaultBody(text);
   } catch {
     parsed = { errors: [text.slice(0, 200)] };
   }
@@ -54,16 +59,23 @@ export async function issueCredentials(request: IssueRequest, now: () => number 
     ...(request.ttl && { ttl: request.ttl }),
     ...(request.roleArn && { role_arn: request.roleArn }),
   });
-  const data = answer.body?.data;
-  if (answer.status === 200 && data?.access_key && data?.secret_key) {
+  const data = answer.body.data;
+  if (
+    answer.status === 200 &&
+    typeof data?.access_key === "string" &&
+    data.access_key &&
+    typeof data.secret_key === "string" &&
+    data.secret_key
+  ) {
     const leaseSeconds = Number(answer.body.lease_duration ?? data.ttl ?? 0);
+    const sessionToken = data.security_token ?? data.session_token;
     return {
       issuedAt,
       credentials: {
         Version: 1,
-        AccessKeyId: String(data.access_key),
-        SecretAccessKey: String(data.secret_key),
-        SessionToken: String(data.security_token ?? data.session_token ?? ""),
+        AccessKeyId: data.access_key,
+        SecretAccessKey: data.secret_key,
+        SessionToken: typeof sessionToken === "string" ? sessionToken : "",
         Expiration: new Date(issuedAt + leaseSeconds * 1000).toISOString(),
       },
     };
