@@ -40,7 +40,7 @@ export class VaultPipelineStack extends TerraformStack {
         name: PIPELINE_VAULT_POLICY[identity],
         policy: identity === "plan" ? pipelinePlanAcl(model.vault.mount) : pipelineApplyAcl(model.vault.mount),
       });
-      const body = roles[identity] as any;
+      const body = roles[identity];
       new JwtAuthBackendRole(this, `role-${identity}`, {
         backend: pipeline.vaultAuthMount,
         roleName: `vault-aws-${identity}`,
@@ -49,9 +49,7 @@ export class VaultPipelineStack extends TerraformStack {
         userClaim: body.user_claim,
         boundSubject: body.bound_subject,
         // The provider splits a value on commas into the list Vault matches any of.
-        boundClaims:
-          body.bound_claims &&
-          Object.fromEntries(Object.entries<string | string[]>(body.bound_claims).map(([k, v]) => [k, [v].flat().join(",")])),
+        boundClaims: body.bound_claims && Object.fromEntries(Object.entries(body.bound_claims).map(([k, v]) => [k, [v].flat().join(",")])),
         tokenTtl: body.token_ttl,
         tokenMaxTtl: body.token_max_ttl,
         tokenNoDefaultPolicy: true,

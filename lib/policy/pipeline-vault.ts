@@ -79,11 +79,25 @@ export function pipelineApplyAcl(mount: string): string {
   return hcl(rules(mount, true));
 }
 
+/** A JWT auth role's body (`auth/<mount>/role/<name>`), in the names of Vault's API. */
+export interface JwtRoleBody {
+  readonly role_type: string;
+  readonly bound_audiences: string[];
+  readonly user_claim: string;
+  /** @default - any subject the bound claims allow */
+  readonly bound_subject?: string;
+  /** Claims the token must carry; a list matches any of its values. @default - none */
+  readonly bound_claims?: Readonly<Record<string, string | string[]>>;
+  /** Seconds. */
+  readonly token_ttl: number;
+  /** Seconds. */
+  readonly token_max_ttl: number;
+  readonly token_no_default_policy: boolean;
+  readonly token_policies: string[];
+}
+
 /** The JWT auth role bodies (`auth/<mount>/role/<name>`) of the plan and apply identities. */
-export function pipelineJwtRoles(source: PipelineSource): {
-  readonly plan: Record<string, unknown>;
-  readonly apply: Record<string, unknown>;
-} {
+export function pipelineJwtRoles(source: PipelineSource): { readonly plan: JwtRoleBody; readonly apply: JwtRoleBody } {
   const common = {
     role_type: "jwt",
     bound_audiences: [VAULT_AUDIENCE],
