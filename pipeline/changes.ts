@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ACCESS_FILE, type AccessDiff, type AccessEntry, type AccessFile, accessDiff } from "../lib/access";
 import { readManifest, stackFiles } from "../run/synth-output";
+import { parseStackJson } from "../run/terraform-json";
 
 /** A synth output folder: its stacks (canonical JSON), their dependencies, and its access model. */
 export interface SynthOutput {
@@ -37,12 +38,12 @@ export function canonicalJson(text: string): string {
  * same config into different folders differ there and nowhere else; it is not a change to apply.
  */
 function withoutLocalStateFolder(text: string): string {
-  const json = JSON.parse(text);
+  const json = parseStackJson(text);
   const fileName = (path: string) => path.split("/").pop();
   const local = json.terraform?.backend?.local;
   if (typeof local?.path === "string") local.path = fileName(local.path);
   // The vault stack reads the broker stack's local state the same way.
-  for (const remote of Object.values<any>(json.data?.terraform_remote_state ?? {})) {
+  for (const remote of Object.values(json.data?.terraform_remote_state ?? {})) {
     if (remote.backend === "local" && typeof remote.config?.path === "string") remote.config.path = fileName(remote.config.path);
   }
   return JSON.stringify(json);

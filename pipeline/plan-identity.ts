@@ -1,4 +1,5 @@
 import { PLAN_ROLE_NAME } from "../lib/policy/pipeline";
+import type { StackJson } from "../run/terraform-json";
 
 /**
  * A synthesized stack as the pipeline's plan identity plans it: each AWS provider assumes
@@ -6,7 +7,7 @@ import { PLAN_ROLE_NAME } from "../lib/policy/pipeline";
  * and change nothing. A provider reached by a named profile is left as it is. Pure: the JSON in,
  * a new JSON out.
  */
-export function asPlanIdentity(stackJson: any): any {
+export function asPlanIdentity(stackJson: StackJson): StackJson {
   const copy = structuredClone(stackJson);
   for (const provider of copy.provider?.aws ?? []) {
     for (const assume of provider.assume_role ?? []) {

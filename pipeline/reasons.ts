@@ -1,3 +1,6 @@
+import { isJsonObject } from "../lib/json";
+import { parseStackJson, type TerraformValues } from "../run/terraform-json";
+
 /**
  * Why a stack changes between two synths, in words: which resources are added, removed or changed,
  * which of their attributes differ, and for a policy, which ARNs it gains or loses. For example,
@@ -7,21 +10,22 @@
 /** The ARN-like strings a policy document's statements name (Resource, NotResource, Principal.AWS). */
 function policyArns(text: unknown): Set<string> | undefined {
   if (typeof text !== "string") return undefined;
-  let doc: any;
+  let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!doc || !Array.isArray(doc.Statement)) return undefined;
+  const statements = isJsonObject(doc) ? doc.Statement : undefined;
+  if (!Array.isArray(statements)) return undefined;
   const arns = new Set<string>();
   const add = (value: unknown) => {
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string" && v.startsWith("arn:")) arns.add(v);
   };
-  for (const statement of doc.Statement) {
+  for (const statement of statements.filter(isJsonObject)) {
     add(statement.Resource);
     add(statement.NotResource);
-    add(statement.Principal?.AWS);
+    add(isJsonObject(statement.Principal) ? statement.Principal.AWS : undefined);
   }
   return arns;
 }
@@ -49,14 +53,14 @@ function list(items: readonly string[], max = 3): string {
  */
 export function changeReasons(before: string | undefined, after: string, max = 5): string[] {
   if (before === undefined) return ["new stack"];
-  const [a, b] = [JSON.parse(before), JSON.parse(after)];
+  const [a, b] = [parseStackJson(before), parseStackJson(after)];
   const reasons: string[] = [];
   const types = [...new Set([...Object.keys(a.resource ?? {}), ...Object.keys(b.resource ?? {})])].sort();
   for (const type of types) {
     const [was, is] = [a.resource?.[type] ?? {}, b.resource?.[type] ?? {}];
     for (const id of [...new Set([...Object.keys(was), ...Object.keys(is)])].sort()) {
       const address = `${type}.${id}`;
-      const named = (resource: any) =>
+      const named = (resource: TerraformValues) =>
         typeof resource.name === "string" ? ` (${resource.name})` : typeof resource.path === "string" ? ` (${resource.path})` : "";
       if (!(id in was)) reasons.push(`+ ${address}${named(is[id])}`);
       else if (!(id in is)) reasons.push(`- ${address}${named(was[id])}`);

@@ -2,6 +2,7 @@ import { accessChangesMarkdown, foldedList as list, foldedTable } from "../repor
 import { markdownCode, markdownText } from "../lib/output-text";
 import type { Changes, Wave } from "./changes";
 import type { PlannedChange } from "../run/runner";
+import type { StackJson } from "../run/terraform-json";
 
 /** Resource types whose delete or replacement a reviewer must see first, and what each is. */
 const GUARDED_TYPES: Readonly<Record<string, string>> = {
@@ -77,7 +78,12 @@ export function countChanges(changes: readonly PlannedChange[]): Pick<StackPlan,
  * the base and current synth and refers to nothing that changed, i.e. a change the config diff did
  * not predict (drift, or a base that is not what is deployed).
  */
-export function dangerFlags(stack: string, changes: readonly PlannedChange[], baseJson: any, currentJson: any): DangerFlag[] {
+export function dangerFlags(
+  stack: string,
+  changes: readonly PlannedChange[],
+  baseJson: StackJson | undefined,
+  currentJson: StackJson | undefined,
+): DangerFlag[] {
   const flags: DangerFlag[] = [];
   for (const c of changes) {
     if (c.actions.includes("no-op") || c.actions.includes("read")) continue;
@@ -106,7 +112,7 @@ export function dangerFlags(stack: string, changes: readonly PlannedChange[], ba
  * (the Vault address that receives `VAULT_TOKEN`, the AWS role assumed, endpoints) and the state
  * backend (where state, and what it holds, is written).
  */
-export function settingFlags(stack: string, baseJson: any, currentJson: any): DangerFlag[] {
+export function settingFlags(stack: string, baseJson: StackJson, currentJson: StackJson): DangerFlag[] {
   const flags: DangerFlag[] = [];
   const providers = new Set([...Object.keys(baseJson.provider ?? {}), ...Object.keys(currentJson.provider ?? {})]);
   for (const name of [...providers].sort()) {
@@ -122,7 +128,7 @@ export function settingFlags(stack: string, baseJson: any, currentJson: any): Da
 }
 
 /** Whether a resource's configuration, or any resource or data it refers to, differs between the two synths. */
-function configChanged(change: PlannedChange, baseJson: any, currentJson: any): boolean {
+function configChanged(change: PlannedChange, baseJson: StackJson, currentJson: StackJson): boolean {
   const seen = new Set<string>();
   const changed = (type: string, name: string): boolean => {
     const key = `${type}.${name}`;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readStackJson } from "../run/terraform-json";
 
 /** The flag that lets a run send Vault's token to an address the config names. */
 export const ALLOW_VAULT_ADDRESS_FLAG = "--allow-vault-address";
@@ -31,8 +32,8 @@ export function vaultAddressProblem(configured: string | undefined, env: NodeJS.
 
 /** The Vault address a synthesized (or planned) vault stack's provider names, if any. */
 export function configuredVaultAddress(stacksDir: string): string | undefined {
-  const file = join(stacksDir, "vault", "cdk.tf.json");
-  if (!existsSync(file)) return undefined;
-  const stack = JSON.parse(readFileSync(file, "utf8")) as { provider?: { vault?: { address?: unknown }[] } };
+  const dir = join(stacksDir, "vault");
+  if (!existsSync(join(dir, "cdk.tf.json"))) return undefined;
+  const stack = readStackJson(dir);
   return (stack.provider?.vault ?? []).map((p) => p.address).find((a): a is string => typeof a === "string");
 }

@@ -15,6 +15,12 @@ export type TerraformValues = Record<string, unknown>;
 /** `resource.<type>.<name>` or `data.<type>.<name>`: blocks by type, then by name. */
 export type BlocksByType = Record<string, Record<string, TerraformValues>>;
 
+/** A `data.terraform_remote_state` block: another stack's state, read through the backend it names. */
+export interface RemoteStateJson extends TerraformValues {
+  backend?: unknown;
+  config?: { path?: unknown; [argument: string]: unknown };
+}
+
 /** One `provider.aws` block: the role it assumes, if any (a provider reached by a named profile assumes none). */
 export interface AwsProviderJson extends TerraformValues {
   assume_role?: { role_arn?: unknown; [argument: string]: unknown }[];
@@ -30,7 +36,7 @@ export interface StackJson {
   /** Provider blocks by provider name; each name may carry several (aliases). */
   provider?: { aws?: AwsProviderJson[]; [name: string]: TerraformValues[] | undefined };
   resource?: BlocksByType;
-  data?: BlocksByType;
+  data?: { terraform_remote_state?: Record<string, RemoteStateJson>; [type: string]: Record<string, TerraformValues> | undefined };
   [block: string]: unknown;
 }
 

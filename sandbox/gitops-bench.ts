@@ -19,6 +19,13 @@ import { ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { startVault } from "./vault-server";
 
+/** The line `vault-aws drift --json` prints, as far as this benchmark counts it. */
+interface DriftReport {
+  readonly drifted: readonly unknown[];
+  readonly failed: readonly string[];
+  readonly inSync: number;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
     const emulator = await startEmulator();
     const vault = await startVault({ binary, logDir: join(work, "vault") });
     try {
-      const config = generatedConfig(size, 2) as any;
+      const config = generatedConfig(size, 2);
       config.state = { s3: { bucket: "vama-bench-state", region: "us-east-1", keyPrefix: "bench" } };
       const configFile = join(work, "accounts.yaml");
       writeFileSync(configFile, stringify(config));
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
       const stacks = result.stacks.length;
       console.error(`(${size} accounts: ${stacks} stacks applied in ${((Date.now() - applied) / 1000).toFixed(0)} s)`);
       cpSync(join(work, "cdktf.out"), join(work, "deployed"), { recursive: true });
-      (config.accounts as unknown[]).push({
+      config.accounts.push({
         name: "account-new",
         id: "199999999999",
         roles: [{ name: "readonly", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"], requesters: ["sre"] }],
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
         const drift = await cli("drift", "--json", "--parallelism", parallelism);
         all.push(drift.seconds);
         // run() merges stdout and stderr; the JSON report is the last line.
-        const report = JSON.parse(drift.stdout.trim().split("\n").pop()!);
+        const report = JSON.parse(drift.stdout.trim().split("\n").pop()!) as DriftReport;
         allCount = report.drifted.length + report.inSync + report.failed.length;
       }
       const line = (what: string, planned: number, walls: number[]) =>

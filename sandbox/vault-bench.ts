@@ -26,7 +26,8 @@ import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
 import { accountStackName, isVaultStack } from "../lib/names";
 import { stackFiles } from "../run/synth-output";
-import { generatedConfig } from "../lib/config/generated";
+import { type GeneratedConfig, generatedConfig } from "../lib/config/generated";
+import { isJsonObject } from "../lib/json";
 import { BrokerAssumeRole, type CheckTarget, checkTargets, type CredentialSource } from "./checks";
 import { applyStack, planExitCode } from "./deploy";
 import { startEmulator } from "./emulator";
@@ -34,6 +35,7 @@ import { percentile, time } from "./timing";
 import { inPool } from "../run/pool";
 import { planText, planToFile } from "../run/runner";
 import type { SynthesizedStack } from "../run/stacks";
+import { readStackJson } from "../run/terraform-json";
 import { createBrokerCheckKey, ROOT, runSandbox, synthForSandbox } from "./run-sandbox";
 import { ensureVault } from "./vault-build";
 import { requesterTokens, VaultSts } from "./vault-checks";
@@ -136,8 +138,10 @@ async function issuance(binary: string): Promise<void> {
   try {
     // The example with the layout before the shards kept, so that both kinds of token work.
     const config = join(work, "accounts.yaml");
-    const example = parse(readFileSync(join(ROOT, "accounts.yaml"), "utf8"));
-    writeFileSync(config, stringify({ ...example, vault: { ...example.vault, keepLegacyLayout: true } }));
+    const example: unknown = parse(readFileSync(join(ROOT, "accounts.yaml"), "utf8"));
+    if (!isJsonObject(example)) throw new Error("accounts.yaml holds no mapping");
+    const vaultBlock = isJsonObject(example.vault) ? example.vault : {};
+    writeFileSync(config, stringify({ ...example, vault: { ...vaultBlock, keepLegacyLayout: true } }));
     const result = await runSandbox({ configFile: config, workDir: work, endpoint: emulator.endpoint, vault, log: () => undefined });
     if (!result.ok) throw new Error("the sandbox run failed; run npm run sandbox to see why");
     const { model, deployRoleName } = await synthForSandbox(config, work, emulator.endpoint, () => undefined);
@@ -220,7 +224,7 @@ async function baselineSide(
   vaultEnv: NodeJS.ProcessEnv,
   work: string,
 ): Promise<{ stack: SynthesizedStack; env: NodeJS.ProcessEnv }> {
-  const config: Record<string, any> = generatedConfig(1, 1);
+  const config = generatedConfig(1, 1);
   config.accounts[0].id = "100000000999";
   config.vault = { mount: "aws-baseline", roleStacks: 1 };
   const configFile = join(work, "baseline.yaml");
@@ -251,7 +255,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
   const work = mkdtempSync(join(tmpdir(), "vama-bench-vault-size-"));
   const vault = await startVault({ binary, logDir: join(work, "vault") });
   try {
-    const config: Record<string, any> = { ...generatedConfig(accounts, 2), vault: { roleStacks, keepLegacyLayout: layout === "before" } };
+    const config: GeneratedConfig = { ...generatedConfig(accounts, 2), vault: { roleStacks, keepLegacyLayout: layout === "before" } };
     const configFile = join(work, "accounts.yaml");
     writeFileSync(configFile, stringify(config));
     const { model, stacks, env } = await synthForSandbox(configFile, work, emulator.endpoint, () => undefined);
@@ -288,7 +292,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
     // The pull request: one more account, at the end of the list.
     const snapshot = join(work, "before");
     cpSync(join(work, "cdktf.out"), snapshot, { recursive: true });
-    (config.accounts as unknown[]).push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
+    config.accounts.push({ ...config.accounts[1], name: "account-added", id: "999999999999" });
     writeFileSync(configFile, stringify(config));
     const after = (await synthForSandbox(configFile, work, emulator.endpoint, () => undefined)).stacks;
     const changedVault = changedStacks(snapshot, join(work, "cdktf.out")).filter(isVaultStack);
@@ -350,8 +354,7 @@ async function vaultSideAtSize(binary: string, accounts: number, roleStacks: num
 }
 
 function resourceCount(stack: SynthesizedStack): number {
-  const json = JSON.parse(readFileSync(join(stack.dir, "cdk.tf.json"), "utf8"));
-  return Object.values<Record<string, unknown>>(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  return Object.values(readStackJson(stack.dir).resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 }
 
 async function main() {
@@ -374,7 +377,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: Error) => {
   console.error(error.message);
   process.exit(1);
 });

@@ -22,7 +22,10 @@ describe("asPlanIdentity", () => {
   };
   test("each AWS provider assumes vault-aws-plan in the same account; nothing else changes", () => {
     const read = asPlanIdentity(stack);
-    expect(read.provider.aws[0].assume_role[0]).toEqual({ role_arn: "arn:aws:iam::222222222222:role/vault-aws-plan", session_name: "s" });
+    expect(read.provider?.aws?.[0].assume_role?.[0]).toEqual({
+      role_arn: "arn:aws:iam::222222222222:role/vault-aws-plan",
+      session_name: "s",
+    });
     expect({ ...read, provider: undefined }).toEqual({ ...stack, provider: undefined });
     expect(stack.provider.aws[0].assume_role[0].role_arn).toBe("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole");
   });

@@ -163,7 +163,7 @@ describe("countChanges", () => {
 });
 
 describe("settingFlags: where credentials and state go", () => {
-  const stack = (vault: object, backend: object = { s3: { bucket: "state" } }) => ({
+  const stack = (vault: Record<string, unknown>, backend: Record<string, Record<string, unknown>> = { s3: { bucket: "state" } }) => ({
     provider: { vault: [vault] },
     terraform: { backend },
   });

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { generatedConfig, generatedSetConfig } from "../../lib/config/generated";
+import type { Changes } from "../../pipeline/changes";
 import { repoRoot } from "../../run/repo-root";
 import { readManifest } from "../../run/synth-output";
 import type { CommandHandler } from "../context";
@@ -123,7 +124,7 @@ function benchRepo(work: string): string {
   git("init", "-q");
   git("add", "-A");
   git("commit", "-q", "-m", "1,000 accounts");
-  const config = generatedConfig(1000, 2) as { accounts: unknown[] };
+  const config = generatedConfig(1000, 2);
   config.accounts.push({
     name: "account-new",
     id: "199999999999",
@@ -157,7 +158,7 @@ function benchChanges(work: string, runs: number, log: (line: string) => void): 
       const { base, env } = setup();
       const { seconds, stdout } = measure([cli, "changes", "--base", base, "--json"], repo, env, usage);
       walls.push(seconds);
-      const changes = JSON.parse(stdout);
+      const changes = JSON.parse(stdout) as Changes;
       result = `+${changes.create.length} ~${changes.update.length} -${changes.destroy.length} =${changes.unchanged}`;
     }
     log(

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { isVaultStack } from "../../lib/names";
 import { sandboxFromEnv } from "../../lib/sandbox";
 import { type Shard, shardOf } from "../../pipeline/changes";
@@ -8,6 +8,7 @@ import { asPlanIdentity } from "../../pipeline/plan-identity";
 import { inPool } from "../../run/pool";
 import { pipelineEnv, planExitCode, progress, showPlan } from "../../run/runner";
 import { stacksInOrder } from "../../run/stacks";
+import { readStackJson } from "../../run/terraform-json";
 import { synthesize } from "../../synth";
 import type { CommandHandler } from "../context";
 
@@ -47,11 +48,7 @@ export const driftCommand: CommandHandler<DriftOptions> = async (options, ctx) =
   const stacks = stacksInOrder(options.outdir);
   // As the plan identity: drift only reads (its plans never take the lock and are never applied).
   if (options.readOnly)
-    for (const s of stacks)
-      writeFileSync(
-        join(s.dir, "cdk.tf.json"),
-        `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(s.dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`,
-      );
+    for (const s of stacks) writeFileSync(join(s.dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(readStackJson(s.dir)), null, 2)}\n`);
   const [wave] = shardOf([{ stacks: stacks.map((s) => s.name) }], options.shard);
   const chosen = stacks.filter((s) => wave.stacks.includes(s.name));
   const skipped = chosen.filter((s) => skip && isVaultStack(s.name));

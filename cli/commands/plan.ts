@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isVaultStack, VAULT_STACK_NAME } from "../../lib/names";
 import { adoptUnrecordedGroups } from "../../run/adopt-groups";
@@ -10,6 +10,7 @@ import { configuredVaultAddress, vaultAddressProblem } from "../../pipeline/vaul
 import { countChanges, dangerFlags, type DangerFlag, type PlanSummary, type StackPlan, summaryMarkdown } from "../../pipeline/summary";
 import { inPool } from "../../run/pool";
 import { copyStack, ensureInit, pipelineEnv, planText, planToFile, progress } from "../../run/runner";
+import { parseStackJson, readStackJson, type StackJson } from "../../run/terraform-json";
 import type { CommandHandler } from "../context";
 
 /** Options of `vault-aws plan`. */
@@ -86,11 +87,7 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
     const from = action === "destroy" ? base : current;
     const dir = join(out, "stacks", stack);
     copyStack(join(from.outdir, "stacks", stack), dir);
-    if (options.readOnly)
-      writeFileSync(
-        join(dir, "cdk.tf.json"),
-        `${JSON.stringify(asPlanIdentity(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"))), null, 2)}\n`,
-      );
+    if (options.readOnly) writeFileSync(join(dir, "cdk.tf.json"), `${JSON.stringify(asPlanIdentity(readStackJson(dir)), null, 2)}\n`);
     const planFile = join(out, `${stack}.tfplan`);
     const lock = options.readOnly ? false : undefined;
     // The plan that will be applied first adopts identity groups a lost answer left out of state
@@ -113,7 +110,8 @@ export const planCommand: CommandHandler<PlanOptions> = async (options, ctx) => 
       planText: `${stack}.txt`,
       planTextBytes: Buffer.byteLength(text),
     };
-    const json = (output: SynthOutput): unknown => (output.stacks.has(stack) ? JSON.parse(output.stacks.get(stack)!) : undefined);
+    const json = (output: SynthOutput): StackJson | undefined =>
+      output.stacks.has(stack) ? parseStackJson(output.stacks.get(stack)!) : undefined;
     danger.push(...dangerFlags(stack, changes, json(base), json(current)));
     done(
       stack,

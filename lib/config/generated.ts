@@ -1,8 +1,23 @@
+/** One account of a generated config, as written. */
+export interface GeneratedAccount {
+  name: string;
+  id: string;
+  roles: { name: string; managedPolicyArns: string[]; requesters: string[] }[];
+}
+
+/** A generated config as written, which a benchmark may change (an account more, a `vault` or `state` block) before writing it out. */
+export interface GeneratedConfig {
+  broker: { account: string };
+  requesters: Record<string, { description: string }>;
+  accounts: GeneratedAccount[];
+  [field: string]: unknown;
+}
+
 /**
  * Generated accounts configs for the benchmark and the scale tests: `count` accounts with
  * `rolesPerAccount` roles each, the first one holding the broker.
  */
-export function generatedConfig(count: number, rolesPerAccount = 2): Record<string, unknown> {
+export function generatedConfig(count: number, rolesPerAccount = 2): GeneratedConfig {
   const accounts = Array.from({ length: count }, (_, i) => ({
     name: i === 0 ? "primary" : `account-${String(i).padStart(4, "0")}`,
     id: String(100_000_000_000 + i),
@@ -24,7 +39,7 @@ export function generatedConfig(count: number, rolesPerAccount = 2): Record<stri
  * line (`roleSets: [even]` or `[odd]`, as its roles' requesters alternate). Synthesizes the same bytes.
  */
 export function generatedSetConfig(count: number): Record<string, unknown> {
-  const plain = generatedConfig(count, 2) as { accounts: { name: string; id: string; roles: { requesters: string[] }[] }[] };
+  const plain = generatedConfig(count, 2);
   const setOf = (requester: string) => plain.accounts.find((a) => a.roles[0].requesters[0] === requester)!.roles;
   return {
     ...plain,
