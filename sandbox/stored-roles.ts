@@ -34,7 +34,7 @@ export async function checkStoredRoles(
       const problems: string[] = [];
       try {
         const { Role: stored } = await iam.send(new GetRoleCommand({ RoleName: role.name }));
-        const trust = JSON.parse(decodeURIComponent(stored!.AssumeRolePolicyDocument!));
+        const trust: unknown = JSON.parse(decodeURIComponent(stored!.AssumeRolePolicyDocument!));
         // Compared as data: the emulator, like IAM, may return the keys in another order.
         if (!isDeepStrictEqual(trust, role.trustPolicy)) problems.push(`trust policy is ${JSON.stringify(trust)}`);
         if (stored!.MaxSessionDuration !== role.maxSessionSeconds)

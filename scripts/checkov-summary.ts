@@ -75,7 +75,8 @@ if (require.main === module) {
     console.error("usage: checkov-summary REPORT.json LABEL [SUFFIX]");
     process.exit(2);
   }
-  const { ok, lines } = summarizeCheckovReport(JSON.parse(readFileSync(reportFile, "utf8")), label);
+  const report = JSON.parse(readFileSync(reportFile, "utf8")) as CheckovReport | CheckovReport[];
+  const { ok, lines } = summarizeCheckovReport(report, label);
   console.log(`${lines[0]}${suffix}`);
   for (const line of lines.slice(1)) console.log(line);
   process.exitCode = ok ? 0 : 1;

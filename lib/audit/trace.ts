@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { isJsonObject, type JsonObject } from "../json";
 
 /**
  * One issuance of AWS credentials, as Vault's audit log records it: the response entry of a write
@@ -34,16 +35,18 @@ export interface Issuance {
 }
 
 /** The issuance a parsed audit entry records, or undefined for every other entry. */
-export function issuanceOf(entry: any): Issuance | undefined {
-  if (entry?.type !== "response") return undefined;
-  const accessKeyId = entry.response?.data?.access_key;
-  const path: unknown = entry.request?.path;
+export function issuanceOf(entry: unknown): Issuance | undefined {
+  if (!isJsonObject(entry) || entry.type !== "response") return undefined;
+  const request = fields(entry.request);
+  const answered = fields(fields(entry.response).data);
+  const accessKeyId = answered.access_key;
+  const path = request.path;
   if (typeof accessKeyId !== "string" || accessKeyId.startsWith("hmac-") || typeof path !== "string") return undefined;
   const match = /^(.+)\/(?:sts|creds)\/([^/]+)$/.exec(path);
   if (!match) return undefined;
-  const data = entry.request.data ?? {};
+  const data = fields(request.data);
   const clear = (v: unknown) => (typeof v === "string" && !v.startsWith("hmac-") && v !== "" ? v : undefined);
-  const auth = entry.auth ?? {};
+  const auth = fields(entry.auth);
   return {
     time: String(entry.time),
     accessKeyId,
@@ -51,14 +54,19 @@ export function issuanceOf(entry: any): Issuance | undefined {
     vaultRole: match[2],
     roleArn: clear(data.role_arn),
     ttl: clear(data.ttl) ?? (typeof data.ttl === "number" ? `${data.ttl}s` : undefined),
-    sessionArn: clear(entry.response.data.arn),
+    sessionArn: clear(answered.arn),
     displayName: clear(auth.display_name),
     entityId: clear(auth.entity_id),
     policies: Array.isArray(auth.policies) ? (auth.policies as unknown[]).map(String) : [],
-    metadata: Object.fromEntries(Object.entries(auth.metadata ?? {}).map(([k, v]) => [k, String(v)])),
-    requestId: clear(entry.request.id),
-    remoteAddress: clear(entry.request.remote_address),
+    metadata: Object.fromEntries(Object.entries(fields(auth.metadata)).map(([k, v]) => [k, String(v)])),
+    requestId: clear(request.id),
+    remoteAddress: clear(request.remote_address),
   };
+}
+
+/** A part of an audit entry (its request, its auth, …) whose fields can be read: none when it is missing or not an object. */
+function fields(part: unknown): JsonObject {
+  return isJsonObject(part) ? part : {};
 }
 
 /** What `trace` looks for. */

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isJsonObject } from "../json";
 import { terminalText } from "../output-text";
 import { type FieldPath, formatPath } from "./path";
 import { configSchema } from "./config-schema";
@@ -97,7 +98,7 @@ export function parseConfig(text: string, file: string): AccountsConfig {
       ),
     );
   }
-  let data: { accounts?: { name?: unknown }[] } | null;
+  let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
@@ -179,9 +180,11 @@ function codeFrame(text: string, { line, col }: { line: number; col: number }): 
 }
 
 /** A field path with the account's name after its index, `accounts[4] (qa).roles[0]`, where it has one. */
-function namedPath(path: FieldPath, data: { accounts?: { name?: unknown }[] } | null): string {
+function namedPath(path: FieldPath, data: unknown): string {
   const text = formatPath(path);
-  const name = path[0] === "accounts" && typeof path[1] === "number" ? data?.accounts?.[path[1]]?.name : undefined;
+  const accounts = isJsonObject(data) ? data.accounts : undefined;
+  const account: unknown = path[0] === "accounts" && typeof path[1] === "number" && Array.isArray(accounts) ? accounts[path[1]] : undefined;
+  const name = isJsonObject(account) ? account.name : undefined;
   if (typeof name !== "string" || name === "") return text;
   const head = formatPath(path.slice(0, 2));
   return `${head} (${terminalText(name)})${text.slice(head.length)}`;

@@ -73,7 +73,7 @@ export function expandTarget<R extends NamedRole>(
   const matches = selector.startsWith("tag:")
     ? (a: { tags: readonly string[] }) => a.tags.includes(selector.slice(4))
     : picomatchName(selector);
-  return accounts.filter((a) => matches(a as any) && a.roles.some((r) => r.name === roleName)).map((a) => targetKey(a.name, roleName));
+  return accounts.filter((a) => matches(a) && a.roles.some((r) => r.name === roleName)).map((a) => targetKey(a.name, roleName));
 }
 
 function picomatchName(glob: string): (account: { name: string }) => boolean {

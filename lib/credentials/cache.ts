@@ -75,14 +75,25 @@ export function refreshAt(entry: CacheEntry): number {
 
 /** The entry in `file` if it can still be served at `now`; undefined when missing, unreadable or due. */
 export function readFresh(file: string, now: number): ProcessCredentials | undefined {
-  let entry: CacheEntry;
+  let entry: unknown;
   try {
     entry = JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return undefined;
   }
-  if (entry?.credentials?.Version !== 1 || typeof entry.issuedAt !== "number" || !(now < refreshAt(entry))) return undefined;
+  if (!isCacheEntry(entry) || !(now < refreshAt(entry))) return undefined;
   return entry.credentials;
+}
+
+/** Whether a parsed cache file is an entry as `writeEntry` writes it: when it was issued, and version 1 credentials of strings. */
+function isCacheEntry(value: unknown): value is CacheEntry {
+  if (typeof value !== "object" || value === null || !("issuedAt" in value) || !("credentials" in value)) return false;
+  const { issuedAt, credentials } = value;
+  if (typeof issuedAt !== "number" || typeof credentials !== "object" || credentials === null) return false;
+  const fields: Record<string, unknown> = { ...credentials };
+  return (
+    fields.Version === 1 && ["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"].every((k) => typeof fields[k] === "string")
+  );
 }
 
 /** Writes an entry readable and writable by the user alone (0600), in a folder only the user may list (0700). */

@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from "../../json";
 import type { RolePolicy } from "./level";
 
 /** An `Allow` statement of an inline policy, its fields as lists (IAM accepts a string or a list). */
@@ -13,9 +14,10 @@ export interface AllowStatement {
 /** The `Allow` statements of an inline policy; `Deny` statements only ever take rights away, so the rules ignore them. */
 export function allowStatements(policy: RolePolicy): AllowStatement[] | undefined {
   if (policy.kind !== "inline") return undefined;
-  const statements = policy.document.Statement;
-  return (Array.isArray(statements) ? statements : [statements])
-    .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null && s.Effect === "Allow")
+  const statement = policy.document.Statement;
+  const statements: unknown[] = Array.isArray(statement) ? statement : [statement];
+  return statements
+    .filter((s): s is JsonObject => isJsonObject(s) && s.Effect === "Allow")
     .map((s) => ({
       actions: "Action" in s ? list(s.Action) : undefined,
       notActions: "NotAction" in s ? list(s.NotAction) : undefined,
