@@ -1,10 +1,23 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option, type OptionValues } from "commander";
 import type { z } from "zod";
 import { DEFAULT_ACCOUNTS_FILE } from "../lib/config/load";
 import { ROLE_SET_NAME, TAG } from "../lib/config/schema";
 import { PARENT_ID } from "../pipeline/import-plan";
 import { parseShard } from "../pipeline/changes";
-import type { ACCESS_FORMATS } from "./commands/access";
+import type { ACCESS_FORMATS, AccessCommandOptions } from "./commands/access";
+import type { ApplyOptions } from "./commands/apply";
+import type { BenchOptions } from "./commands/bench";
+import type { BrokerKeyCommandOptions } from "./commands/broker-key";
+import type { ChangesOptions } from "./commands/changes";
+import type { CredentialsOptions } from "./commands/credentials";
+import type { DriftOptions } from "./commands/drift";
+import type { ExplainOptions } from "./commands/explain";
+import type { GuardrailsOptions } from "./commands/guardrails";
+import type { PlanOptions } from "./commands/plan";
+import type { ProfilesOptions } from "./commands/profiles";
+import type { RevokeOptions } from "./commands/revoke";
+import type { SynthCommandOptions } from "./commands/synth";
+import type { TraceOptions } from "./commands/trace";
 import { type CommandContext, type CommandHandler, ERROR_PREFIX } from "./context";
 
 /** The formats of `vault-aws access`, typed as the command's own list so the two cannot differ (a type-only import loads nothing). */
@@ -87,6 +100,54 @@ function exit<O>(load: () => Promise<CommandHandler<O>>, options: O & { readonly
 }
 
 /**
+ * The action of a subcommand: its flags, as commander parsed them, turned into its handler's
+ * options, then `exit`. Commander hands an action its flags untyped (`any`); this is the one place
+ * they get a type: `F`, the type of `flags` in `options`, is what the subcommand's own flags parse
+ * to, under commander's camel-cased names (a parser's value, the default, or absent when neither),
+ * and must follow them when a flag is added or changed. Where a handler's options are the flags
+ * themselves, `F` is the handler's options type.
+ */
+function handle<F extends OptionValues, O>(
+  load: () => Promise<CommandHandler<O>>,
+  options: (flags: F, command: Command) => O & { readonly config?: string },
+): (this: Command) => Promise<void> {
+  return function (this: Command) {
+    return exit(load, options(this.opts<F>(), this));
+  };
+}
+
+/** The flags of `vault-aws access`: its filters, before they become one `AccessFilter`. */
+interface AccessFlags extends Pick<AccessCommandOptions, "format" | "by" | "out"> {
+  readonly config: string;
+  readonly requester?: readonly string[];
+  readonly account?: readonly string[];
+  readonly tag?: readonly string[];
+  readonly privileged: boolean;
+}
+
+/** The flags of `vault-aws sandbox`: `--vault-nodes` is one of its choices, as text. */
+interface SandboxFlags {
+  readonly config: string;
+  readonly workDir: string;
+  readonly endpoint?: string;
+  readonly via: "terraform" | "cdktf";
+  readonly parallelism: number;
+  readonly vault: boolean;
+  readonly vaultNodes: string;
+  readonly keep: boolean;
+}
+
+/** The flags of `vault-aws import-accounts`, before the handler's names. */
+interface ImportAccountsFlags {
+  readonly config: string;
+  readonly ou: readonly string[];
+  readonly roleSets: readonly string[];
+  readonly tags: readonly string[];
+  readonly setOrganizationId: boolean;
+  readonly dryRun: boolean;
+}
+
+/**
  * Writes a report to stdout. A reader that stops early (`| head`, quitting `less`) closes the pipe:
  * that is how such a reader says "enough", not an error.
  */
@@ -99,9 +160,9 @@ function writeReport(text: string): void {
 
 /** How the user gave an option's value: `--flag value`, `ENV=value`, or the bare default. */
 function named(command: Command, key: string, flag: string, env: string): string {
-  const value = command.getOptionValue(key);
+  const value: unknown = command.getOptionValue(key);
   const source = command.getOptionValueSource(key);
-  return source === "cli" ? `${flag} ${value}` : source === "env" ? `${env}=${value}` : String(value);
+  return source === "cli" ? `${flag} ${String(value)}` : source === "env" ? `${env}=${String(value)}` : String(value);
 }
 
 /** The `vault-aws` command line. Each subcommand's `--help` lists its flags. */
@@ -113,7 +174,12 @@ export function buildProgram(): Command {
 
   withConfig(
     program.command("synth").description("validate the accounts file and synthesize every stack (also what cdktf synth runs)"),
-  ).action((o) => exit(async () => (await import("./commands/synth")).synthCommand, { config: o.config, outdir: o.outdir, hints: true }));
+  ).action(
+    handle(
+      async () => (await import("./commands/synth")).synthCommand,
+      (o: Pick<SynthCommandOptions, "config" | "outdir">) => ({ config: o.config, outdir: o.outdir, hints: true }),
+    ),
+  );
 
   withConfig(
     program
@@ -126,15 +192,18 @@ export function buildProgram(): Command {
       .option("--base-dir <dir>", "what is deployed, as the output folder of an earlier synth")
       .option("--base <ref|dir>", "either of the above; an error when both a ref and a folder of that name exist")
       .option("--json", "print {create, update, destroy, unchanged, waves, access} as JSON on stdout", false),
-  ).action((o) =>
-    exit(async () => (await import("./commands/changes")).changesCommand, {
-      config: o.config,
-      outdir: o.outdir,
-      base: o.base,
-      baseRef: o.baseRef,
-      baseDir: o.baseDir,
-      json: o.json,
-    }),
+  ).action(
+    handle(
+      async () => (await import("./commands/changes")).changesCommand,
+      (o: ChangesOptions) => ({
+        config: o.config,
+        outdir: o.outdir,
+        base: o.base,
+        baseRef: o.baseRef,
+        baseDir: o.baseDir,
+        json: o.json,
+      }),
+    ),
   );
 
   withConfig(
@@ -155,21 +224,24 @@ export function buildProgram(): Command {
         "plan as the pipeline's plan identity (pull requests): AWS providers assume vault-aws-plan, no state lock; the plans cannot be applied",
         false,
       ),
-  ).action((o) =>
-    exit(async () => (await import("./commands/plan")).planCommand, {
-      config: o.config,
-      outdir: o.outdir,
-      base: o.base,
-      baseRef: o.baseRef,
-      baseDir: o.baseDir,
-      out: o.out,
-      parallelism: o.parallelism,
-      shard: o.shard,
-      include: o.include,
-      lockTimeout: o.lockTimeout,
-      allowVaultAddress: o.allowVaultAddress,
-      readOnly: o.readOnly,
-    }),
+  ).action(
+    handle(
+      async () => (await import("./commands/plan")).planCommand,
+      (o: PlanOptions) => ({
+        config: o.config,
+        outdir: o.outdir,
+        base: o.base,
+        baseRef: o.baseRef,
+        baseDir: o.baseDir,
+        out: o.out,
+        parallelism: o.parallelism,
+        shard: o.shard,
+        include: o.include,
+        lockTimeout: o.lockTimeout,
+        allowVaultAddress: o.allowVaultAddress,
+        readOnly: o.readOnly,
+      }),
+    ),
   );
 
   program
@@ -183,13 +255,16 @@ export function buildProgram(): Command {
       "5m",
     )
     .option("--allow-vault-address", "let the plans' vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
-    .action((o) =>
-      exit(async () => (await import("./commands/apply")).applyCommand, {
-        plans: o.plans,
-        parallelism: o.parallelism,
-        lockTimeout: o.lockTimeout,
-        allowVaultAddress: o.allowVaultAddress,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/apply")).applyCommand,
+        (o: ApplyOptions) => ({
+          plans: o.plans,
+          parallelism: o.parallelism,
+          lockTimeout: o.lockTimeout,
+          allowVaultAddress: o.allowVaultAddress,
+        }),
+      ),
     );
 
   withConfig(
@@ -200,15 +275,18 @@ export function buildProgram(): Command {
       .option("--shard <k/n>", "check only the k-th of n deterministic slices of the stacks", shard)
       .option("--json", "print {drifted, failed, skipped, inSync} as JSON on stdout", false)
       .option("--read-only", "check as the pipeline's plan identity: AWS providers assume vault-aws-plan", false),
-  ).action((o) =>
-    exit(async () => (await import("./commands/drift")).driftCommand, {
-      config: o.config,
-      outdir: o.outdir,
-      parallelism: o.parallelism,
-      shard: o.shard,
-      json: o.json,
-      readOnly: o.readOnly,
-    }),
+  ).action(
+    handle(
+      async () => (await import("./commands/drift")).driftCommand,
+      (o: DriftOptions) => ({
+        config: o.config,
+        outdir: o.outdir,
+        parallelism: o.parallelism,
+        shard: o.shard,
+        json: o.json,
+        readOnly: o.readOnly,
+      }),
+    ),
   );
 
   program
@@ -219,11 +297,14 @@ export function buildProgram(): Command {
     )
     .addOption(configOption())
     .option("--allow-vault-address", "let the config's vault.address receive VAULT_TOKEN though VAULT_ADDR differs", false)
-    .action((o) =>
-      exit(async () => (await import("./commands/broker-key")).brokerKeyCommand, {
-        config: o.config,
-        allowVaultAddress: o.allowVaultAddress,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/broker-key")).brokerKeyCommand,
+        (o: BrokerKeyCommandOptions) => ({
+          config: o.config,
+          allowVaultAddress: o.allowVaultAddress,
+        }),
+      ),
     );
 
   program
@@ -231,7 +312,12 @@ export function buildProgram(): Command {
     .description("the service control policy that protects the broker and the managed roles, as JSON (see docs/security.md, Guardrails)")
     .option("--out <file>", "write it to this file instead of printing it")
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action((o) => exit(async () => (await import("./commands/guardrails")).guardrailsCommand, { config: o.config, out: o.out }));
+    .action(
+      handle(
+        async () => (await import("./commands/guardrails")).guardrailsCommand,
+        (o: GuardrailsOptions) => ({ config: o.config, out: o.out }),
+      ),
+    );
 
   program
     .command("revoke")
@@ -240,8 +326,11 @@ export function buildProgram(): Command {
     .option("--at <time>", "revoke sessions issued before this RFC 3339 time instead of now")
     .option("--force", "accept an --at in the future, which denies every session of the role until then", false)
     .addOption(new Option("--config <file>", "the accounts file").env("ACCOUNTS_FILE").default(DEFAULT_ACCOUNTS_FILE))
-    .action((o) =>
-      exit(async () => (await import("./commands/revoke")).revokeCommand, { config: o.config, role: o.role, at: o.at, force: o.force }),
+    .action(
+      handle(
+        async () => (await import("./commands/revoke")).revokeCommand,
+        (o: RevokeOptions) => ({ config: o.config, role: o.role, at: o.at, force: o.force }),
+      ),
     );
 
   program
@@ -266,16 +355,19 @@ export function buildProgram(): Command {
     .option("--account <name...>", "only these accounts (names, ids or globs)")
     .option("--tag <tag...>", "only accounts carrying one of these tags (or globs)")
     .option("--privileged", "only the paths that reach an admin-level role", false)
-    .action((o) =>
-      exit(async () => (await import("./commands/access")).accessCommand, {
-        config: o.config,
-        configFile: o.config,
-        format: o.format,
-        by: o.by,
-        filter: { requesters: o.requester, accounts: o.account, tags: o.tag, privileged: o.privileged },
-        out: o.out,
-        color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/access")).accessCommand,
+        (o: AccessFlags) => ({
+          config: o.config,
+          configFile: o.config,
+          format: o.format,
+          by: o.by,
+          filter: { requesters: o.requester, accounts: o.account, tags: o.tag, privileged: o.privileged },
+          out: o.out,
+          color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+        }),
+      ),
     );
 
   program
@@ -285,13 +377,16 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(new Option("--outdir <dir>", "the synth output").env("CDKTF_OUTDIR").default("cdktf.out"))
     .option("--no-synth", "explain the last synth as it is (warns when the accounts file is newer) instead of synthesizing first")
-    .action((o) =>
-      exit(async () => (await import("./commands/explain")).explainCommand, {
-        config: o.config,
-        outdir: o.outdir,
-        stack: o.stack,
-        synth: o.synth,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/explain")).explainCommand,
+        (o: ExplainOptions) => ({
+          config: o.config,
+          outdir: o.outdir,
+          stack: o.stack,
+          synth: o.synth,
+        }),
+      ),
     );
 
   program
@@ -316,18 +411,21 @@ export function buildProgram(): Command {
         .default("1"),
     )
     .option("--keep", "leave the emulator and Vault running after the checks, to explore them", false)
-    .action((o, command: Command) =>
-      exit(async () => (await import("./commands/sandbox")).sandboxCommand, {
-        config: o.config,
-        configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
-        workDir: o.workDir,
-        endpoint: o.endpoint,
-        via: o.via,
-        parallelism: o.parallelism,
-        vault: o.vault,
-        vaultNodes: Number(o.vaultNodes),
-        keep: o.keep,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/sandbox")).sandboxCommand,
+        (o: SandboxFlags, command) => ({
+          config: o.config,
+          configNamed: named(command, "config", "--config", "ACCOUNTS_FILE"),
+          workDir: o.workDir,
+          endpoint: o.endpoint,
+          via: o.via,
+          parallelism: o.parallelism,
+          vault: o.vault,
+          vaultNodes: Number(o.vaultNodes),
+          keep: o.keep,
+        }),
+      ),
     );
 
   program
@@ -341,16 +439,19 @@ export function buildProgram(): Command {
     .option("--tags <x,y>", "tags each new account gets", commaList(TAG), [])
     .option("--set-organization-id", "also write broker.organizationId from the organization when the file has none", false)
     .option("--dry-run", "print the report and the diff and write nothing; exit 2 when there is something to add", false)
-    .action((o) =>
-      exit(async () => (await import("./commands/import-accounts")).importAccountsCommand, {
-        config: o.config,
-        configFile: o.config,
-        ous: o.ou,
-        roleSets: o.roleSets,
-        tags: o.tags,
-        setOrganizationId: o.setOrganizationId,
-        dryRun: o.dryRun,
-      }),
+    .action(
+      handle(
+        async () => (await import("./commands/import-accounts")).importAccountsCommand,
+        (o: ImportAccountsFlags) => ({
+          config: o.config,
+          configFile: o.config,
+          ous: o.ou,
+          roleSets: o.roleSets,
+          tags: o.tags,
+          setOrganizationId: o.setOrganizationId,
+          dryRun: o.dryRun,
+        }),
+      ),
     );
 
   program
@@ -366,7 +467,12 @@ export function buildProgram(): Command {
     .option("--mount <path>", "where the AWS secrets engine is mounted", "aws")
     .option("--address <url>", "Vault's address (default: VAULT_ADDR)")
     .addOption(configOption())
-    .action((o) => exit(async () => (await import("./commands/credentials")).credentialsCommand, o));
+    .action(
+      handle(
+        async () => (await import("./commands/credentials")).credentialsCommand,
+        (o: CredentialsOptions) => o,
+      ),
+    );
 
   program
     .command("profiles")
@@ -382,7 +488,12 @@ export function buildProgram(): Command {
     .option("--name <pattern>", "profile names, from {account}, {role}, {accountId} and {vaultRole}", "{account}-{role}")
     .option("--region <region>", "region of profiles whose account's region is unknown (default: AWS_REGION, else us-east-1)")
     .option("--mount <path>", "where the AWS secrets engine is mounted (default: the accounts file's, else aws)")
-    .action((o) => exit(async () => (await import("./commands/profiles")).profilesCommand, o));
+    .action(
+      handle(
+        async () => (await import("./commands/profiles")).profilesCommand,
+        (o: ProfilesOptions) => o,
+      ),
+    );
 
   program
     .command("trace")
@@ -396,13 +507,23 @@ export function buildProgram(): Command {
     .option("--until <time>", "with --who: up to this RFC 3339 time")
     .requiredOption("--log <file>", "Vault's audit log (JSON lines), or - for stdin")
     .option("--json", "one JSON object per issuance", false)
-    .action((target, o) => exit(async () => (await import("./commands/trace")).traceCommand, { ...o, target }));
+    .action(
+      handle(
+        async () => (await import("./commands/trace")).traceCommand,
+        (o: Omit<TraceOptions, "target">, command) => ({ ...o, target: command.args.at(0) }),
+      ),
+    );
 
   program
     .command("bench")
     .description("synth time and memory at 10, 100 and 1,000 accounts, and changes at 1,000 (medians)")
     .option("--runs <n>", "runs per size", positiveInt, 5)
-    .action((o) => exit(async () => (await import("./commands/bench")).benchCommand, { runs: o.runs }));
+    .action(
+      handle(
+        async () => (await import("./commands/bench")).benchCommand,
+        (o: BenchOptions) => ({ runs: o.runs }),
+      ),
+    );
 
   return program;
 }

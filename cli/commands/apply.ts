@@ -35,18 +35,21 @@ export function readPlans(dirs: readonly string[]): { waves: { action: Wave["act
   return { waves };
 }
 
-/**
- * `vault-aws apply`: applies the saved plans wave by wave. Stops at the first failure, naming the
- * stack; later waves are not applied, and a rerun applies only what is left. A stale plan is
- * refused by Terraform and reported as such.
- */
-export const applyCommand: CommandHandler<{
+/** Options of `vault-aws apply`. */
+export interface ApplyOptions {
   readonly plans: readonly string[];
   readonly parallelism: number;
   readonly lockTimeout: string;
   /** Let the plans' `vault.address` receive `VAULT_TOKEN` though `VAULT_ADDR` differs. @default false */
   readonly allowVaultAddress?: boolean;
-}> = async (options, ctx) => {
+}
+
+/**
+ * `vault-aws apply`: applies the saved plans wave by wave. Stops at the first failure, naming the
+ * stack; later waves are not applied, and a rerun applies only what is left. A stale plan is
+ * refused by Terraform and reported as such.
+ */
+export const applyCommand: CommandHandler<ApplyOptions> = async (options, ctx) => {
   const { plans, parallelism } = options;
   const { waves } = readPlans(plans);
   for (const dir of plans) {

@@ -176,8 +176,14 @@ function benchChanges(work: string, runs: number, log: (line: string) => void): 
   }
 }
 
+/** Options of `vault-aws bench`. */
+export interface BenchOptions {
+  /** Runs per size; the medians are shown. */
+  readonly runs: number;
+}
+
 /** `vault-aws bench`: returns the exit code. Needs `dist/` (npm run bench builds it). */
-export const benchCommand: CommandHandler<{ readonly runs: number }> = ({ runs }, ctx) => {
+export const benchCommand: CommandHandler<BenchOptions> = ({ runs }, ctx) => {
   const work = mkdtempSync(join(tmpdir(), "vama-bench-"));
   try {
     benchSynth(work, runs, ctx.log);
