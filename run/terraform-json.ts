@@ -12,7 +12,7 @@ import { join } from "node:path";
 /** A block's arguments (a resource's, a provider's, a backend's) or a resource's attributes in a plan, by name. */
 export type TerraformValues = Record<string, unknown>;
 
-/** `resource.<type>.<name>` or `data.<type>.<name>`: blocks by type, then by name. */
+/** `resource.<type>.<name>`: blocks by type, then by name. */
 export type BlocksByType = Record<string, Record<string, TerraformValues>>;
 
 /** A `data.terraform_remote_state` block: another stack's state, read through the backend it names. */
