@@ -114,7 +114,7 @@ export async function startTestVault(dir: string, env?: Readonly<Record<string, 
  * during a change, and counts failures. `stop()` returns every failure seen.
  */
 export function keepIssuing(
-  client: VaultClient,
+  client: Pick<VaultClient, "write">,
   path: string,
   body: Record<string, string>,
   everyMs = 250,
@@ -134,14 +134,26 @@ export function keepIssuing(
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return { ok, failures };
-    },
+  const stop = async () => {
+    running = false;
+    await loop;
+    issuingLoops.delete(stop);
+    return { ok, failures };
   };
+  issuingLoops.add(stop);
+  return { stop };
 }
+
+/**
+ * Loops still issuing when a test file ends: an assertion failed before the test stopped its
+ * loop. This file-level hook runs after the describe blocks' own (a server already stopped there
+ * only makes the loop's last request fail), so a failing test fails the run instead of leaving
+ * jest waiting on a loop that never ends.
+ */
+const issuingLoops = new Set<() => Promise<unknown>>();
+afterAll(async () => {
+  for (const stop of [...issuingLoops]) await stop();
+});
 
 /**
  * A planned change in one line, `<stack> <actions> <type>[ (<fields>)]`: an update names the
