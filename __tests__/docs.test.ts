@@ -13,8 +13,6 @@ const FILES = [
     .map((f) => `docs/${f}`),
 ];
 
-/** Pages other branches write (issues 22 and 23); remove each once it is merged. */
-
 /** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces as hyphens. */
 function slug(heading: string): string {
   return heading
