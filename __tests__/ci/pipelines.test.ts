@@ -2,6 +2,7 @@
 // structure, every `vault-aws` command they run against the real command line, and the shell
 // steps whose logic matters (the shard matrix, drift's exit code) run against a stand-in CLI.
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -399,7 +400,8 @@ describe("GitLab pipeline", () => {
       const job = resolvedJob(gitlab, name);
       expect(job.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: "sts.amazonaws.com" }, VAULT_ID_TOKEN: { aud: "vault-aws" } });
       const before = job.before_script.join("\n");
-      expect(before).toContain('--role-arn "$VAULT_AWS_ROLE_ARN"');
+      expect(before).toContain('AWS_ROLE_ARN="$VAULT_AWS_ROLE_ARN"');
+      expect(before).toContain('AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"'); // 0600, outside the project folder
       expect(before).toContain('vault write -field=token "auth/${VAULT_JWT_MOUNT:-jwt}/login" role="$VAULT_JWT_ROLE"');
       expect(before).toContain("npm ci --ignore-scripts --no-audit --no-fund");
     }
@@ -434,11 +436,10 @@ describe("GitLab pipeline", () => {
   test("every download is checked against a pinned SHA-256 before it is used", () => {
     const tools = gitlab[".snippets"].tools as string;
     const downloads = [...tools.matchAll(/curl -fsSLo (\S+)/g)].map((m) => m[1]);
-    expect(downloads).toEqual(["/tmp/tf.zip", "/tmp/vault.zip", "/tmp/awscli.zip"]);
+    expect(downloads).toEqual(["/tmp/tf.zip", "/tmp/vault.zip"]);
     for (const [file, pin] of [
       ["/tmp/tf.zip", "TERRAFORM_SHA256"],
       ["/tmp/vault.zip", "VAULT_CLI_SHA256"],
-      ["/tmp/awscli.zip", "AWS_CLI_SHA256"],
     ]) {
       const check = tools.indexOf(`checked ${file} "$${pin}" ${pin}`);
       expect([file, check > tools.indexOf(`-fsSLo ${file}`), check < tools.indexOf(file, check + 1 + file.length)]).toEqual([
@@ -446,9 +447,10 @@ describe("GitLab pipeline", () => {
         true,
         true,
       ]);
-      expect(gitlab.variables).toHaveProperty(pin);
+      expect([pin, gitlab.variables[pin]]).toEqual([pin, expect.stringMatching(/^[0-9a-f]{64}$/)]); // pinned in the file, not left to the user
     }
-    expect(tools).not.toMatch(/awscli-exe-linux-x86_64\.zip/); // the unversioned "latest" cannot be pinned
+    // The AWS login needs no aws CLI (the SDKs read the web-identity variables), so none is downloaded or run.
+    expect(gitlabText).not.toMatch(/awscli|\baws (sts|s3|s3api|iam) /);
   });
 });
 
@@ -584,6 +586,48 @@ describe("pipeline shell against a stand-in vault-aws", () => {
     expect(run.status).toBe(0);
     expect(readFileSync(join(dir, "shards.env"), "utf8")).toBe(`VAULT_AWS_STACKS=${stacks}\nVAULT_AWS_SHARDS=${shards}\n`);
     expect(readFileSync(join(dir, "args.txt"), "utf8")).toBe("changes --base-ref abc123 --json\n");
+  });
+
+  test("GitLab's checksum gate runs a download only with its pinned hash: a wrong or missing pin stops the job", () => {
+    const tools = gitlab[".snippets"].tools as string;
+    const checked = /^checked\(\) \{[\s\S]*?^\}$/m.exec(tools)?.[0];
+    expect(checked).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), "vama-ci-"));
+    writeFileSync(join(dir, "tool.zip"), "the download");
+    const sha = createHash("sha256").update("the download").digest("hex");
+    const gate = (pin: string) => runShell(dir, `${checked}\nchecked tool.zip "${pin}" TOOL_SHA256 && echo used`, ["-eo", "pipefail"], {});
+    expect([gate(sha).status, gate(sha).stdout]).toEqual([0, "used\n"]);
+    const wrong = gate(sha.replace(/^./, (c) => (c === "0" ? "1" : "0")));
+    expect([wrong.status, wrong.stdout, wrong.stderr]).toEqual([1, "", "tool.zip does not match TOOL_SHA256: refusing to use it\n"]);
+    const unpinned = gate("");
+    expect([unpinned.status, unpinned.stdout]).toEqual([1, ""]);
+    expect(unpinned.stderr).toContain("TOOL_SHA256 is not pinned");
+  });
+
+  test("GitLab's AWS login: the ID token in a 0600 file outside the project, named with the job's role by the SDKs' variables", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vama-ci-"));
+    const login = gitlab[".snippets"].aws_login as string;
+    const run = runShell(
+      dir,
+      `${login}\nprintf '%s\\n' "$AWS_ROLE_ARN" "$AWS_ROLE_SESSION_NAME" "$AWS_WEB_IDENTITY_TOKEN_FILE" "$(stat -c %a "$AWS_WEB_IDENTITY_TOKEN_FILE")" "$(cat "$AWS_WEB_IDENTITY_TOKEN_FILE")"\nbash -c 'test -n "$AWS_ROLE_ARN"' && echo exported`,
+      ["-eo", "pipefail"],
+      {
+        AWS_ID_TOKEN: "header.payload.signature",
+        VAULT_AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/vault-aws-pipeline-plan",
+        CI_PROJECT_ID: "7",
+        CI_JOB_ID: "42",
+      },
+    );
+    expect(run.stderr).toBe("");
+    const [roleArn, sessionName, tokenFile, mode, token, exported] = run.stdout.trimEnd().split("\n");
+    expect([roleArn, sessionName, mode, token, exported]).toEqual([
+      "arn:aws:iam::111111111111:role/vault-aws-pipeline-plan",
+      "gitlab-7-42",
+      "600",
+      "header.payload.signature",
+      "exported",
+    ]);
+    expect(tokenFile.startsWith(dir)).toBe(false);
   });
 
   const drifted = JSON.stringify({
