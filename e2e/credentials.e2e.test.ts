@@ -262,6 +262,30 @@ describe("credentials, profiles and trace, end to end", () => {
       );
       for (const run of [none, revoked, down]) oneLine(run.stderr);
     });
+    test("a token made without Vault's default policy is told apart from an expired one: refused a role, 5; refused its own ACL, 5, saying why", async () => {
+      // What an AppRole with token_no_default_policy, or `vault token create -no-default-policy`, hands out: valid, but
+      // refused auth/token/lookup-self and sys/internal/ui/resultant-acl, which only the default policy grants.
+      const policies = (await alice.read("auth/token/lookup-self")).data?.identity_policies as string[];
+      const bare = await servers.vault.root.createToken(policies);
+      const denied = await vaultAws(["credentials", "--role", "primary-readonly"], shell(bare));
+      expect([denied.code, denied.stderr.trim()]).toEqual([
+        5,
+        "vault-aws: your Vault token may not get credentials for Vault role primary-readonly; requester groups that may get it: sre",
+      ]);
+      const issued = await vaultAws(["credentials", "--role", "dev-ec2-admin"], shell(bare));
+      expect(issued.code).toBe(0);
+      const acl = await vaultAws(["profiles", "--from-token", "--file", join(dir, "bare-aws-config")], shell(bare));
+      expect([acl.code, acl.stderr.trim()]).toEqual([
+        5,
+        "vault-aws: your Vault token may not read its own ACL (sys/internal/ui/resultant-acl, which Vault's default policy grants): it was made without that policy; use --requester NAME with the accounts file instead",
+      ]);
+      const unknown = await vaultAws(["profiles", "--from-token", "--file", join(dir, "bare-aws-config")], shell("hvs.not-a-token"));
+      expect([unknown.code, unknown.stderr.trim()]).toEqual([
+        4,
+        `vault-aws: your Vault token at ${servers.vault.env.VAULT_ADDR} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
+      ]);
+      for (const run of [denied, acl, unknown]) oneLine(run.stderr);
+    });
     test("a spanning role without --role-arn: 7", async () => {
       const run = await vaultAws(["credentials", "--role", "ec2-anywhere"], shell(alice.token));
       expect(run.code).toBe(7);

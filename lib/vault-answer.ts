@@ -31,8 +31,26 @@ export function parseVaultBody(text: string): VaultBody {
   return parsed;
 }
 
+/** A Vault answer's body, or its text (cut to 200 characters) as the one error when it is not Vault's JSON, such as a proxy's page. */
+export function parseVaultBodyOrText(text: string): VaultBody {
+  try {
+    return parseVaultBody(text);
+  } catch {
+    return { errors: [text.slice(0, 200)] };
+  }
+}
+
 /** The `errors` list of a Vault answer's body, as strings; none when the body has none. */
 export function vaultErrors(body: unknown): string[] {
   const errors = isJsonObject(body) ? body.errors : undefined;
   return Array.isArray(errors) ? errors.map(String) : [];
+}
+
+/**
+ * Whether a Vault answer says it does not know the token (revoked, expired, or never valid): since
+ * Vault 1.17 (hashicorp/vault#25953) a 403 for such a token says "invalid token" beside "permission
+ * denied", and a 403 for a token whose policies refuse the path says only the latter.
+ */
+export function saysInvalidToken(body: unknown): boolean {
+  return vaultErrors(body).some((error) => /invalid token/i.test(error));
 }

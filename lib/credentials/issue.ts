@@ -1,4 +1,4 @@
-import { parseVaultBody, type VaultBody, vaultErrors } from "../vault-answer";
+import { parseVaultBodyOrText, saysInvalidToken, type VaultBody, vaultErrors } from "../vault-answer";
 import type { CacheEntry, CacheKey } from "./cache";
 import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
 
@@ -38,14 +38,7 @@ async function call(
       `Vault at ${request.address} did not answer (${why}): check VAULT_ADDR and your network or VPN`,
     );
   }
-  const text = await response.text();
-  let parsed: VaultBody;
-  try {
-    parsed = parseVaultBody(text);
-  } catch {
-    parsed = { errors: [text.slice(0, 200)] };
-  }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parseVaultBodyOrText(await response.text()) };
 }
 
 /**
@@ -82,9 +75,10 @@ export async function issueCredentials(request: IssueRequest, now: () => number 
   }
   const vaultSays = vaultErrors(answer.body).join("; ").replace(/\s+/g, " ").trim() || `HTTP ${answer.status}`;
   if (answer.status === 403) {
-    // Vault answers 403 for a token it does not know too: tell the two apart with the token's own lookup.
-    const self = await call(request, "GET", "auth/token/lookup-self");
-    if (self.status === 403) {
+    // Vault answers 403 for a token it does not know too, and says so ("invalid token", Vault 1.17+).
+    // Asking the token to look itself up cannot tell: a token made without Vault's default policy,
+    // which grants the lookup, is refused it as well.
+    if (saysInvalidToken(answer.body)) {
       throw new CredentialsError(
         CREDENTIALS_EXIT.tokenExpired,
         `your Vault token at ${request.address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,

@@ -1,4 +1,5 @@
 import { CREDENTIALS_EXIT, CredentialsError } from "../credentials/errors";
+import { parseVaultBodyOrText, saysInvalidToken } from "../vault-answer";
 import type { ProfileGrant } from "./profiles";
 
 /** Vault's answer to `sys/internal/ui/resultant-acl`: the token's own policies, merged. */
@@ -63,12 +64,19 @@ export async function readResultantAcl(address: string, token: string, namespace
       `Vault at ${address} did not answer (${cause?.code ?? (error as Error).message}): check VAULT_ADDR and your network or VPN`,
     );
   }
-  if (response.status === 403)
+  const text = await response.text();
+  const body = parseVaultBodyOrText(text);
+  if (response.status === 403 && saysInvalidToken(body))
     throw new CredentialsError(
       CREDENTIALS_EXIT.tokenExpired,
       `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
     );
+  if (response.status === 403)
+    throw new CredentialsError(
+      CREDENTIALS_EXIT.denied,
+      "your Vault token may not read its own ACL (sys/internal/ui/resultant-acl, which Vault's default policy grants): it was made without that policy; use --requester NAME with the accounts file instead",
+    );
   if (response.status !== 200)
     throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${response.status} to sys/internal/ui/resultant-acl`);
-  return ((await response.json()) as { data?: ResultantAcl }).data ?? {};
+  return (body.data as ResultantAcl | null | undefined) ?? {};
 }
