@@ -27,3 +27,11 @@ export class CredentialsError extends Error {
     this.name = "CredentialsError";
   }
 }
+
+/** Vault does not know the token at `address` (a 403 saying "invalid token"): it expired or was revoked. */
+export function tokenExpiredError(address: string): CredentialsError {
+  return new CredentialsError(
+    CREDENTIALS_EXIT.tokenExpired,
+    `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
+  );
+}

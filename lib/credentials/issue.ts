@@ -1,6 +1,6 @@
 import { parseVaultBodyOrText, saysInvalidToken, type VaultBody, vaultErrors } from "../vault-answer";
 import type { CacheEntry, CacheKey } from "./cache";
-import { CREDENTIALS_EXIT, CredentialsError } from "./errors";
+import { CREDENTIALS_EXIT, CredentialsError, tokenExpiredError } from "./errors";
 
 /** One `vault write <mount>/sts/<role>` on behalf of the engineer: what the cache keys on, and where a denial's message looks. */
 export interface IssueRequest extends CacheKey {
@@ -11,9 +11,15 @@ export interface IssueRequest extends CacheKey {
   readonly whoMay?: (role: string) => Promise<readonly string[] | undefined>;
 }
 
-/** Vault's answer to one HTTP call, or the reason it could not be reached. */
-async function call(
-  request: IssueRequest,
+/** Where a call goes and as whom: the Vault address, the token, and the namespace if any. */
+export type VaultTarget = Pick<CacheKey, "address" | "token" | "namespace">;
+
+/**
+ * Vault's answer to one HTTP call on the engineer's behalf, its body parsed (or its text as the one
+ * error), or a `CredentialsError` (unreachable) when Vault did not answer.
+ */
+export async function vaultCall(
+  request: VaultTarget,
   method: "GET" | "POST",
   path: string,
   body?: unknown,
@@ -48,7 +54,7 @@ async function call(
 export async function issueCredentials(request: IssueRequest, now: () => number = Date.now): Promise<CacheEntry> {
   const path = `${request.mount.split("/").map(encodeURIComponent).join("/")}/sts/${encodeURIComponent(request.role)}`;
   const issuedAt = now();
-  const answer = await call(request, "POST", path, {
+  const answer = await vaultCall(request, "POST", path, {
     ...(request.ttl && { ttl: request.ttl }),
     ...(request.roleArn && { role_arn: request.roleArn }),
   });
@@ -79,10 +85,7 @@ export async function issueCredentials(request: IssueRequest, now: () => number 
     // Asking the token to look itself up cannot tell: a token made without Vault's default policy,
     // which grants the lookup, is refused it as well.
     if (saysInvalidToken(answer.body)) {
-      throw new CredentialsError(
-        CREDENTIALS_EXIT.tokenExpired,
-        `your Vault token at ${request.address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
-      );
+      throw tokenExpiredError(request.address);
     }
     const groups = await request.whoMay?.(request.role);
     const who =

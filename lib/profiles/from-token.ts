@@ -1,5 +1,6 @@
-import { CREDENTIALS_EXIT, CredentialsError } from "../credentials/errors";
-import { parseVaultBodyOrText, saysInvalidToken } from "../vault-answer";
+import { CREDENTIALS_EXIT, CredentialsError, tokenExpiredError } from "../credentials/errors";
+import { vaultCall } from "../credentials/issue";
+import { saysInvalidToken } from "../vault-answer";
 import type { ProfileGrant } from "./profiles";
 
 /** Vault's answer to `sys/internal/ui/resultant-acl`: the token's own policies, merged. */
@@ -51,32 +52,14 @@ export function tokenGrants(acl: ResultantAcl, mount: string): { grants: Profile
 
 /** The token's resultant ACL, or a `CredentialsError` saying why it cannot be read. */
 export async function readResultantAcl(address: string, token: string, namespace?: string): Promise<ResultantAcl> {
-  let response: Response;
-  try {
-    response = await fetch(`${address}/v1/sys/internal/ui/resultant-acl`, {
-      headers: { "X-Vault-Token": token, ...(namespace && { "X-Vault-Namespace": namespace }) },
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CredentialsError(
-      CREDENTIALS_EXIT.unreachable,
-      `Vault at ${address} did not answer (${cause?.code ?? (error as Error).message}): check VAULT_ADDR and your network or VPN`,
-    );
-  }
-  const text = await response.text();
-  const body = parseVaultBodyOrText(text);
-  if (response.status === 403 && saysInvalidToken(body))
-    throw new CredentialsError(
-      CREDENTIALS_EXIT.tokenExpired,
-      `your Vault token at ${address} expired or was revoked: log in again (\`vault login -method=oidc\`)`,
-    );
-  if (response.status === 403)
+  const { status, body } = await vaultCall({ address, token, namespace }, "GET", "sys/internal/ui/resultant-acl");
+  if (status === 403 && saysInvalidToken(body)) throw tokenExpiredError(address);
+  if (status === 403)
     throw new CredentialsError(
       CREDENTIALS_EXIT.denied,
       "your Vault token may not read its own ACL (sys/internal/ui/resultant-acl, which Vault's default policy grants): it was made without that policy; use --requester NAME with the accounts file instead",
     );
-  if (response.status !== 200)
-    throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${response.status} to sys/internal/ui/resultant-acl`);
+  if (status !== 200)
+    throw new CredentialsError(CREDENTIALS_EXIT.failure, `Vault answered HTTP ${status} to sys/internal/ui/resultant-acl`);
   return (body.data as ResultantAcl | null | undefined) ?? {};
 }
